@@ -1,0 +1,153 @@
+"""The Artifact aggregate: a story, presentation of learning or excursion synthesis.
+
+An artifact keeps a working draft (``content``) and, separately, what was last
+published (``published``). Revising never touches the published version;
+publishing copies one specific revision's content into a ``Published`` event.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.values import KINDS
+
+COMMON_FIELDS = (
+    "title",
+    "summary",
+    "body",
+    "contributors",
+    "terms",
+    "stage",
+    "place",
+    "convening",
+    "excursion",
+    "date",
+    "language",
+    "licence",
+    "visibility",
+    "themes",
+)
+KIND_FIELDS = ("presenters", "group", "evidence", "presentations")
+LIST_FIELDS = frozenset(
+    {"contributors", "terms", "themes", "presenters", "evidence", "presentations"}
+)
+
+DRAFT, PUBLISHED, WITHDRAWN = "draft", "published", "withdrawn"
+
+
+def empty_content() -> dict[str, Any]:
+    content: dict[str, Any] = {name: None for name in COMMON_FIELDS + KIND_FIELDS}
+    for name in LIST_FIELDS:
+        content[name] = []
+    content["language"] = "en"
+    content["visibility"] = "public"
+    return content
+
+
+def missing_for_publication(kind: str, content: dict[str, Any]) -> list[str]:
+    """Every requirement not yet met, in a person's words, all at once."""
+    missing = []
+    if not (content.get("title") or "").strip():
+        missing.append("a title")
+    if not (content.get("body") or "").strip():
+        missing.append("a body")
+    if not any(term.startswith("principles:") for term in content.get("terms") or []):
+        missing.append("at least one principle of practice")
+    if not content.get("place"):
+        missing.append("a place")
+    if not content.get("licence"):
+        missing.append("a licence")
+    for name in KINDS[kind].requires:
+        if not content.get(name):
+            missing.append(f"its {name}")
+    return missing
+
+
+class Artifact(Aggregate):
+    id: UUID
+
+    @event("Created")
+    def __init__(
+        self, kind: str, content: dict[str, Any], by: str, fingerprint: str | None = None
+    ) -> None:
+        self.kind = kind
+        self.content = {**empty_content(), **content}
+        self.created_by = by
+        self.owners = [by]
+        self.fingerprint = fingerprint
+        self.revision = 1
+        self.status = DRAFT
+        self.submitted_version: int | None = None
+        self.published: dict[str, Any] | None = None
+        self.withdrawal: dict[str, Any] | None = None
+        self.publication_count = 0
+        self.last_revised_version = 1
+        self.first_published_at: datetime | None = None
+
+    @event("Revised")
+    def revise(self, changes: dict[str, Any], by: str, note: str = "") -> None:
+        self.content = {**self.content, **changes}
+        self.revision += 1
+        # While an event is applied, ``self.version`` is still the previous one.
+        self.last_revised_version = self.version + 1
+
+    @event("Submitted")
+    def submit(self, by: str) -> None:
+        # Version of the aggregate once this event is applied.
+        self.submitted_version = self.version + 1
+
+    @event("Published")
+    def publish(
+        self,
+        source_version: int,
+        content: dict[str, Any],
+        by: str,
+        at: datetime,
+        note: str = "",
+    ) -> None:
+        self.publication_count += 1
+        if self.first_published_at is None:
+            self.first_published_at = at
+        self.status = PUBLISHED
+        self.withdrawal = None
+        self.published = {
+            "content": content,
+            "source_version": source_version,
+            "number": self.publication_count,
+            "by": by,
+            "at": at,
+            "note": note,
+        }
+
+    @event("Withdrawn")
+    def withdraw(self, reason: str, by: str, at: datetime) -> None:
+        self.status = WITHDRAWN
+        self.withdrawal = {"reason": reason, "by": by, "at": at}
+
+    # -- queries -------------------------------------------------------------
+
+    @property
+    def in_review(self) -> bool:
+        """Submitted and not changed since, and that revision not yet published."""
+        if self.submitted_version is None:
+            return False
+        published_from = (self.published or {}).get("source_version", 0)
+        return self.submitted_version > published_from and not self._revised_since(
+            self.submitted_version
+        )
+
+    def _revised_since(self, version: int) -> bool:
+        return self.last_revised_version > version
+
+    def may_edit(self, principal_id: str | None, is_editor: bool) -> bool:
+        return is_editor or (principal_id is not None and principal_id in self.owners)
+
+    @property
+    def has_unpublished_changes(self) -> bool:
+        if self.published is None:
+            return True
+        return self.last_revised_version > self.published["source_version"]

@@ -1,0 +1,295 @@
+"""Catalogue commands and queries: frameworks, places, convenings, excursions.
+
+The catalogue is small and read on nearly every request, so the application
+keeps it in memory and refreshes it from the notification log: each access
+costs one query for catalogue events recorded since the last look.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.utils import get_topic
+
+from domain import policy
+from domain.access import Principal, Role
+from domain.catalogue import (
+    PLACE_KINDS,
+    Catalogued,
+    Convening,
+    Excursion,
+    Framework,
+    Place,
+    slug_id,
+)
+from domain.errors import Conflict, InvalidInput, NotFound
+from domain.values import check_slug
+from domain.views import convening_view, excursion_view, framework_view, place_view
+
+if TYPE_CHECKING:
+    from domain.application import Archive, CommandResult
+
+C = TypeVar("C", bound=Catalogued)
+
+CATALOGUE_TOPICS = [
+    get_topic(cls)
+    for cls in (
+        Place.Registered,
+        Framework.Defined,
+        Convening.Scheduled,
+        Excursion.Planned,
+        Catalogued.Updated,
+    )
+]
+
+
+class CatalogueCache:
+    """Every catalogue record, kept current by reading new catalogue events."""
+
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
+        self.position = 0
+        self.records: dict[UUID, Catalogued] = {}
+        self.lock = threading.Lock()
+
+    def refresh(self) -> None:
+        with self.lock:
+            while True:
+                batch = self.archive.recorder.select_notifications(
+                    self.position + 1, 1000, topics=CATALOGUE_TOPICS
+                )
+                for notification in batch:
+                    record_id = UUID(str(notification.originator_id))
+                    record = self.archive.repository.get(record_id)
+                    assert isinstance(record, Catalogued)
+                    self.records[record_id] = record
+                    self.position = notification.id
+                if len(batch) < 1000:
+                    return
+
+    def of(self, cls: type[C]) -> list[C]:
+        self.refresh()
+        return sorted(
+            (r for r in self.records.values() if isinstance(r, cls)), key=lambda r: r.slug
+        )
+
+    def get(self, cls: type[C], namespace: str, slug: str) -> C | None:
+        self.refresh()
+        record = self.records.get(slug_id(namespace, slug))
+        return record if isinstance(record, cls) else None
+
+
+class CatalogueService:
+    """Mixed into the Archive application."""
+
+    catalogue: CatalogueCache
+
+    # -- frameworks ----------------------------------------------------------
+
+    def frameworks(self: Archive) -> list[Framework]:
+        return self.catalogue.of(Framework)
+
+    def list_frameworks(self: Archive) -> list[dict[str, Any]]:
+        return [framework_view(f) for f in self.frameworks()]
+
+    def get_framework(self: Archive, slug: str) -> dict[str, Any]:
+        return framework_view(self._required(Framework, "frameworks", slug))
+
+    def define_framework(self: Archive, principal: Principal, data: dict[str, Any]) -> CommandResult:
+        """Add a framework, or replace the terms of an existing one."""
+        policy.require_role(principal, Role.EDITOR, "manage frameworks")
+        slug = check_slug(data["id"], "Framework id")
+        fields = _framework_fields(data)
+        existing = self.catalogue.get(Framework, "frameworks", slug)
+        if existing is None:
+            record = Framework(slug=slug, by=str(principal.id), **fields)
+        else:
+            changes = {k: v for k, v in fields.items() if getattr(existing, k) != v}
+            if not changes:
+                return self._result(existing, None)
+            record = existing
+            record.update(changes=changes, by=str(principal.id))
+        return self._result(record, self._save(record))
+
+    # -- places --------------------------------------------------------------
+
+    def list_places(self: Archive, kind: str | None = None) -> list[dict[str, Any]]:
+        return [place_view(p) for p in self.catalogue.of(Place) if kind in (None, p.kind)]
+
+    def get_place(self: Archive, slug: str) -> dict[str, Any]:
+        place = self._required(Place, "places", slug)
+        view = place_view(place)
+        view["ancestors"] = [place_view(p) for p in self.place_ancestors(slug)]
+        view["children"] = [place_view(p) for p in self.catalogue.of(Place) if p.parent == slug]
+        return view
+
+    def place_ancestors(self: Archive, slug: str) -> list[Place]:
+        """From the outermost place down to (not including) ``slug``."""
+        chain: list[Place] = []
+        place = self.catalogue.get(Place, "places", slug)
+        while place is not None and place.parent and len(chain) < 32:
+            place = self.catalogue.get(Place, "places", place.parent)
+            if place is not None:
+                chain.insert(0, place)
+        return chain
+
+    def places_within(self: Archive, slug: str) -> set[str]:
+        """The place and every place inside it, at any depth."""
+        children: dict[str, list[str]] = {}
+        for place in self.catalogue.of(Place):
+            if place.parent:
+                children.setdefault(place.parent, []).append(place.slug)
+        found, todo = {slug}, [slug]
+        while todo:
+            for child in children.get(todo.pop(), []):
+                if child not in found:
+                    found.add(child)
+                    todo.append(child)
+        return found
+
+    def register_place(self: Archive, principal: Principal, data: dict[str, Any]) -> CommandResult:
+        policy.require_role(principal, Role.EDITOR, "manage places")
+        slug = check_slug(data["slug"], "Place slug")
+        if self.catalogue.get(Place, "places", slug) is not None:
+            raise Conflict(f"A place {slug!r} already exists; update it instead.")
+        fields = self._place_fields(data, slug)
+        record = Place(slug=slug, by=str(principal.id), **fields)
+        return self._result(record, self._save(record))
+
+    def update_place(
+        self: Archive, principal: Principal, slug: str, changes: dict[str, Any]
+    ) -> CommandResult:
+        policy.require_role(principal, Role.EDITOR, "manage places")
+        record = self._required(Place, "places", slug)
+        merged = {**place_view(record), **changes}
+        fields = self._place_fields(merged, slug)
+        effective = {k: v for k, v in fields.items() if getattr(record, k) != v}
+        if not effective:
+            return self._result(record, None)
+        record.update(changes=effective, by=str(principal.id))
+        return self._result(record, self._save(record))
+
+    def _place_fields(self: Archive, data: dict[str, Any], slug: str) -> dict[str, Any]:
+        kind = data.get("kind")
+        if kind not in PLACE_KINDS:
+            raise InvalidInput(
+                f"Place kind {kind!r} is not one of: {', '.join(PLACE_KINDS)}.", field="kind"
+            )
+        parent = data.get("parent")
+        if parent is not None:
+            if self.catalogue.get(Place, "places", parent) is None:
+                raise InvalidInput(f"Unknown parent place {parent!r}.", field="parent")
+            if slug in {p.slug for p in self.place_ancestors(parent)} | {parent}:
+                raise InvalidInput("A place cannot be inside itself.", field="parent")
+        lat, lon = data.get("lat"), data.get("lon")
+        if (lat is None) != (lon is None):
+            raise InvalidInput("Give both latitude and longitude, or neither.", field="lat")
+        if lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise InvalidInput("Coordinates are out of range.", field="lat")
+        name = str(data.get("name") or "").strip()
+        if not name:
+            raise InvalidInput("A place needs a name.", field="name")
+        return {
+            "name": name,
+            "kind": kind,
+            "parent": parent,
+            "lat": lat,
+            "lon": lon,
+            "identifiers": dict(data.get("identifiers") or {}),
+        }
+
+    # -- convenings and excursions ------------------------------------------
+
+    def list_convenings(self: Archive) -> list[dict[str, Any]]:
+        return [convening_view(c) for c in self.catalogue.of(Convening)]
+
+    def get_convening(self: Archive, slug: str) -> dict[str, Any]:
+        view = convening_view(self._required(Convening, "convenings", slug))
+        view["excursions"] = self.list_excursions(convening=slug)
+        return view
+
+    def schedule_convening(
+        self: Archive, principal: Principal, data: dict[str, Any]
+    ) -> CommandResult:
+        policy.require_role(principal, Role.EDITOR, "manage convenings")
+        slug = check_slug(data["slug"], "Convening slug")
+        if self.catalogue.get(Convening, "convenings", slug) is not None:
+            raise Conflict(f"A convening {slug!r} already exists.")
+        self._required_reference(Place, "places", data["place"], "place")
+        if data["ends"] < data["starts"]:
+            raise InvalidInput("A convening cannot end before it starts.", field="ends")
+        fields = {k: data[k] for k in ("title", "place", "starts", "ends", "question", "summary")}
+        record = Convening(slug=slug, by=str(principal.id), **fields)
+        return self._result(record, self._save(record))
+
+    def list_excursions(self: Archive, convening: str | None = None) -> list[dict[str, Any]]:
+        return [
+            excursion_view(e)
+            for e in self.catalogue.of(Excursion)
+            if convening in (None, e.convening)
+        ]
+
+    def get_excursion(self: Archive, slug: str) -> dict[str, Any]:
+        return excursion_view(self._required(Excursion, "excursions", slug))
+
+    def plan_excursion(self: Archive, principal: Principal, data: dict[str, Any]) -> CommandResult:
+        policy.require_role(principal, Role.EDITOR, "manage excursions")
+        slug = check_slug(data["slug"], "Excursion slug")
+        if self.catalogue.get(Excursion, "excursions", slug) is not None:
+            raise Conflict(f"An excursion {slug!r} already exists.")
+        self._required_reference(Convening, "convenings", data["convening"], "convening")
+        self._required_reference(Place, "places", data["host_place"], "host_place")
+        fields = {
+            k: data.get(k) for k in ("convening", "title", "host_place", "big_question", "date")
+        }
+        fields["leaders"] = [dict(leader) for leader in data.get("leaders") or []]
+        record = Excursion(slug=slug, by=str(principal.id), **fields)
+        return self._result(record, self._save(record))
+
+    # -- helpers -------------------------------------------------------------
+
+    def _required(self: Archive, cls: type[C], namespace: str, slug: str) -> C:
+        record = self.catalogue.get(cls, namespace, slug)
+        if record is None:
+            raise NotFound(f"No {cls.__name__.lower()} {slug!r}; see /api/v1/{namespace}.")
+        return record
+
+    def _required_reference(
+        self: Archive, cls: type[C], namespace: str, slug: str, field: str
+    ) -> None:
+        if self.catalogue.get(cls, namespace, slug) is None:
+            raise InvalidInput(f"Unknown {field.replace('_', ' ')} {slug!r}.", field=field)
+
+
+def _framework_fields(data: dict[str, Any]) -> dict[str, Any]:
+    terms = [
+        {
+            "id": check_slug(t["id"], "Term id"),
+            "label": t["label"],
+            "description": t.get("description", ""),
+            "parent": t.get("parent"),
+        }
+        for t in data.get("terms", [])
+    ]
+    ids = [t["id"] for t in terms]
+    if len(set(ids)) != len(ids):
+        raise InvalidInput("Term ids must be unique within a framework.", field="terms")
+    for term in terms:
+        if term["parent"] is not None and term["parent"] not in ids:
+            raise InvalidInput(
+                f"Term {term['id']!r} names an unknown parent {term['parent']!r}.", field="terms"
+            )
+    stages = [
+        {"id": check_slug(s["id"], "Stage id"), "label": s["label"],
+         "description": s.get("description", "")}
+        for s in data.get("stages", [])
+    ]
+    return {
+        "name": data["name"],
+        "description": data.get("description", ""),
+        "source": data.get("source", ""),
+        "terms": terms,
+        "stages": stages,
+    }

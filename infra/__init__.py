@@ -1,0 +1,1 @@
+"""Settings, adapters and the wiring point that puts Commonplace together."""

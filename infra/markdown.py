@@ -1,0 +1,55 @@
+"""Markdown to safe HTML: markdown-it-py with raw HTML off, then sanitised by nh3.
+
+markdown-it's default preset passes raw HTML through, so the parser is built
+with ``html`` off, and the output is sanitised anyway (defence in depth):
+only http, https and mailto links survive, plus relative ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import nh3
+from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
+
+ALLOWED_TAGS = {
+    "a", "abbr", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6",
+    "hr", "img", "li", "ol", "p", "pre", "section", "strong", "sup", "table", "tbody", "td",
+    "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "id"},
+    "img": {"src", "alt", "title"},
+    "li": {"id"},
+    "sup": {"id"},
+    "th": {"style"},
+    "td": {"style"},
+    "section": {"class"},
+    "ol": {"start"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+class MarkdownRenderer:
+    """Renders an artifact body. ``resolve`` maps a ``media:ID`` reference to a URL."""
+
+    def __init__(self, resolve: Callable[[str], str | None] | None = None) -> None:
+        self.parser = (
+            MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+            .enable("table")
+            .enable("strikethrough")
+            .use(footnote_plugin)
+        )
+        self.resolve = resolve
+
+    def render(self, markdown: str) -> str:
+        html = self.parser.render(markdown or "")
+        return nh3.clean(
+            html,
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes=URL_SCHEMES,
+            link_rel="noopener noreferrer nofollow",
+            filter_style_properties={"text-align"},
+        )

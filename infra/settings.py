@@ -1,0 +1,63 @@
+"""The one settings object. Every value can be set with a ``COMMONPLACE_`` variable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="COMMONPLACE_", env_file=None, extra="ignore")
+
+    data_dir: Path = Field(Path("var"), description="Where embedded stores keep their files.")
+    database_url: str | None = Field(
+        None, description="postgresql://user:password@host:port/dbname; unset means SQLite."
+    )
+    database_schema: str | None = Field(None, description="PostgreSQL schema (default: public).")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    base_url: str = Field("http://127.0.0.1:8000", description="Public URL of this site.")
+    max_request_bytes: int = Field(1_048_576, description="Largest JSON request body accepted.")
+    load_demo: bool = Field(True, description="Load the demo archive into an empty store on start.")
+    aggregate_cache_size: int = Field(1000, description="Aggregates kept in memory per process.")
+
+    @property
+    def uses_postgres(self) -> bool:
+        return bool(self.database_url)
+
+    def eventsourcing_env(self) -> dict[str, str]:
+        """The environment mapping the eventsourcing Application expects."""
+        env = {
+            "AGGREGATE_CACHE_MAXSIZE": str(self.aggregate_cache_size),
+            # Copies from the cache protect it from callers that mutate what they load.
+            "DEEPCOPY_FROM_AGGREGATE_CACHE": "y",
+        }
+        if not self.database_url:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            env.update(
+                PERSISTENCE_MODULE="eventsourcing.sqlite",
+                SQLITE_DBNAME=str(self.data_dir / "events.sqlite3"),
+                SQLITE_LOCK_TIMEOUT="10",
+            )
+            return env
+        url = urlsplit(self.database_url)
+        if url.scheme not in ("postgresql", "postgres", "postgresql+psycopg"):
+            msg = f"COMMONPLACE_DATABASE_URL must start with postgresql://, not {url.scheme}://"
+            raise ValueError(msg)
+        env.update(
+            PERSISTENCE_MODULE="eventsourcing.postgres",
+            POSTGRES_DBNAME=url.path.lstrip("/") or "postgres",
+            POSTGRES_HOST=url.hostname or "127.0.0.1",
+            POSTGRES_PORT=str(url.port or 5432),
+            POSTGRES_USER=unquote(url.username or "postgres"),
+            POSTGRES_PASSWORD=unquote(url.password or ""),
+            POSTGRES_CONNECT_TIMEOUT="5",
+            POSTGRES_POOL_SIZE="5",
+            POSTGRES_MAX_OVERFLOW="10",
+        )
+        if self.database_schema:
+            env["POSTGRES_SCHEMA"] = self.database_schema
+        return env

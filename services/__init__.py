@@ -1,0 +1,1 @@
+"""Commonplace's processes: the HTTP API and the indexer."""

@@ -1,0 +1,95 @@
+"""Maps errors to ``application/problem+json`` responses, once, for the whole API."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+
+from domain import errors
+from domain.policy import NotSignedIn
+from services.api.responses import problem
+
+log = logging.getLogger("commonplace.api")
+
+STATUS: dict[type[errors.DomainError], int] = {
+    errors.NotFound: 404,
+    errors.Gone: 410,
+    errors.InvalidInput: 422,
+    errors.Conflict: 409,
+    errors.VersionConflict: 412,
+    errors.PublishRequirementsMissing: 422,
+    NotSignedIn: 401,
+    errors.Forbidden: 403,
+    errors.TooLarge: 413,
+}
+
+
+class PreconditionRequired(errors.DomainError):
+    title = "Precondition required"
+
+
+class BadRequest(errors.DomainError):
+    title = "Bad request"
+
+
+STATUS[PreconditionRequired] = 428
+STATUS[BadRequest] = 400
+
+
+def status_for(exc: errors.DomainError) -> int:
+    for cls in type(exc).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 400
+
+
+async def domain_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, errors.DomainError)
+    status = status_for(exc)
+    headers = {"WWW-Authenticate": 'Bearer realm="commonplace"'} if status == 401 else None
+    return problem(status, exc.title, exc.detail, headers=headers, **exc.extra)
+
+
+async def validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    found = [_describe(e) for e in exc.errors()]
+    if any(e["type"] == "json_invalid" for e in exc.errors()):
+        return problem(400, "Malformed JSON", "The request body is not valid JSON.", errors=found)
+    detail = "; ".join(f"{e['field']}: {e['message']}" for e in found)
+    return problem(422, "Invalid request", detail, errors=found)
+
+
+def _describe(error: dict[str, object]) -> dict[str, object]:
+    location = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "header")]
+    return {
+        "field": ".".join(location) or "body",
+        "message": str(error.get("msg", "")),
+        "type": error.get("type"),
+    }
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    titles = {404: "Not found", 405: "Method not allowed", 413: "Too large"}
+    title = titles.get(exc.status_code, "Request failed")
+    detail = exc.detail if isinstance(exc.detail, str) else title
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = f"There is nothing at {request.url.path}."
+    return problem(exc.status_code, title, detail, headers=getattr(exc, "headers", None))
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    """Last resort: log the failure, tell the caller without internals."""
+    log.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem(500, "Internal error", "Something went wrong on our side; it has been logged.")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(errors.DomainError, domain_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(HTTPException, http_error)
+    app.add_exception_handler(Exception, server_error)

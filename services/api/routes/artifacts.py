@@ -1,0 +1,184 @@
+"""Artifact routes: create, read (now or in the past), revise, submit, publish, withdraw."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Header, Query
+
+from domain.application import CommandResult
+from services.api.deps import (
+    ArchiveDep,
+    ContainerDep,
+    IfMatchDep,
+    PrincipalDep,
+    expected_version,
+)
+from services.api.responses import JSON, etag_for
+from services.api.schemas import (
+    ArtifactCreate,
+    ArtifactOut,
+    ArtifactPage,
+    ArtifactRevise,
+    Diff,
+    HistoryEntry,
+    PublishRequest,
+    WithdrawRequest,
+)
+
+router = APIRouter(prefix="/api/v1/artifacts", tags=["artifacts"])
+
+View = Annotated[
+    Literal["published", "draft"],
+    Query(description="published (what readers see) or draft (contributors and editors)"),
+]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(max_length=200, description="Retrying with the same key never creates a duplicate"),
+]
+
+
+def artifact_json(container: ContainerDep, view: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {**view, "body_html": container.renderer.render(view.get("body") or ""), **extra}
+
+
+def written(
+    container: ContainerDep, principal: PrincipalDep, result: CommandResult, status: int = 200
+) -> JSON:
+    """The artifact's working draft after a command, with its ETag and log position."""
+    view = container.archive.get_artifact(principal, UUID(result.id), draft=True)
+    headers = {"ETag": etag_for(view["version"]), "Location": f"/api/v1/artifacts/{result.id}"}
+    if not result.created and status == 201:
+        status, headers["Idempotent-Replayed"] = 200, "true"
+    return JSON(artifact_json(container, view, position=result.position), status, headers)
+
+
+@router.post("", status_code=201, response_model=ArtifactOut)
+async def create_artifact(
+    body: ArtifactCreate,
+    container: ContainerDep,
+    principal: PrincipalDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JSON:
+    """Create a draft. Partners and editors only."""
+    result = container.archive.create_artifact(
+        principal, body.kind, body.content(), idempotency_key=idempotency_key
+    )
+    return written(container, principal, result, status=201)
+
+
+@router.get("", response_model=ArtifactPage)
+async def list_artifacts(
+    archive: ArchiveDep,
+    container: ContainerDep,
+    principal: PrincipalDep,
+    kind: str | None = None,
+    status: Literal["draft", "published", "withdrawn"] | None = None,
+    place: str | None = None,
+    term: str | None = None,
+    mine: bool = False,
+    review: Annotated[bool, Query(description="Editors: the review queue")] = False,
+    after: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> JSON:
+    """Artifacts you may see, oldest first, with simple filters and paging."""
+    page = archive.list_artifacts(
+        principal, kind=kind, status=status, place=place, term=term,
+        mine=mine, in_review=review, after=after, limit=limit,
+    )  # fmt: skip
+    page["items"] = [artifact_json(container, item) for item in page["items"]]
+    return JSON(page)
+
+
+@router.get("/{artifact_id}", response_model=ArtifactOut)
+async def get_artifact(
+    artifact_id: UUID,
+    container: ContainerDep,
+    principal: PrincipalDep,
+    view: View = "published",
+    version: Annotated[int | None, Query(ge=1)] = None,
+    as_of: Annotated[datetime | None, Query(description="ISO 8601 moment")] = None,
+) -> JSON:
+    """The latest published version, the working draft, or the artifact as it was."""
+    data = container.archive.get_artifact(
+        principal, artifact_id, draft=view == "draft", version=version, as_of=as_of
+    )
+    return JSON(artifact_json(container, data), headers={"ETag": etag_for(data["version"])})
+
+
+@router.patch("/{artifact_id}", response_model=ArtifactOut)
+async def revise_artifact(
+    artifact_id: UUID,
+    body: ArtifactRevise,
+    container: ContainerDep,
+    principal: PrincipalDep,
+    expected: IfMatchDep,
+) -> JSON:
+    """Revise the working draft. Needs If-Match; the published version is untouched."""
+    result = container.archive.revise_artifact(
+        principal, artifact_id, expected, body.content(), note=body.note
+    )
+    return written(container, principal, result)
+
+
+@router.post("/{artifact_id}/submit", response_model=ArtifactOut)
+async def submit_artifact(
+    artifact_id: UUID, container: ContainerDep, principal: PrincipalDep, expected: IfMatchDep
+) -> JSON:
+    """Ask editors to review the current revision."""
+    result = container.archive.submit_artifact(principal, artifact_id, expected)
+    return written(container, principal, result)
+
+
+@router.post("/{artifact_id}/publish", response_model=ArtifactOut)
+async def publish_artifact(
+    artifact_id: UUID,
+    container: ContainerDep,
+    principal: PrincipalDep,
+    expected: IfMatchDep,
+    body: PublishRequest | None = None,
+) -> JSON:
+    """Publish a revision (editors). Every missing requirement is named at once."""
+    body = body or PublishRequest()
+    result = container.archive.publish_artifact(
+        principal, artifact_id, expected, revision_version=body.version,
+        licence=body.licence, visibility=body.visibility, note=body.note,
+    )  # fmt: skip
+    return written(container, principal, result)
+
+
+@router.post("/{artifact_id}/withdraw", response_model=ArtifactOut)
+async def withdraw_artifact(
+    artifact_id: UUID,
+    body: WithdrawRequest,
+    container: ContainerDep,
+    principal: PrincipalDep,
+    if_match: Annotated[str | None, Header()] = None,
+) -> JSON:
+    """Withdraw a published artifact with a reason (editors). Readers then get 410."""
+    expected = expected_version(if_match) if if_match else None
+    result = container.archive.withdraw_artifact(principal, artifact_id, body.reason, expected)
+    return written(container, principal, result)
+
+
+@router.get("/{artifact_id}/history", response_model=list[HistoryEntry])
+async def artifact_history(
+    artifact_id: UUID, archive: ArchiveDep, principal: PrincipalDep, view: View = "published"
+) -> JSON:
+    """Every event (contributors and editors, view=draft) or every publication (readers)."""
+    return JSON(archive.artifact_history(principal, artifact_id, draft=view == "draft"))
+
+
+@router.get("/{artifact_id}/diff", response_model=Diff)
+async def artifact_diff(
+    artifact_id: UUID,
+    archive: ArchiveDep,
+    principal: PrincipalDep,
+    from_: Annotated[int, Query(alias="from", ge=1)],
+    to: Annotated[int, Query(ge=1)],
+    view: View = "published",
+) -> JSON:
+    """What changed between two versions: fields, and a line diff of the body."""
+    return JSON(archive.artifact_diff(principal, artifact_id, from_, to, draft=view == "draft"))

@@ -1,0 +1,1 @@
+"""The indexer: follows the event log and projects published artifacts into search."""
