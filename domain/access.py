@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -19,7 +19,7 @@ TOKEN_NAMESPACE = uuid5(NAMESPACE_URL, "https://commonplace.invalid/tokens")
 TOKEN_PREFIX = "cp_"
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     MEMBER = "member"
     PARTNER = "partner"
     EDITOR = "editor"

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, MutableOrImmutableAggregate
 from eventsourcing.persistence import Recording
-from eventsourcing.utils import get_topic
 
 from domain import policy
 from domain.access import SYSTEM, AccessToken, Principal, Role, new_token, token_id_for
 from domain.artifact import PUBLISHED, WITHDRAWN, Artifact, missing_for_publication
+from domain.catalogue import event_topic
 from domain.catalogue_service import CatalogueCache, CatalogueService
 from domain.content import ContentChecker
 from domain.errors import (
@@ -26,10 +26,11 @@ from domain.errors import (
     VersionConflict,
 )
 from domain.history import content_at, content_diff, history_entries
-from domain.views import artifact_view
 from domain.values import check_kind, check_visibility, normalise_licence
+from domain.views import artifact_view
 
 A = TypeVar("A", bound=Aggregate)
+ARTIFACT_CREATED = event_topic(Artifact, "Created")
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class CommandResult:
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def position_of(recordings: list[Recording[Any]]) -> int | None:
@@ -54,7 +55,9 @@ class Archive(CatalogueService, Application[UUID]):
     """Commonplace's event-sourced application."""
 
     name = "Archive"
-    snapshotting_intervals: ClassVar[dict[type[Aggregate], int]] = {Artifact: 50}
+    snapshotting_intervals: ClassVar[dict[type[MutableOrImmutableAggregate[Any]], int]] = {
+        Artifact: 50
+    }
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
@@ -71,16 +74,15 @@ class Archive(CatalogueService, Application[UUID]):
 
     def load(self, cls: type[A], aggregate_id: UUID, version: int | None = None) -> A:
         try:
-            aggregate = self.repository.get(aggregate_id, version=version)
+            aggregate: Any = self.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
             raise NotFound(f"No {cls.__name__.lower()} {aggregate_id}.") from None
         if not isinstance(aggregate, cls):
             raise NotFound(f"No {cls.__name__.lower()} {aggregate_id}.")
         return aggregate
 
-    def ids_of(self, event_class: type[Any], page: int = 500) -> Iterator[tuple[int, UUID]]:
-        """(position, id) of each stored event of one class, in log order."""
-        topic = get_topic(event_class)
+    def ids_of(self, topic: str, page: int = 500) -> Iterator[tuple[int, UUID]]:
+        """(position, id) of each stored event with this topic, in log order."""
         start = 1
         while True:
             batch = self.recorder.select_notifications(start, page, topics=[topic])
@@ -109,12 +111,15 @@ class Archive(CatalogueService, Application[UUID]):
         fingerprint = None
         artifact_id = None
         if idempotency_key:
-            artifact_id, fingerprint = self.content.idempotency(principal, idempotency_key, kind, checked)
+            artifact_id, fingerprint = self.content.idempotency(
+                principal, idempotency_key, kind, checked
+            )
             existing = self._existing_for_key(artifact_id, fingerprint)
             if existing is not None:
                 return existing
         assert principal.id is not None
-        artifact = Artifact(
+        # ``id`` is accepted by the eventsourcing metaclass, not by __init__ itself.
+        artifact = Artifact(  # type: ignore[call-arg]
             id=artifact_id or uuid4(),
             kind=kind,
             content=checked,
@@ -197,8 +202,10 @@ class Archive(CatalogueService, Application[UUID]):
                 f"{artifact.version}.",
                 field="version",
             )
-        source = artifact if source_version == artifact.version else self.load(
-            Artifact, artifact_id, version=source_version
+        source = (
+            artifact
+            if source_version == artifact.version
+            else self.load(Artifact, artifact_id, version=source_version)
         )
         content = dict(source.content)
         if licence is not None:
@@ -213,9 +220,11 @@ class Archive(CatalogueService, Application[UUID]):
                 "Before publishing, this artifact needs: " + "; ".join(missing) + ".",
                 missing=missing,
             )
-        if artifact.status == PUBLISHED and artifact.published and artifact.published[
-            "content"
-        ] == content:
+        if (
+            artifact.status == PUBLISHED
+            and artifact.published
+            and artifact.published["content"] == content
+        ):
             raise Conflict("This revision is already published exactly as it is.")
         assert principal.id is not None
         artifact.publish(
@@ -265,8 +274,10 @@ class Archive(CatalogueService, Application[UUID]):
             policy.check_readable(principal, current)
             raise policy.Forbidden("Only contributors and editors may read the working draft.")
         wanted = self._version_wanted(current, version, as_of)
-        artifact = current if wanted == current.version else self.load(
-            Artifact, artifact_id, version=wanted
+        artifact = (
+            current
+            if wanted == current.version
+            else self.load(Artifact, artifact_id, version=wanted)
         )
         if not draft:
             policy.check_readable(principal, current)  # the present decides: withdrawn is gone
@@ -279,15 +290,15 @@ class Archive(CatalogueService, Application[UUID]):
         if version is not None:
             if not 1 <= version <= current.version:
                 raise NotFound(
-                    f"Version {version} does not exist; versions run from 1 to "
-                    f"{current.version}."
+                    f"Version {version} does not exist; versions run from 1 to {current.version}."
                 )
             return version
         if as_of is not None:
             if as_of.tzinfo is None:
-                as_of = as_of.replace(tzinfo=timezone.utc)
+                as_of = as_of.replace(tzinfo=UTC)
             found = 0
-            for domain_event in self.events.get(current.id):
+            events: Iterator[Any] = self.events.get(current.id)
+            for domain_event in events:
                 if domain_event.timestamp > as_of:
                     break
                 found = domain_event.originator_version
@@ -301,11 +312,8 @@ class Archive(CatalogueService, Application[UUID]):
     ) -> list[dict[str, Any]]:
         current = self.load_artifact(artifact_id)
         full = draft and policy.may_see_draft(principal, current)
-        if not full:
-            if current.status != WITHDRAWN:
-                policy.check_readable(principal, current)
-            elif not principal.is_member:
-                policy.check_readable(principal, current)
+        if not full and (current.status != WITHDRAWN or not principal.is_member):
+            policy.check_readable(principal, current)
         return history_entries(self.events.get(artifact_id), full=full)
 
     def artifact_diff(
@@ -327,9 +335,9 @@ class Archive(CatalogueService, Application[UUID]):
         for wanted in (from_version, to_version):
             version = self._version_wanted(current, wanted, None)
             content = content_at(self.load(Artifact, artifact_id, version=version), draft=draft)
-            if content is None or not (draft or policy.may_read_published(
-                principal, {"content": content}
-            )):
+            if content is None or not (
+                draft or policy.may_read_published(principal, {"content": content})
+            ):
                 raise NotFound(f"Nothing was published as of version {wanted}.")
             sides.append(content)
         return content_diff(sides[0], sides[1], from_version, to_version)
@@ -350,7 +358,7 @@ class Archive(CatalogueService, Application[UUID]):
         """A simple filtered list in creation order (search offers much more)."""
         items: list[dict[str, Any]] = []
         cursor = after
-        for position, artifact_id in self.ids_of(Artifact.Created):
+        for position, artifact_id in self.ids_of(ARTIFACT_CREATED):
             if position <= after:
                 continue
             artifact = self.load(Artifact, artifact_id)
@@ -372,12 +380,16 @@ class Archive(CatalogueService, Application[UUID]):
         if mine and principal.id not in artifact.owners:
             return None
         if in_review:
-            return artifact_view(artifact, draft=True) if (
-                principal.is_editor and artifact.in_review
-            ) else None
+            return (
+                artifact_view(artifact, draft=True)
+                if (principal.is_editor and artifact.in_review)
+                else None
+            )
         if sees_draft and (mine or artifact.status != PUBLISHED):
             return artifact_view(artifact, draft=True)
-        if artifact.status == PUBLISHED and policy.may_read_published(principal, artifact.published):
+        if artifact.status == PUBLISHED and policy.may_read_published(
+            principal, artifact.published
+        ):
             return artifact_view(artifact, draft=False)
         return None
 
@@ -396,14 +408,16 @@ class Archive(CatalogueService, Application[UUID]):
         if not name.strip():
             raise InvalidInput("A token needs a name saying whose it is.", field="name")
         token = new_token()
-        record = AccessToken(id=token_id_for(token), name=name.strip(), role=role, issued_by=str(by.id))
+        record = AccessToken(  # type: ignore[call-arg]
+            id=token_id_for(token), name=name.strip(), role=role, issued_by=str(by.id)
+        )
         self.save(record)
         return token, str(record.id)
 
     def authenticate(self, token: str) -> Principal | None:
         token_id = token_id_for(token)
         try:
-            record = self.repository.get(token_id)
+            record: Any = self.repository.get(token_id)
         except AggregateNotFoundError:
             return None
         if not isinstance(record, AccessToken) or record.revoked:
@@ -412,7 +426,7 @@ class Archive(CatalogueService, Application[UUID]):
 
     def list_tokens(self) -> list[dict[str, Any]]:
         tokens = []
-        for _, token_id in self.ids_of(AccessToken.Issued):
+        for _, token_id in self.ids_of(event_topic(AccessToken, "Issued")):
             record = self.load(AccessToken, token_id)
             tokens.append(
                 {

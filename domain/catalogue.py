@@ -10,8 +10,14 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
+from eventsourcing.utils import get_topic
 
 PLACE_KINDS = ("country", "region", "city", "district", "trust", "school", "organisation")
+
+
+def event_topic(aggregate_class: type[Aggregate], event_name: str) -> str:
+    """The stored topic of an event class that ``@event`` made on an aggregate."""
+    return f"{get_topic(aggregate_class)}.{event_name}"
 
 
 def slug_id(namespace: str, slug: str) -> UUID:

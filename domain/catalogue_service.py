@@ -11,8 +11,6 @@ import threading
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.utils import get_topic
-
 from domain import policy
 from domain.access import Principal, Role
 from domain.catalogue import (
@@ -22,6 +20,7 @@ from domain.catalogue import (
     Excursion,
     Framework,
     Place,
+    event_topic,
     slug_id,
 )
 from domain.errors import Conflict, InvalidInput, NotFound
@@ -29,19 +28,18 @@ from domain.values import check_slug
 from domain.views import convening_view, excursion_view, framework_view, place_view
 
 if TYPE_CHECKING:
+    from eventsourcing.domain import Aggregate
+
     from domain.application import Archive, CommandResult
 
 C = TypeVar("C", bound=Catalogued)
 
 CATALOGUE_TOPICS = [
-    get_topic(cls)
-    for cls in (
-        Place.Registered,
-        Framework.Defined,
-        Convening.Scheduled,
-        Excursion.Planned,
-        Catalogued.Updated,
-    )
+    event_topic(Place, "Registered"),
+    event_topic(Framework, "Defined"),
+    event_topic(Convening, "Scheduled"),
+    event_topic(Excursion, "Planned"),
+    event_topic(Catalogued, "Updated"),
 ]
 
 
@@ -62,7 +60,7 @@ class CatalogueCache:
                 )
                 for notification in batch:
                     record_id = UUID(str(notification.originator_id))
-                    record = self.archive.repository.get(record_id)
+                    record: Any = self.archive.repository.get(record_id)
                     assert isinstance(record, Catalogued)
                     self.records[record_id] = record
                     self.position = notification.id
@@ -86,18 +84,23 @@ class CatalogueService:
 
     catalogue: CatalogueCache
 
+    if TYPE_CHECKING:
+
+        def _save(self, *aggregates: Aggregate) -> int | None: ...
+        def _result(self, aggregate: Aggregate, position: int | None) -> CommandResult: ...
+
     # -- frameworks ----------------------------------------------------------
 
-    def frameworks(self: Archive) -> list[Framework]:
+    def frameworks(self) -> list[Framework]:
         return self.catalogue.of(Framework)
 
-    def list_frameworks(self: Archive) -> list[dict[str, Any]]:
+    def list_frameworks(self) -> list[dict[str, Any]]:
         return [framework_view(f) for f in self.frameworks()]
 
-    def get_framework(self: Archive, slug: str) -> dict[str, Any]:
+    def get_framework(self, slug: str) -> dict[str, Any]:
         return framework_view(self._required(Framework, "frameworks", slug))
 
-    def define_framework(self: Archive, principal: Principal, data: dict[str, Any]) -> CommandResult:
+    def define_framework(self, principal: Principal, data: dict[str, Any]) -> CommandResult:
         """Add a framework, or replace the terms of an existing one."""
         policy.require_role(principal, Role.EDITOR, "manage frameworks")
         slug = check_slug(data["id"], "Framework id")
@@ -115,17 +118,17 @@ class CatalogueService:
 
     # -- places --------------------------------------------------------------
 
-    def list_places(self: Archive, kind: str | None = None) -> list[dict[str, Any]]:
+    def list_places(self, kind: str | None = None) -> list[dict[str, Any]]:
         return [place_view(p) for p in self.catalogue.of(Place) if kind in (None, p.kind)]
 
-    def get_place(self: Archive, slug: str) -> dict[str, Any]:
+    def get_place(self, slug: str) -> dict[str, Any]:
         place = self._required(Place, "places", slug)
         view = place_view(place)
         view["ancestors"] = [place_view(p) for p in self.place_ancestors(slug)]
         view["children"] = [place_view(p) for p in self.catalogue.of(Place) if p.parent == slug]
         return view
 
-    def place_ancestors(self: Archive, slug: str) -> list[Place]:
+    def place_ancestors(self, slug: str) -> list[Place]:
         """From the outermost place down to (not including) ``slug``."""
         chain: list[Place] = []
         place = self.catalogue.get(Place, "places", slug)
@@ -135,7 +138,7 @@ class CatalogueService:
                 chain.insert(0, place)
         return chain
 
-    def places_within(self: Archive, slug: str) -> set[str]:
+    def places_within(self, slug: str) -> set[str]:
         """The place and every place inside it, at any depth."""
         children: dict[str, list[str]] = {}
         for place in self.catalogue.of(Place):
@@ -149,7 +152,7 @@ class CatalogueService:
                     todo.append(child)
         return found
 
-    def register_place(self: Archive, principal: Principal, data: dict[str, Any]) -> CommandResult:
+    def register_place(self, principal: Principal, data: dict[str, Any]) -> CommandResult:
         policy.require_role(principal, Role.EDITOR, "manage places")
         slug = check_slug(data["slug"], "Place slug")
         if self.catalogue.get(Place, "places", slug) is not None:
@@ -159,7 +162,7 @@ class CatalogueService:
         return self._result(record, self._save(record))
 
     def update_place(
-        self: Archive, principal: Principal, slug: str, changes: dict[str, Any]
+        self, principal: Principal, slug: str, changes: dict[str, Any]
     ) -> CommandResult:
         policy.require_role(principal, Role.EDITOR, "manage places")
         record = self._required(Place, "places", slug)
@@ -171,7 +174,7 @@ class CatalogueService:
         record.update(changes=effective, by=str(principal.id))
         return self._result(record, self._save(record))
 
-    def _place_fields(self: Archive, data: dict[str, Any], slug: str) -> dict[str, Any]:
+    def _place_fields(self, data: dict[str, Any], slug: str) -> dict[str, Any]:
         kind = data.get("kind")
         if kind not in PLACE_KINDS:
             raise InvalidInput(
@@ -186,7 +189,7 @@ class CatalogueService:
         lat, lon = data.get("lat"), data.get("lon")
         if (lat is None) != (lon is None):
             raise InvalidInput("Give both latitude and longitude, or neither.", field="lat")
-        if lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        if lat is not None and lon is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise InvalidInput("Coordinates are out of range.", field="lat")
         name = str(data.get("name") or "").strip()
         if not name:
@@ -202,17 +205,15 @@ class CatalogueService:
 
     # -- convenings and excursions ------------------------------------------
 
-    def list_convenings(self: Archive) -> list[dict[str, Any]]:
+    def list_convenings(self) -> list[dict[str, Any]]:
         return [convening_view(c) for c in self.catalogue.of(Convening)]
 
-    def get_convening(self: Archive, slug: str) -> dict[str, Any]:
+    def get_convening(self, slug: str) -> dict[str, Any]:
         view = convening_view(self._required(Convening, "convenings", slug))
         view["excursions"] = self.list_excursions(convening=slug)
         return view
 
-    def schedule_convening(
-        self: Archive, principal: Principal, data: dict[str, Any]
-    ) -> CommandResult:
+    def schedule_convening(self, principal: Principal, data: dict[str, Any]) -> CommandResult:
         policy.require_role(principal, Role.EDITOR, "manage convenings")
         slug = check_slug(data["slug"], "Convening slug")
         if self.catalogue.get(Convening, "convenings", slug) is not None:
@@ -224,41 +225,44 @@ class CatalogueService:
         record = Convening(slug=slug, by=str(principal.id), **fields)
         return self._result(record, self._save(record))
 
-    def list_excursions(self: Archive, convening: str | None = None) -> list[dict[str, Any]]:
+    def list_excursions(self, convening: str | None = None) -> list[dict[str, Any]]:
         return [
             excursion_view(e)
             for e in self.catalogue.of(Excursion)
             if convening in (None, e.convening)
         ]
 
-    def get_excursion(self: Archive, slug: str) -> dict[str, Any]:
+    def get_excursion(self, slug: str) -> dict[str, Any]:
         return excursion_view(self._required(Excursion, "excursions", slug))
 
-    def plan_excursion(self: Archive, principal: Principal, data: dict[str, Any]) -> CommandResult:
+    def plan_excursion(self, principal: Principal, data: dict[str, Any]) -> CommandResult:
         policy.require_role(principal, Role.EDITOR, "manage excursions")
         slug = check_slug(data["slug"], "Excursion slug")
         if self.catalogue.get(Excursion, "excursions", slug) is not None:
             raise Conflict(f"An excursion {slug!r} already exists.")
         self._required_reference(Convening, "convenings", data["convening"], "convening")
         self._required_reference(Place, "places", data["host_place"], "host_place")
-        fields = {
-            k: data.get(k) for k in ("convening", "title", "host_place", "big_question", "date")
-        }
-        fields["leaders"] = [dict(leader) for leader in data.get("leaders") or []]
-        record = Excursion(slug=slug, by=str(principal.id), **fields)
+        record = Excursion(
+            slug=slug,
+            convening=data["convening"],
+            title=data["title"],
+            host_place=data["host_place"],
+            big_question=data.get("big_question") or "",
+            date=data.get("date"),
+            leaders=[dict(leader) for leader in data.get("leaders") or []],
+            by=str(principal.id),
+        )
         return self._result(record, self._save(record))
 
     # -- helpers -------------------------------------------------------------
 
-    def _required(self: Archive, cls: type[C], namespace: str, slug: str) -> C:
+    def _required(self, cls: type[C], namespace: str, slug: str) -> C:
         record = self.catalogue.get(cls, namespace, slug)
         if record is None:
             raise NotFound(f"No {cls.__name__.lower()} {slug!r}; see /api/v1/{namespace}.")
         return record
 
-    def _required_reference(
-        self: Archive, cls: type[C], namespace: str, slug: str, field: str
-    ) -> None:
+    def _required_reference(self, cls: type[C], namespace: str, slug: str, field: str) -> None:
         if self.catalogue.get(cls, namespace, slug) is None:
             raise InvalidInput(f"Unknown {field.replace('_', ' ')} {slug!r}.", field=field)
 
@@ -282,8 +286,11 @@ def _framework_fields(data: dict[str, Any]) -> dict[str, Any]:
                 f"Term {term['id']!r} names an unknown parent {term['parent']!r}.", field="terms"
             )
     stages = [
-        {"id": check_slug(s["id"], "Stage id"), "label": s["label"],
-         "description": s.get("description", "")}
+        {
+            "id": check_slug(s["id"], "Stage id"),
+            "label": s["label"],
+            "description": s.get("description", ""),
+        }
         for s in data.get("stages", [])
     ]
     return {

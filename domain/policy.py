@@ -53,5 +53,7 @@ def require_role(principal: Principal, role: Role, action: str) -> None:
     if principal.is_anonymous:
         raise NotSignedIn(f"Sign in with a token to {action}.")
     if not principal.at_least(role):
-        raise Forbidden(f"Your role ({principal.role.value if principal.role else '-'}) "
-                        f"may not {action}; it needs {role.value} or above.")
+        raise Forbidden(
+            f"Your role ({principal.role.value if principal.role else '-'}) "
+            f"may not {action}; it needs {role.value} or above."
+        )

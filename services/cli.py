@@ -16,7 +16,9 @@ from infra.settings import Settings
 
 app = typer.Typer(help="Run and look after a Commonplace archive.", no_args_is_help=True)
 demo_app = typer.Typer(help="The demo archive.", no_args_is_help=True)
-tokens_app = typer.Typer(help="Access tokens (shown once, stored only as hashes).", no_args_is_help=True)
+tokens_app = typer.Typer(
+    help="Access tokens (shown once, stored only as hashes).", no_args_is_help=True
+)
 app.add_typer(demo_app, name="demo")
 app.add_typer(tokens_app, name="tokens")
 console = Console()

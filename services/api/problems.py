@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -63,7 +64,7 @@ async def validation_error(request: Request, exc: Exception) -> Response:
     return problem(422, "Invalid request", detail, errors=found)
 
 
-def _describe(error: dict[str, object]) -> dict[str, object]:
+def _describe(error: Any) -> dict[str, object]:
     location = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "header")]
     return {
         "field": ".".join(location) or "body",

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -26,7 +27,8 @@ class ContentIn(Strict):
     body: str | None = Field(None, description="Markdown")
     contributors: list[Contributor] | None = None
     terms: list[str] | None = Field(
-        None, description="Framework terms written FRAMEWORK:TERM, e.g. principles:lead-with-learning"
+        None,
+        description="Framework terms written FRAMEWORK:TERM, e.g. principles:lead-with-learning",
     )
     stage: str | None = Field(None, description="A progression stage, e.g. conditions:developing")
     place: str | None = Field(None, description="Slug of a place")

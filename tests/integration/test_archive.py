@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 import pytest
@@ -46,7 +46,9 @@ def test_lifecycle_draft_revise_submit_publish_revise_withdraw(
 
     archive.revise_artifact(PARTNER, artifact_id, published.version, {"title": "Changed later"})
     reader_view = archive.get_artifact(ANONYMOUS, artifact_id)
-    assert reader_view["title"] == ready_story["title"], "the published version stays until republished"
+    assert reader_view["title"] == ready_story["title"], (
+        "the published version stays until republished"
+    )
     assert archive.get_artifact(PARTNER, artifact_id, draft=True)["title"] == "Changed later"
 
     archive.withdraw_artifact(EDITOR, artifact_id, "Family asked us to take it down")
@@ -67,7 +69,9 @@ def test_publishing_names_every_missing_requirement(archive: Archive) -> None:
     assert archive.load(Artifact, UUID(created.id)).status == "draft", "nothing recorded"
 
 
-def test_publish_a_specific_earlier_revision(archive: Archive, ready_story: dict[str, object]) -> None:
+def test_publish_a_specific_earlier_revision(
+    archive: Archive, ready_story: dict[str, object]
+) -> None:
     created = archive.create_artifact(PARTNER, "story", ready_story)
     artifact_id = UUID(created.id)
     later = archive.revise_artifact(PARTNER, artifact_id, 1, {"title": "Not yet approved"})
@@ -85,7 +89,9 @@ def test_stale_version_is_refused_and_nothing_is_lost(
         archive.revise_artifact(PARTNER, artifact_id, 1, {"summary": "second, stale"})
     assert caught.value.extra["current_version"] == 2
     assert caught.value.extra["current"]["summary"] == "first editor's change"
-    assert archive.get_artifact(PARTNER, artifact_id, draft=True)["summary"] == "first editor's change"
+    assert (
+        archive.get_artifact(PARTNER, artifact_id, draft=True)["summary"] == "first editor's change"
+    )
 
 
 def test_unknown_terms_places_and_licences_are_refused_with_the_valid_choices(
@@ -113,7 +119,10 @@ def test_competencies_and_stages_are_valid_terms(archive: Archive) -> None:
         {"terms": ["conditions:relationships", "network-features:collaborative-inquiry-cycles"],
          "stage": "conditions:developing"},
     )  # fmt: skip
-    assert archive.get_artifact(PARTNER, UUID(created.id), draft=True)["stage"] == "conditions:developing"
+    assert (
+        archive.get_artifact(PARTNER, UUID(created.id), draft=True)["stage"]
+        == "conditions:developing"
+    )
 
 
 def test_who_may_see_and_change_what(archive: Archive, ready_story: dict[str, object]) -> None:
@@ -147,13 +156,15 @@ def test_reading_the_past_by_version_and_by_moment(
     archive: Archive, ready_story: dict[str, object]
 ) -> None:
     artifact_id = publish_ready(archive, ready_story)
-    between = datetime.now(timezone.utc)
+    between = datetime.now(UTC)
     time.sleep(0.01)
     archive.revise_artifact(PARTNER, artifact_id, 2, {"title": "Second title"})
     archive.publish_artifact(EDITOR, artifact_id, 3)
     assert archive.get_artifact(ANONYMOUS, artifact_id)["title"] == "Second title"
     assert archive.get_artifact(ANONYMOUS, artifact_id, version=2)["title"] == ready_story["title"]
-    assert archive.get_artifact(ANONYMOUS, artifact_id, as_of=between)["title"] == ready_story["title"]
+    assert (
+        archive.get_artifact(ANONYMOUS, artifact_id, as_of=between)["title"] == ready_story["title"]
+    )
     with pytest.raises(NotFound, match="did not exist yet"):
         archive.get_artifact(ANONYMOUS, artifact_id, as_of=between - timedelta(days=1))
     with pytest.raises(NotFound, match="versions run from 1 to 4"):
@@ -165,7 +176,10 @@ def test_diff_shows_field_changes_and_body_lines(
 ) -> None:
     artifact_id = publish_ready(archive, ready_story)
     archive.revise_artifact(
-        PARTNER, artifact_id, 2, {"body": "# Morning circles\n\nWe began with *talking*.", "themes": ["voice"]}
+        PARTNER,
+        artifact_id,
+        2,
+        {"body": "# Morning circles\n\nWe began with *talking*.", "themes": ["voice"]},
     )
     archive.publish_artifact(EDITOR, artifact_id, 3)
     diff = archive.artifact_diff(ANONYMOUS, artifact_id, 2, 4)
@@ -190,7 +204,9 @@ def test_idempotency_key_returns_the_same_artifact(
     first = archive.create_artifact(PARTNER, "story", ready_story, idempotency_key="k-1")
     again = archive.create_artifact(PARTNER, "story", ready_story, idempotency_key="k-1")
     assert (again.id, again.created) == (first.id, False)
-    other_partner = archive.create_artifact(OTHER_PARTNER, "story", ready_story, idempotency_key="k-1")
+    other_partner = archive.create_artifact(
+        OTHER_PARTNER, "story", ready_story, idempotency_key="k-1"
+    )
     assert other_partner.id != first.id, "keys are per caller"
     with pytest.raises(Conflict, match="different request"):
         archive.create_artifact(PARTNER, "story", {"title": "else"}, idempotency_key="k-1")

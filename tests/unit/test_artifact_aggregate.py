@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from uuid import uuid4
 
 import pytest
 
 from domain.artifact import Artifact, missing_for_publication
-from domain.values import allows_derivatives, normalise_licence
 from domain.errors import InvalidInput
+from domain.values import allows_derivatives, normalise_licence
 
-NOW = datetime(2023, 2, 17, tzinfo=timezone.utc)
+NOW = datetime(2023, 2, 17, tzinfo=UTC)
 
 
 def new_story(**content: object) -> Artifact:
@@ -90,8 +90,14 @@ def test_complete_story_has_nothing_missing() -> None:
 @pytest.mark.parametrize(
     ("given", "canonical"),
     [
-        ("https://creativecommons.org/licenses/by/4.0/", "https://creativecommons.org/licenses/by/4.0/"),
-        ("http://creativecommons.org/licenses/by-sa/4.0", "https://creativecommons.org/licenses/by-sa/4.0/"),
+        (
+            "https://creativecommons.org/licenses/by/4.0/",
+            "https://creativecommons.org/licenses/by/4.0/",
+        ),
+        (
+            "http://creativecommons.org/licenses/by-sa/4.0",
+            "https://creativecommons.org/licenses/by-sa/4.0/",
+        ),
         ("all-rights-reserved", "all-rights-reserved"),
     ],
 )

@@ -20,8 +20,16 @@ def test_javascript_and_data_links_are_dropped() -> None:
 
 
 def test_http_https_mailto_and_relative_links_survive() -> None:
-    html = render("[a](https://example.org) [b](http://example.org) [c](mailto:x@example.org) [d](/api/v1/places)")
-    for href in ("https://example.org", "http://example.org", "mailto:x@example.org", "/api/v1/places"):
+    html = render(
+        "[a](https://example.org) [b](http://example.org) "
+        "[c](mailto:x@example.org) [d](/api/v1/places)"
+    )
+    for href in (
+        "https://example.org",
+        "http://example.org",
+        "mailto:x@example.org",
+        "/api/v1/places",
+    ):
         assert f'href="{href}"' in html
 
 

@@ -67,8 +67,10 @@ async def update_place(
 ) -> JSON:
     """Change a place (editors)."""
     result = archive.update_place(principal, slug, body.model_dump(exclude_unset=True))
-    return JSON({**archive.get_place(slug), "position": result.position},
-                headers={"ETag": etag_for(result.version)})
+    return JSON(
+        {**archive.get_place(slug), "position": result.position},
+        headers={"ETag": etag_for(result.version)},
+    )
 
 
 @router.get("/convenings")
