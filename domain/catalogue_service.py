@@ -73,6 +73,9 @@ class CatalogueCache:
             (r for r in self.records.values() if isinstance(r, cls)), key=lambda r: r.slug
         )
 
+    def get_place_record(self, slug: str) -> Place | None:
+        return self.get(Place, "places", slug)
+
     def get(self, cls: type[C], namespace: str, slug: str) -> C | None:
         self.refresh()
         record = self.records.get(slug_id(namespace, slug))

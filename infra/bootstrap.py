@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from eventsourcing.persistence import InfrastructureFactory, TrackingRecorder
+from eventsourcing.utils import Environment
+
 from domain.access import SYSTEM
 from domain.application import Archive
 from domain.vocabularies import seeded_frameworks
+from infra.coordination import Coordination, FileCoordination, PostgresCoordination
 from infra.markdown import MarkdownRenderer
+from infra.search.port import SearchIndex
+from infra.search.service import SearchService
 from infra.settings import Settings
 
 
@@ -16,8 +22,13 @@ class Container:
     settings: Settings
     archive: Archive
     renderer: MarkdownRenderer
+    search: SearchIndex
+    coordination: Coordination
+    queries: SearchService
 
     def close(self) -> None:
+        self.search.close()
+        self.coordination.close()
         self.archive.close()
 
     def __enter__(self) -> Container:
@@ -30,7 +41,46 @@ class Container:
 def build(settings: Settings | None = None) -> Container:
     settings = settings or Settings()
     archive = Archive(env=settings.eventsourcing_env())
-    return Container(settings=settings, archive=archive, renderer=MarkdownRenderer())
+    search = build_search(settings)
+    coordination = build_coordination(settings)
+    return Container(
+        settings=settings,
+        archive=archive,
+        renderer=MarkdownRenderer(),
+        search=search,
+        coordination=coordination,
+        queries=SearchService(archive, search, coordination),
+    )
+
+
+def build_search(settings: Settings) -> SearchIndex:
+    if settings.search_backend == "meilisearch":
+        from infra.search.meili import MeilisearchIndex
+
+        if not settings.meilisearch_url:
+            msg = "COMMONPLACE_MEILISEARCH_URL must be set when the search backend is meilisearch"
+            raise ValueError(msg)
+        return MeilisearchIndex(
+            settings.meilisearch_url,
+            settings.meilisearch_key,
+            settings.meilisearch_index,
+            tracking_recorder(settings),
+        )
+    from infra.search.sqlite_fts import SqliteFtsIndex
+
+    return SqliteFtsIndex(settings.data_dir / "search")
+
+
+def tracking_recorder(settings: Settings) -> TrackingRecorder:
+    """A tracking recorder in the event store's database, for an external index."""
+    env = Environment("SearchIndex", settings.eventsourcing_env())
+    return InfrastructureFactory.construct(env).tracking_recorder()
+
+
+def build_coordination(settings: Settings) -> Coordination:
+    if settings.uses_postgres:
+        return PostgresCoordination(settings)
+    return FileCoordination(settings.data_dir)
 
 
 def seed_frameworks(archive: Archive) -> int:

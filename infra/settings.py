@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 from urllib.parse import unquote, urlsplit
 
 from pydantic import Field
@@ -23,6 +24,18 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(1_048_576, description="Largest JSON request body accepted.")
     load_demo: bool = Field(True, description="Load the demo archive into an empty store on start.")
     aggregate_cache_size: int = Field(1000, description="Aggregates kept in memory per process.")
+    search_backend: Literal["sqlite", "meilisearch"] = Field(
+        "sqlite", description="sqlite (FTS5 in the data directory) or meilisearch."
+    )
+    meilisearch_url: str | None = Field(None, description="e.g. http://127.0.0.1:7700")
+    meilisearch_key: str | None = Field(None, description="Meilisearch API key.")
+    meilisearch_index: str = Field("artifacts", description="Meilisearch index uid.")
+    search_wait_seconds: float = Field(
+        5.0, description="How long a search with ?after= waits for the indexer."
+    )
+    indexer_poll_seconds: float = Field(
+        0.05, description="How often the indexer polls a store without subscriptions."
+    )
 
     @property
     def uses_postgres(self) -> bool:

@@ -32,8 +32,12 @@ def container() -> Container:
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface to listen on")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
+    indexer: Annotated[bool, typer.Option(help="Also run the indexer process")] = True,
 ) -> None:
-    """Serve the API (loads the demo archive into an empty store first)."""
+    """Serve the API and run the indexer beside it; Ctrl-C stops both."""
+    import subprocess
+    import sys
+
     import uvicorn
 
     from services.api.app import create_app
@@ -41,8 +45,45 @@ def serve(
     settings = Settings()
     built = build(settings)
     prepare(built)
+    child = subprocess.Popen([sys.executable, "-m", "services.indexer"]) if indexer else None
     console.print(f"Commonplace on http://{host or settings.host}:{port or settings.port}")
-    uvicorn.run(create_app(container=built), host=host or settings.host, port=port or settings.port)
+    try:
+        uvicorn.run(
+            create_app(container=built), host=host or settings.host, port=port or settings.port
+        )
+    finally:
+        if child is not None:
+            child.terminate()
+            child.wait(timeout=10)
+
+
+@app.command("indexer")
+def run_indexer_command() -> None:
+    """Run the indexer: follow the log and keep the search index current."""
+    from services.indexer.main import run_indexer
+
+    run_indexer()
+
+
+@app.command()
+def reindex() -> None:
+    """Rebuild the search index from the whole log, then swap it in; search stays up."""
+    from rich.progress import Progress
+
+    from services.indexer.rebuild import rebuild
+
+    with container() as built, Progress(console=console) as progress:
+        task = progress.add_task("Reading the log", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        report = rebuild(built.archive, built.search, built.coordination, progress=advance)
+    rate = report.documents / report.seconds if report.seconds else 0.0
+    console.print(
+        f"Rebuilt: {report.documents} documents up to position {report.position} "
+        f"in {report.seconds:.2f}s ({rate:,.0f}/s)."
+    )
 
 
 @demo_app.command("load")

@@ -13,7 +13,7 @@ from services.api import problems
 from services.api.deps import ArchiveDep
 from services.api.limits import BodyLimit
 from services.api.responses import JSON
-from services.api.routes import artifacts, catalogue
+from services.api.routes import artifacts, catalogue, search
 
 DESCRIPTION = """
 Commonplace keeps a learning community's stories, presentations of learning and
@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     problems.install(app)
     app.include_router(artifacts.router)
     app.include_router(catalogue.router)
+    app.include_router(search.router)
 
     @app.get("/api/v1/health", tags=["system"])
     async def health(archive: ArchiveDep) -> JSON:

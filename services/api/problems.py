@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from domain import errors
 from domain.policy import NotSignedIn
+from infra.search.port import InvalidQuery, SearchUnavailable
 from services.api.responses import problem
 
 log = logging.getLogger("commonplace.api")
@@ -37,8 +38,18 @@ class BadRequest(errors.DomainError):
     title = "Bad request"
 
 
+class GatewayTimeout(errors.DomainError):
+    title = "Not yet indexed"
+
+
+class ServiceUnavailable(errors.DomainError):
+    title = "Service unavailable"
+
+
 STATUS[PreconditionRequired] = 428
 STATUS[BadRequest] = 400
+STATUS[GatewayTimeout] = 504
+STATUS[ServiceUnavailable] = 503
 
 
 def status_for(exc: errors.DomainError) -> int:
@@ -73,6 +84,18 @@ def _describe(error: Any) -> dict[str, object]:
     }
 
 
+async def invalid_query(request: Request, exc: Exception) -> Response:
+    return problem(400, "Invalid search", str(exc))
+
+
+async def search_unavailable(request: Request, exc: Exception) -> Response:
+    log.error("Search backend unavailable: %s", exc)
+    return problem(
+        503, "Search unavailable", "Search is unavailable right now; try again shortly.",
+        headers={"Retry-After": "5"},
+    )  # fmt: skip
+
+
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     titles = {404: "Not found", 405: "Method not allowed", 413: "Too large"}
@@ -93,4 +116,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(errors.DomainError, domain_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(HTTPException, http_error)
+    app.add_exception_handler(InvalidQuery, invalid_query)
+    app.add_exception_handler(SearchUnavailable, search_unavailable)
     app.add_exception_handler(Exception, server_error)

@@ -1,0 +1,1 @@
+"""Search: one port, two adapters (SQLite FTS5 embedded, Meilisearch in production)."""

@@ -1,0 +1,300 @@
+"""The production search backend: Meilisearch, through its official client.
+
+Index settings are configured before any document is added. Every write is a
+Meilisearch task; ``wait_for_task`` returns a failed task rather than raising,
+so each task's final status is checked, and only a ``succeeded`` task lets the
+tracking position advance. The tracking records live in the event store's
+database (an eventsourcing tracking recorder), keyed by index generation so a
+rebuild can start its own count.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from collections.abc import Iterable
+from typing import Any
+
+import meilisearch
+from eventsourcing.persistence import Tracking, TrackingRecorder
+from meilisearch.errors import (
+    MeilisearchApiError,
+    MeilisearchCommunicationError,
+    MeilisearchTimeoutError,
+)
+
+from infra.search.port import (
+    Hit,
+    InvalidQuery,
+    Rebuild,
+    SearchIndex,
+    SearchQuery,
+    SearchResult,
+    SearchUnavailable,
+)
+
+MARK_START, MARK_END = "\x02", "\x03"
+BATCH = 1000
+FACET_ATTRIBUTES = {
+    "terms": "terms",
+    "place_path": "places",
+    "kind": "kind",
+    "year": "year",
+    "convening": "convening",
+}
+SETTINGS: dict[str, Any] = {
+    "searchableAttributes": ["title", "summary", "place_names", "contributors", "themes", "body"],
+    "filterableAttributes": [
+        "kind", "terms", "term_filter", "place_path", "convening", "excursion", "year",
+        "language", "licence", "members_only", "_geo",
+    ],
+    "sortableAttributes": ["published_at", "_geo"],
+    "faceting": {"maxValuesPerFacet": 500},
+    "pagination": {"maxTotalHits": 100_000},
+    "typoTolerance": {"enabled": True},
+}  # fmt: skip
+CLIENT_ERRORS = (MeilisearchCommunicationError, MeilisearchTimeoutError)
+
+
+def quote(value: str) -> str:
+    """A value inside a filter expression: always quoted, quotes and backslashes escaped."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def filters(query: SearchQuery) -> list[str]:
+    """The filter expressions (AND-ed) for a query."""
+    found = [] if query.include_members else ["members_only = false"]
+    found += [f"term_filter = {quote(term)}" for term in query.terms]
+    found += [f"place_path = {quote(place)}" for place in query.places]
+    if query.kinds:
+        found.append("kind IN [" + ", ".join(quote(k) for k in query.kinds) + "]")
+    for attribute in ("convening", "excursion", "language", "licence"):
+        value = getattr(query, attribute)
+        if value is not None:
+            found.append(f"{attribute} = {quote(value)}")
+    if query.year_from is not None:
+        found.append(f"year >= {int(query.year_from)}")
+    if query.year_to is not None:
+        found.append(f"year <= {int(query.year_to)}")
+    if query.near and query.radius_km is not None:
+        lat, lng = query.near
+        found.append(f"_geoRadius({float(lat)}, {float(lng)}, {round(query.radius_km * 1000)})")
+    return found
+
+
+def search_parameters(query: SearchQuery) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        "filter": filters(query),
+        "page": query.page,
+        "hitsPerPage": query.per_page,
+        "attributesToHighlight": ["title", "summary", "body"],
+        "attributesToCrop": ["body"],
+        "cropLength": 30,
+        "highlightPreTag": MARK_START,
+        "highlightPostTag": MARK_END,
+    }
+    if query.facets:
+        params["facets"] = list(FACET_ATTRIBUTES)
+    if query.sort == "newest":
+        params["sort"] = ["published_at:desc"]
+    elif query.sort == "distance" and query.near:
+        params["sort"] = [f"_geoPoint({float(query.near[0])}, {float(query.near[1])}):asc"]
+    return params
+
+
+class MeilisearchIndex(SearchIndex):
+    def __init__(
+        self,
+        url: str,
+        api_key: str | None,
+        uid: str,
+        tracking: TrackingRecorder,
+        *,
+        task_timeout_ms: int = 30_000,
+    ) -> None:
+        self.client = meilisearch.Client(url, api_key, timeout=10)
+        self.uid = uid
+        self.tracking = tracking
+        self.task_timeout_ms = task_timeout_ms
+        self._ready: set[str] = set()
+
+    # -- tasks and settings ------------------------------------------------------
+
+    def wait(self, task_info: Any) -> None:
+        """Wait for a task and insist that it succeeded."""
+        try:
+            task = self.client.wait_for_task(
+                task_info.task_uid, timeout_in_ms=self.task_timeout_ms, interval_in_ms=10
+            )
+        except CLIENT_ERRORS as error:
+            raise SearchUnavailable(f"Meilisearch did not answer: {error}") from error
+        if task.status != "succeeded":
+            error = task.error or {}
+            raise SearchUnavailable(
+                f"Meilisearch task {task.uid} ({task.type}) ended {task.status}: "
+                f"{error.get('code', '')} {error.get('message', '')}".strip()
+            )
+
+    def ensure(self, uid: str) -> None:
+        """Create the index and configure it, before any document goes in."""
+        if uid in self._ready:
+            return
+        try:
+            try:
+                self.client.get_index(uid)
+            except MeilisearchApiError as error:
+                if error.code != "index_not_found":
+                    raise
+                self.wait(self.client.create_index(uid, {"primaryKey": "id"}))
+            self.wait(self.client.index(uid).update_settings(SETTINGS))
+        except CLIENT_ERRORS as error:
+            raise SearchUnavailable(f"Meilisearch did not answer: {error}") from error
+        except MeilisearchApiError as error:
+            raise SearchUnavailable(f"Meilisearch refused the index settings: {error}") from error
+        self._ready.add(uid)
+
+    def write_to(self, uid: str, upserts: Iterable[dict[str, Any]], deletions: Iterable[str]) -> None:
+        self.ensure(uid)
+        index = self.client.index(uid)
+        documents = list(upserts)
+        removed = list(deletions)
+        try:
+            for start in range(0, len(documents), BATCH):
+                self.wait(index.add_documents(documents[start : start + BATCH], primary_key="id"))
+            for start in range(0, len(removed), BATCH):
+                self.wait(index.delete_documents(removed[start : start + BATCH]))
+        except CLIENT_ERRORS as error:
+            raise SearchUnavailable(f"Meilisearch did not answer: {error}") from error
+        except MeilisearchApiError as error:
+            raise SearchUnavailable(f"Meilisearch refused a write: {error}") from error
+
+    # -- tracking ------------------------------------------------------------
+
+    def generation(self) -> int:
+        return self.tracking.max_tracking_id(f"generation@{self.uid}") or 0
+
+    def tracking_name(self, application_name: str, generation: int | None = None) -> str:
+        number = self.generation() if generation is None else generation
+        return f"{application_name}@{self.uid}#{number}"
+
+    def position(self, application_name: str) -> int:
+        return self.tracking.max_tracking_id(self.tracking_name(application_name)) or 0
+
+    def apply(
+        self, upserts: Iterable[dict[str, Any]], deletions: Iterable[str], tracking: Tracking
+    ) -> None:
+        self.write_to(self.uid, upserts, deletions)
+        # Only now, with every task succeeded, does the position move.
+        name = self.tracking_name(tracking.application_name)
+        self.tracking.insert_tracking(Tracking(name, tracking.notification_id))
+
+    # -- reading -------------------------------------------------------------
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        try:
+            response = self.client.index(self.uid).search(query.q[:1000], search_parameters(query))
+        except CLIENT_ERRORS as error:
+            raise SearchUnavailable(f"Meilisearch did not answer: {error}") from error
+        except MeilisearchApiError as error:
+            if error.code == "index_not_found":
+                return SearchResult(total=0, hits=[], facets={})
+            if str(error.code).startswith("invalid_search"):
+                raise InvalidQuery(error.message) from error
+            raise SearchUnavailable(f"Meilisearch refused the search: {error}") from error
+        return SearchResult(
+            total=int(response.get("totalHits", 0)),
+            hits=[_hit(raw) for raw in response.get("hits", [])],
+            facets=_facets(response.get("facetDistribution") or {}),
+        )
+
+    def document(self, doc_id: str) -> dict[str, Any] | None:
+        try:
+            found = self.client.index(self.uid).get_document(doc_id)
+        except MeilisearchApiError as error:
+            if error.code in ("document_not_found", "index_not_found"):
+                return None
+            raise SearchUnavailable(str(error)) from error
+        return dict(found)  # a Document iterates as its (field, value) pairs
+
+    def all_ids(self) -> set[str]:
+        ids: set[str] = set()
+        offset = 0
+        while True:
+            try:
+                page = self.client.index(self.uid).get_documents(
+                    {"fields": ["id"], "limit": 1000, "offset": offset}
+                )
+            except MeilisearchApiError as error:
+                if error.code == "index_not_found":
+                    return ids
+                raise SearchUnavailable(str(error)) from error
+            found = [_field(d, "id") for d in page.results]
+            ids.update(found)
+            offset += len(found)
+            if len(found) < 1000:
+                return ids
+
+    def start_rebuild(self) -> Rebuild:
+        return MeilisearchRebuild(self)
+
+
+class MeilisearchRebuild(Rebuild):
+    def __init__(self, index: MeilisearchIndex) -> None:
+        self.index = index
+        self.uid = f"{index.uid}_rebuild_{int(time.time() * 1000)}"
+        self.position = 0
+        index.ensure(index.uid)  # swap needs both indexes to exist
+        index.ensure(self.uid)
+
+    def write(self, upserts: Iterable[dict[str, Any]], deletions: Iterable[str]) -> None:
+        self.index.write_to(self.uid, upserts, deletions)
+
+    def apply(
+        self, upserts: Iterable[dict[str, Any]], deletions: Iterable[str], tracking: Tracking
+    ) -> None:
+        self.write(upserts, deletions)
+        self.position = tracking.notification_id
+
+    def swap(self, tracking: Tracking) -> None:
+        client = self.index.client
+        self.index.wait(client.swap_indexes([{"indexes": [self.index.uid, self.uid]}]))
+        generation = self.index.generation() + 1
+        name = self.index.tracking_name(tracking.application_name, generation)
+        self.index.tracking.insert_tracking(Tracking(name, max(tracking.notification_id, 1)))
+        self.index.tracking.insert_tracking(Tracking(f"generation@{self.index.uid}", generation))
+        self.index.wait(client.delete_index(self.uid))  # now holds the old documents
+
+    def discard(self) -> None:
+        try:
+            self.index.wait(self.index.client.delete_index(self.uid))
+        except (SearchUnavailable, MeilisearchApiError):
+            pass
+
+
+def _field(document: Any, name: str) -> Any:
+    return document[name] if isinstance(document, dict) else getattr(document, name)
+
+
+def _hit(raw: dict[str, Any]) -> Hit:
+    formatted = raw.get("_formatted") or {}
+    text = next(
+        (formatted[k] for k in ("body", "summary", "title") if MARK_START in str(formatted.get(k))),
+        raw.get("summary") or str(formatted.get("body", ""))[:200],
+    )
+    snippet = html.escape(str(text)).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+    document = {k: v for k, v in raw.items() if not k.startswith("_") or k == "_geo"}
+    distance = raw.get("_geoDistance")
+    return Hit(
+        id=str(raw["id"]),
+        document=document,
+        snippet=snippet,
+        distance_km=distance / 1000 if distance is not None else None,
+    )
+
+
+def _facets(distribution: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    return {
+        FACET_ATTRIBUTES[name]: dict(values)
+        for name, values in distribution.items()
+        if name in FACET_ATTRIBUTES and values
+    }

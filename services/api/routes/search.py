@@ -1,0 +1,100 @@
+"""Search, browse pages' data, and the indexer's status."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from infra.search.service import SearchRequest
+from services.api.deps import ContainerDep, PrincipalDep
+from services.api.problems import GatewayTimeout
+from services.api.responses import JSON
+
+router = APIRouter(prefix="/api/v1", tags=["search"])
+
+Page = Annotated[int, Query(ge=1, le=1000)]
+PerPage = Annotated[int, Query(ge=1, le=100)]
+
+
+async def wait_for_position(container: ContainerDep, after: int | None) -> None:
+    """Read-your-writes: wait (bounded) until the indexer has applied ``after``."""
+    if after is None:
+        return
+    queries = container.queries
+    deadline = time.monotonic() + container.settings.search_wait_seconds
+    while (position := queries.position()) < after:
+        if time.monotonic() >= deadline:
+            raise GatewayTimeout(
+                f"The search index has reached position {position}, not yet {after}; "
+                "the indexer may be behind or stopped. Try again shortly.",
+                position=position,
+                wanted=after,
+            )
+        await asyncio.sleep(0.01)
+
+
+@router.get("/search")
+async def search(
+    container: ContainerDep,
+    principal: PrincipalDep,
+    q: Annotated[str, Query(max_length=500, description="Words; \"a phrase\"; -excluded")] = "",
+    principle: Annotated[list[str], Query(description="A principle of practice")] = [],  # noqa: B006
+    term: Annotated[list[str], Query(description="Any framework term, FRAMEWORK:TERM")] = [],  # noqa: B006
+    place: Annotated[list[str], Query(description="A place slug (includes places inside)")] = [],  # noqa: B006
+    near: Annotated[str | None, Query(description="LAT,LNG")] = None,
+    radius_km: Annotated[float | None, Query(gt=0, le=20000)] = None,
+    kind: Annotated[list[str], Query()] = [],  # noqa: B006
+    convening: str | None = None,
+    excursion: str | None = None,
+    year_from: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    year_to: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    language: str | None = None,
+    licence: str | None = None,
+    sort: Literal["relevance", "newest", "distance"] = "relevance",
+    page: Page = 1,
+    per_page: PerPage = 20,
+    after: Annotated[int | None, Query(ge=0, description="Wait until this position is indexed")] = None,
+) -> JSON:
+    """Full-text search with filters, facets, highlighted snippets and paging."""
+    await wait_for_position(container, after)
+    principles = [p if ":" in p else f"principles:{p}" for p in principle]
+    request = SearchRequest(
+        q=q, terms=tuple(principles + term), places=tuple(place), near=near,
+        radius_km=radius_km, kinds=tuple(kind), convening=convening, excursion=excursion,
+        year_from=year_from, year_to=year_to, language=language, licence=licence,
+        sort=sort, page=page, per_page=per_page,
+    )  # fmt: skip
+    result = container.queries.search(principal, request)
+    return JSON({**result, "position": container.queries.position()})
+
+
+@router.get("/browse/terms/{framework_id}/{term_id}")
+async def browse_term(
+    framework_id: str,
+    term_id: str,
+    container: ContainerDep,
+    principal: PrincipalDep,
+    page: Page = 1,
+    per_page: PerPage = 20,
+) -> JSON:
+    """A term's page: what it means, its narrower terms, and the artifacts tagged with it."""
+    return JSON(container.queries.browse_term(principal, framework_id, term_id, page, per_page))
+
+
+@router.get("/browse/places/{slug}")
+async def browse_place(
+    slug: str, container: ContainerDep, principal: PrincipalDep, page: Page = 1, per_page: PerPage = 20
+) -> JSON:
+    """A place's page: the places inside it with counts, and the artifacts from anywhere in it."""
+    return JSON(container.queries.browse_place(principal, slug, page, per_page))
+
+
+@router.get("/indexer/status", tags=["system"])
+async def indexer_status(container: ContainerDep) -> JSON:
+    """Where the indexer is: position, head of the log, lag, and the last error."""
+    return JSON(
+        {**container.queries.status(), "backend": container.settings.search_backend}
+    )
