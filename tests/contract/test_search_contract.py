@@ -1,0 +1,234 @@
+"""One contract for every search adapter.
+
+Runs against SQLite FTS5 always; against the Meilisearch adapter talking to a
+stand-in Meilisearch server (tests/standin_meilisearch.py: a test double of the
+documented HTTP API, not Meilisearch itself); and against a real Meilisearch
+when MEILISEARCH_URL is set (each test uses its own index and deletes it).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from eventsourcing.persistence import IntegrityError, Tracking
+
+from infra.bootstrap import tracking_recorder
+from infra.search.port import InvalidQuery, SearchIndex, SearchQuery
+from infra.search.sqlite_fts import SqliteFtsIndex
+from infra.settings import Settings
+
+APP = "Archive"
+TUCSON = (32.22, -110.97)
+NOTTINGHAM = (52.95, -1.15)
+
+
+def doc(doc_id: str, **fields: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "id": doc_id, "kind": "story", "title": "", "summary": "", "body": "",
+        "language": "en", "licence": "https://creativecommons.org/licenses/by/4.0/",
+        "members_only": False, "terms": [], "term_filter": [], "stage": None,
+        "place": None, "place_path": [], "place_names": [], "contributors": [], "themes": [],
+        "convening": None, "excursion": None, "date": None, "year": 2023,
+        "published_at": 1_700_000_000.0, "version": 2, "_geo": None,
+    }  # fmt: skip
+    base.update(fields)
+    if "term_filter" not in fields:
+        base["term_filter"] = list(base["terms"])
+    return base
+
+
+TUCSON_PLACE = {"place": "desert-view", "place_path": ["us", "arizona", "tucson", "desert-view"],
+                "place_names": ["United States", "Arizona", "Tucson", "Desert View High"],
+                "_geo": {"lat": 32.13, "lng": -110.93}}  # fmt: skip
+ENGLAND_PLACE = {"place": "brookfield", "place_path": ["uk", "england", "brookfield"],
+                 "place_names": ["United Kingdom", "England", "Brookfield Primary"],
+                 "_geo": {"lat": 52.95, "lng": -1.15}}  # fmt: skip
+
+CORPUS = [
+    doc("a1", title="Morning circles in Tucson", summary="Listening before teaching.",
+        body="Students spoke about belonging and being known.", terms=["principles:lead-with-learning",
+        "conditions:relationships"], term_filter=["principles:lead-with-learning",
+        "conditions:relationships", "conditions:culture"], themes=["belonging"],
+        contributors=["Ms. Lopez"], convening="tucson-2023", published_at=1_700_000_300.0,
+        **TUCSON_PLACE),
+    doc("a2", kind="presentation-of-learning", title="What counts as evidence",
+        body="A group presented portfolios of evidence.", terms=["principles:ground-learning-in-place"],
+        year=2022, published_at=1_700_000_200.0, convening="tucson-2023", **TUCSON_PLACE),
+    doc("a3", title="Pupil progress meetings every half term", body="Teachers and leaders met.",
+        terms=["network-features:collaborative-inquiry-cycles", "principles:lead-with-learning"],
+        published_at=1_700_000_100.0, language="en-GB", **ENGLAND_PLACE),
+    doc("a4", title="A members-only reflection on belonging", body="Only for members.",
+        members_only=True, terms=["principles:lead-with-learning"], **TUCSON_PLACE),
+]  # fmt: skip
+
+
+def _standin_index(tmp_path: Path) -> Iterator[SearchIndex]:
+    standin = pytest.importorskip("tests.standin_meilisearch")
+    from infra.search.meili import MeilisearchIndex
+
+    with standin.MeilisearchStandIn() as server:
+        yield MeilisearchIndex(server.url, None, "artifacts", tracking_recorder(
+            Settings(data_dir=tmp_path)), task_timeout_ms=10_000)  # fmt: skip
+
+
+def _real_meilisearch(tmp_path: Path) -> Iterator[SearchIndex]:
+    from infra.search.meili import MeilisearchIndex
+
+    uid = f"contract_{uuid.uuid4().hex[:10]}"
+    index = MeilisearchIndex(os.environ["MEILISEARCH_URL"], os.environ.get("MEILISEARCH_KEY"),
+                             uid, tracking_recorder(Settings(data_dir=tmp_path)))  # fmt: skip
+    yield index
+    for existing in index.client.get_indexes({"limit": 1000})["results"]:
+        if existing.uid.startswith(uid):
+            index.client.delete_index(existing.uid)
+
+
+ADAPTERS = [
+    "sqlite-fts5",
+    "meilisearch-standin",
+    pytest.param(
+        "meilisearch",
+        marks=pytest.mark.skipif(
+            not os.environ.get("MEILISEARCH_URL"), reason="MEILISEARCH_URL is not set"
+        ),
+    ),
+]
+
+
+@pytest.fixture(params=ADAPTERS)
+def index(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchIndex]:
+    if request.param == "sqlite-fts5":
+        fts = SqliteFtsIndex(tmp_path / "search")
+        yield fts
+        fts.close()
+    elif request.param == "meilisearch-standin":
+        yield from _standin_index(tmp_path)
+    else:
+        yield from _real_meilisearch(tmp_path)
+
+
+@pytest.fixture
+def loaded(index: SearchIndex) -> SearchIndex:
+    index.apply(CORPUS, [], Tracking(APP, 10))
+    return index
+
+
+def ids(index: SearchIndex, **query: Any) -> list[str]:
+    return [hit.id for hit in index.search(SearchQuery(**query)).hits]
+
+
+def test_writes_are_tracked_and_idempotent(index: SearchIndex) -> None:
+    assert index.position(APP) == 0
+    index.apply(CORPUS[:1], [], Tracking(APP, 5))
+    index.apply(CORPUS[:1], [], Tracking(APP, 6))  # the same document again
+    assert index.position(APP) == 6
+    assert ids(index, q="morning") == ["a1"]
+    assert index.all_ids() == {"a1"}
+    with pytest.raises(IntegrityError):
+        index.apply(CORPUS[1:2], [], Tracking(APP, 6))  # a position is never applied twice
+
+
+def test_whole_documents_replace_and_deletions_remove(loaded: SearchIndex) -> None:
+    loaded.apply([doc("a1", title="Evening circles", **TUCSON_PLACE)], [], Tracking(APP, 11))
+    assert ids(loaded, q="morning") == []
+    assert ids(loaded, q="evening") == ["a1"]
+    assert (loaded.document("a1") or {})["title"] == "Evening circles"
+    loaded.apply([], ["a1", "never-indexed"], Tracking(APP, 12))
+    assert loaded.document("a1") is None
+    assert loaded.all_ids() == {"a2", "a3", "a4"}
+
+
+def test_members_only_documents_need_members(loaded: SearchIndex) -> None:
+    assert "a4" not in ids(loaded, q="belonging")
+    assert "a4" in ids(loaded, q="belonging", include_members=True)
+
+
+def test_filters(loaded: SearchIndex) -> None:
+    assert set(ids(loaded, terms=("principles:lead-with-learning",))) == {"a1", "a3"}
+    assert ids(loaded, terms=("conditions:culture",)) == ["a1"], "a condition finds its competencies"
+    assert set(ids(loaded, places=("arizona",))) == {"a1", "a2"}
+    assert ids(loaded, places=("england",)) == ["a3"]
+    assert ids(loaded, kinds=("presentation-of-learning",)) == ["a2"]
+    assert set(ids(loaded, kinds=("story", "presentation-of-learning"))) == {"a1", "a2", "a3"}
+    assert ids(loaded, year_to=2022) == ["a2"]
+    assert set(ids(loaded, year_from=2023, year_to=2023)) == {"a1", "a3"}
+    assert ids(loaded, language="en-GB") == ["a3"]
+    assert set(ids(loaded, convening="tucson-2023")) == {"a1", "a2"}
+    assert ids(loaded, terms=("principles:lead-with-learning",), places=("arizona",)) == ["a1"]
+
+
+def test_near_a_point_and_sorting_by_distance(loaded: SearchIndex) -> None:
+    near_tucson = loaded.search(SearchQuery(near=TUCSON, radius_km=50, sort="distance"))
+    assert {hit.id for hit in near_tucson.hits} == {"a1", "a2"}
+    assert all(hit.distance_km is not None and hit.distance_km < 15 for hit in near_tucson.hits)
+    from_england = ids(loaded, near=NOTTINGHAM, sort="distance")
+    assert from_england[0] == "a3"
+
+
+def test_newest_first(loaded: SearchIndex) -> None:
+    assert ids(loaded, sort="newest") == ["a1", "a2", "a3"]
+
+
+def test_facets_count_every_match_not_just_the_page(loaded: SearchIndex) -> None:
+    result = loaded.search(SearchQuery(per_page=1))
+    assert result.total == 3 and len(result.hits) == 1
+    assert result.facets["kind"] == {"story": 2, "presentation-of-learning": 1}
+    assert result.facets["places"]["arizona"] == 2
+    assert result.facets["places"]["england"] == 1
+    assert result.facets["terms"]["principles:lead-with-learning"] == 2
+    assert result.facets["year"] == {"2023": 2, "2022": 1}
+    assert result.facets["convening"] == {"tucson-2023": 2}
+
+
+def test_paging(loaded: SearchIndex) -> None:
+    pages = [ids(loaded, sort="newest", per_page=2, page=n) for n in (1, 2, 3)]
+    assert pages == [["a1", "a2"], ["a3"], []]
+
+
+def test_typos_and_prefixes_are_forgiven(loaded: SearchIndex) -> None:
+    assert set(ids(loaded, q="Tuscon")) == {"a1", "a2"}, "both are in Tucson"
+    assert "a1" in ids(loaded, q="belongin")
+    assert ids(loaded, q="portfolois") == ["a2"]
+
+
+def test_snippets_highlight_and_escape(index: SearchIndex) -> None:
+    hostile = doc("h1", title="<script>alert(1)</script> circles", body="Circles <b>bold</b> here")
+    index.apply([hostile], [], Tracking(APP, 1))
+    [hit] = index.search(SearchQuery(q="circles")).hits
+    assert "<mark>" in hit.snippet and "<script>" not in hit.snippet and "<b>" not in hit.snippet
+
+
+@pytest.mark.parametrize(
+    "q",
+    ['"unbalanced', "OR", "NEAR(a b", "a* -", "(belonging", "-", "title:x", "^x", 'a"b\\c',
+     "AND OR NOT", "*", "x" * 400, "\x00", "belonging NOT", "✓ ünïcödé 漢字"],
+)  # fmt: skip
+def test_any_typed_query_gives_results_or_a_clear_error(loaded: SearchIndex, q: str) -> None:
+    try:
+        result = loaded.search(SearchQuery(q=q))
+    except InvalidQuery:
+        return
+    assert result.total >= 0
+
+
+def test_filter_values_cannot_break_out(loaded: SearchIndex) -> None:
+    assert ids(loaded, places=('arizona" OR members_only = true OR place_path = "x',)) == []
+    assert ids(loaded, terms=("x\\",)) == []
+    assert ids(loaded, convening="' OR 1=1 --") == []
+
+
+def test_rebuild_swaps_in_a_new_index(loaded: SearchIndex) -> None:
+    rebuild = loaded.start_rebuild()
+    rebuild.write([doc("b1", title="Rebuilt story")], [])
+    rebuild.apply([doc("b2", title="Caught up story")], [], Tracking(APP, 30))
+    assert ids(loaded, q="rebuilt") == [], "the live index is untouched until the swap"
+    rebuild.swap(Tracking(APP, 30))
+    assert loaded.all_ids() == {"b1", "b2"}
+    assert loaded.position(APP) == 30
+    loaded.apply([doc("b3", title="After the swap")], [], Tracking(APP, 31))
+    assert loaded.position(APP) == 31 and "b3" in loaded.all_ids()
