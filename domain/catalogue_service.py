@@ -54,18 +54,22 @@ class CatalogueCache:
 
     def refresh(self) -> None:
         with self.lock:
-            while True:
+            # Read only the part of the log not yet looked at, up to the head as it is now;
+            # remembering the head (not the last catalogue event) keeps each refresh small.
+            head = self.archive.recorder.max_notification_id() or 0
+            while self.position < head:
                 batch = self.archive.recorder.select_notifications(
-                    self.position + 1, 1000, topics=CATALOGUE_TOPICS
+                    self.position + 1, 1000, stop=head, topics=CATALOGUE_TOPICS
                 )
                 for notification in batch:
                     record_id = UUID(str(notification.originator_id))
                     record: Any = self.archive.repository.get(record_id)
                     assert isinstance(record, Catalogued)
                     self.records[record_id] = record
-                    self.position = notification.id
                 if len(batch) < 1000:
-                    return
+                    self.position = head
+                else:
+                    self.position = batch[-1].id
 
     def of(self, cls: type[C]) -> list[C]:
         self.refresh()

@@ -10,6 +10,7 @@ rebuild can start its own count.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import time
 from collections.abc import Iterable
@@ -45,7 +46,7 @@ FACET_ATTRIBUTES = {
 SETTINGS: dict[str, Any] = {
     "searchableAttributes": ["title", "summary", "place_names", "contributors", "themes", "body"],
     "filterableAttributes": [
-        "kind", "terms", "term_filter", "place_path", "convening", "excursion", "year",
+        "id", "kind", "terms", "term_filter", "place_path", "convening", "excursion", "year",
         "language", "licence", "members_only", "_geo",
     ],
     "sortableAttributes": ["published_at", "_geo"],
@@ -85,6 +86,8 @@ def filters(query: SearchQuery) -> list[str]:
 def search_parameters(query: SearchQuery) -> dict[str, Any]:
     params: dict[str, Any] = {
         "filter": filters(query),
+        # Every word must match, as in the SQLite backend (Meilisearch's default drops words).
+        "matchingStrategy": "all",
         "page": query.page,
         "hitsPerPage": query.per_page,
         "attributesToHighlight": ["title", "summary", "body"],
@@ -129,10 +132,10 @@ class MeilisearchIndex(SearchIndex):
         except CLIENT_ERRORS as error:
             raise SearchUnavailable(f"Meilisearch did not answer: {error}") from error
         if task.status != "succeeded":
-            error = task.error or {}
+            details = task.error or {}
             raise SearchUnavailable(
                 f"Meilisearch task {task.uid} ({task.type}) ended {task.status}: "
-                f"{error.get('code', '')} {error.get('message', '')}".strip()
+                f"{details.get('code', '')} {details.get('message', '')}".strip()
             )
 
     def ensure(self, uid: str) -> None:
@@ -153,7 +156,9 @@ class MeilisearchIndex(SearchIndex):
             raise SearchUnavailable(f"Meilisearch refused the index settings: {error}") from error
         self._ready.add(uid)
 
-    def write_to(self, uid: str, upserts: Iterable[dict[str, Any]], deletions: Iterable[str]) -> None:
+    def write_to(
+        self, uid: str, upserts: Iterable[dict[str, Any]], deletions: Iterable[str]
+    ) -> None:
         self.ensure(uid)
         index = self.client.index(uid)
         documents = list(upserts)
@@ -162,7 +167,8 @@ class MeilisearchIndex(SearchIndex):
             for start in range(0, len(documents), BATCH):
                 self.wait(index.add_documents(documents[start : start + BATCH], primary_key="id"))
             for start in range(0, len(removed), BATCH):
-                self.wait(index.delete_documents(removed[start : start + BATCH]))
+                chunk = ", ".join(quote(doc_id) for doc_id in removed[start : start + BATCH])
+                self.wait(index.delete_documents(filter=f"id IN [{chunk}]"))
         except CLIENT_ERRORS as error:
             raise SearchUnavailable(f"Meilisearch did not answer: {error}") from error
         except MeilisearchApiError as error:
@@ -265,10 +271,8 @@ class MeilisearchRebuild(Rebuild):
         self.index.wait(client.delete_index(self.uid))  # now holds the old documents
 
     def discard(self) -> None:
-        try:
+        with contextlib.suppress(SearchUnavailable, MeilisearchApiError):
             self.index.wait(self.index.client.delete_index(self.uid))
-        except (SearchUnavailable, MeilisearchApiError):
-            pass
 
 
 def _field(document: Any, name: str) -> Any:

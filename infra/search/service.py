@@ -122,7 +122,9 @@ class SearchService:
                     "terms": hit.document.get("terms"),
                     "year": hit.document.get("year"),
                     "members_only": hit.document.get("members_only"),
-                    "distance_km": round(hit.distance_km, 2) if hit.distance_km is not None else None,
+                    "distance_km": round(hit.distance_km, 2)
+                    if hit.distance_km is not None
+                    else None,
                     "url": f"/api/v1/artifacts/{hit.id}",
                 }
                 for hit in result.hits
@@ -230,4 +232,3 @@ def parse_near(value: str) -> tuple[float, float]:
 
 def _counted(values: dict[str, int], name: str) -> list[dict[str, Any]]:
     return [{name: value, "count": count} for value, count in values.items()]
-

@@ -300,7 +300,9 @@ class SqliteFtsIndex(SearchIndex):
         parts = []
         for position, word in enumerate(parsed.words):
             is_last = position == len(parsed.words) - 1
-            parts.append(self._word_expression(conn, word, prefix=is_last and parsed.last_is_prefix))
+            parts.append(
+                self._word_expression(conn, word, prefix=is_last and parsed.last_is_prefix)
+            )
         parts.extend(_quote(" ".join(phrase)) for phrase in parsed.phrases)
         expression = " AND ".join(parts)
         if parsed.excluded:
@@ -411,7 +413,5 @@ def _hit(row: tuple[Any, ...]) -> Hit:
     document = json.loads(raw)
     marked_snippets = [s for s in snippets if s and MARK_START in s]
     text = (marked_snippets or [document.get("summary") or document.get("body", "")[:200]])[0]
-    marked = (
-        html.escape(text).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
-    )
+    marked = html.escape(text).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
     return Hit(id=doc_id, document=document, snippet=marked, distance_km=distance)

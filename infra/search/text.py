@@ -109,5 +109,7 @@ class TypoIndex:
         found: set[str] = set()
         for key in deletes(word) | {word}:
             found.update(self.by_delete.get(key, ()))
-        scored = [(typo_distance(word, t), -self.frequency.get(t, 0), t) for t in found if t != word]
+        scored = [
+            (typo_distance(word, t), -self.frequency.get(t, 0), t) for t in found if t != word
+        ]
         return [t for d, _, t in sorted(scored) if d <= budget][:limit]

@@ -16,8 +16,8 @@ from uuid import UUID
 from eventsourcing.persistence import Notification
 
 from domain.application import Archive
-from domain.catalogue import event_topic
 from domain.artifact import Artifact
+from domain.catalogue import event_topic
 from services.indexer.documents import DocumentBuilder
 
 CREATED = event_topic(Artifact, "Created")

@@ -51,7 +51,9 @@ def rebuild(
                 if not batch:
                     break
                 more = projection.changes(batch)
-                target.apply(more.upserts.values(), more.deletions, Tracking(archive.name, batch[-1].id))
+                target.apply(
+                    more.upserts.values(), more.deletions, Tracking(archive.name, batch[-1].id)
+                )
                 position = batch[-1].id
             target.swap(Tracking(archive.name, position))
     except BaseException:

@@ -46,7 +46,7 @@ class Wakeup:
         try:
             for _ in self.subscription:
                 self.event.set()
-        except Exception:  # noqa: BLE001 - a lost subscription falls back to polling
+        except Exception:
             log.warning("Subscription ended; falling back to polling", exc_info=True)
             self.subscription = None
 

@@ -15,7 +15,9 @@ from tests.conftest import Api
 
 @pytest.fixture
 def running_indexer(container: Container) -> Iterator[Indexer]:
-    indexer = Indexer(container.archive, container.search, container.coordination, poll_interval=0.01)
+    indexer = Indexer(
+        container.archive, container.search, container.coordination, poll_interval=0.01
+    )
     stop = threading.Event()
     thread = threading.Thread(target=indexer.run, args=(stop,))
     thread.start()
@@ -46,9 +48,7 @@ def test_a_new_story_is_found_with_read_your_writes(
     assert body["position"] >= story["position"]
 
 
-def test_waiting_for_an_unindexed_position_ends_in_504(
-    api: Api, container: Container
-) -> None:
+def test_waiting_for_an_unindexed_position_ends_in_504(api: Api, container: Container) -> None:
     container.settings.search_wait_seconds = 0.2
     response = api.client.get(f"/api/v1/search?after={container.archive.head + 100}")
     assert response.status_code == 504

@@ -51,13 +51,15 @@ ENGLAND_PLACE = {"place": "brookfield", "place_path": ["uk", "england", "brookfi
 
 CORPUS = [
     doc("a1", title="Morning circles in Tucson", summary="Listening before teaching.",
-        body="Students spoke about belonging and being known.", terms=["principles:lead-with-learning",
-        "conditions:relationships"], term_filter=["principles:lead-with-learning",
-        "conditions:relationships", "conditions:culture"], themes=["belonging"],
+        body="Students spoke about belonging and being known.",
+        terms=["principles:lead-with-learning", "conditions:relationships"],
+        term_filter=["principles:lead-with-learning", "conditions:relationships",
+                     "conditions:culture"], themes=["belonging"],
         contributors=["Ms. Lopez"], convening="tucson-2023", published_at=1_700_000_300.0,
         **TUCSON_PLACE),
     doc("a2", kind="presentation-of-learning", title="What counts as evidence",
-        body="A group presented portfolios of evidence.", terms=["principles:ground-learning-in-place"],
+        body="A group presented portfolios of evidence.",
+        terms=["principles:ground-learning-in-place"],
         year=2022, published_at=1_700_000_200.0, convening="tucson-2023", **TUCSON_PLACE),
     doc("a3", title="Pupil progress meetings every half term", body="Teachers and leaders met.",
         terms=["network-features:collaborative-inquiry-cycles", "principles:lead-with-learning"],
@@ -68,10 +70,10 @@ CORPUS = [
 
 
 def _standin_index(tmp_path: Path) -> Iterator[SearchIndex]:
-    standin = pytest.importorskip("tests.standin_meilisearch")
     from infra.search.meili import MeilisearchIndex
+    from tests.standin_meilisearch import MeilisearchStandIn
 
-    with standin.MeilisearchStandIn() as server:
+    with MeilisearchStandIn() as server:
         yield MeilisearchIndex(server.url, None, "artifacts", tracking_recorder(
             Settings(data_dir=tmp_path)), task_timeout_ms=10_000)  # fmt: skip
 
@@ -150,7 +152,9 @@ def test_members_only_documents_need_members(loaded: SearchIndex) -> None:
 
 def test_filters(loaded: SearchIndex) -> None:
     assert set(ids(loaded, terms=("principles:lead-with-learning",))) == {"a1", "a3"}
-    assert ids(loaded, terms=("conditions:culture",)) == ["a1"], "a condition finds its competencies"
+    assert ids(loaded, terms=("conditions:culture",)) == ["a1"], (
+        "a condition finds its competencies"
+    )
     assert set(ids(loaded, places=("arizona",))) == {"a1", "a2"}
     assert ids(loaded, places=("england",)) == ["a3"]
     assert ids(loaded, kinds=("presentation-of-learning",)) == ["a2"]

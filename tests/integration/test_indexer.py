@@ -13,9 +13,9 @@ from eventsourcing.persistence import Tracking
 
 from domain.application import Archive
 from infra.bootstrap import Container
+from infra.coordination import FileCoordination
 from infra.search.port import SearchIndex, SearchQuery, SearchUnavailable
 from infra.search.sqlite_fts import SqliteFtsIndex
-from infra.coordination import FileCoordination
 from services.indexer.rebuild import rebuild
 from services.indexer.runner import Indexer
 from tests.conftest import EDITOR, PARTNER

@@ -48,7 +48,9 @@ def write_events(settings: Settings, artifacts: int, seed: int) -> None:
         archive = container.archive
         published: list[tuple[UUID, int]] = []
         for n in range(artifacts):
-            created = archive.create_artifact(PARTNER, "story", {**READY_STORY, "title": f"Story {n}"})
+            created = archive.create_artifact(
+                PARTNER, "story", {**READY_STORY, "title": f"Story {n}"}
+            )
             done = archive.publish_artifact(EDITOR, UUID(created.id), created.version)
             published.append((UUID(created.id), done.version))
             if rng.random() < 0.4 and published:

@@ -40,7 +40,7 @@ async def wait_for_position(container: ContainerDep, after: int | None) -> None:
 async def search(
     container: ContainerDep,
     principal: PrincipalDep,
-    q: Annotated[str, Query(max_length=500, description="Words; \"a phrase\"; -excluded")] = "",
+    q: Annotated[str, Query(max_length=500, description='Words; "a phrase"; -excluded')] = "",
     principle: Annotated[list[str], Query(description="A principle of practice")] = [],  # noqa: B006
     term: Annotated[list[str], Query(description="Any framework term, FRAMEWORK:TERM")] = [],  # noqa: B006
     place: Annotated[list[str], Query(description="A place slug (includes places inside)")] = [],  # noqa: B006
@@ -56,7 +56,9 @@ async def search(
     sort: Literal["relevance", "newest", "distance"] = "relevance",
     page: Page = 1,
     per_page: PerPage = 20,
-    after: Annotated[int | None, Query(ge=0, description="Wait until this position is indexed")] = None,
+    after: Annotated[
+        int | None, Query(ge=0, description="Wait until this position is indexed")
+    ] = None,
 ) -> JSON:
     """Full-text search with filters, facets, highlighted snippets and paging."""
     await wait_for_position(container, after)
@@ -86,7 +88,11 @@ async def browse_term(
 
 @router.get("/browse/places/{slug}")
 async def browse_place(
-    slug: str, container: ContainerDep, principal: PrincipalDep, page: Page = 1, per_page: PerPage = 20
+    slug: str,
+    container: ContainerDep,
+    principal: PrincipalDep,
+    page: Page = 1,
+    per_page: PerPage = 20,
 ) -> JSON:
     """A place's page: the places inside it with counts, and the artifacts from anywhere in it."""
     return JSON(container.queries.browse_place(principal, slug, page, per_page))
@@ -95,6 +101,4 @@ async def browse_place(
 @router.get("/indexer/status", tags=["system"])
 async def indexer_status(container: ContainerDep) -> JSON:
     """Where the indexer is: position, head of the log, lag, and the last error."""
-    return JSON(
-        {**container.queries.status(), "backend": container.settings.search_backend}
-    )
+    return JSON({**container.queries.status(), "backend": container.settings.search_backend})
