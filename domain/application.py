@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,6 +31,7 @@ from domain.values import check_kind, check_visibility, normalise_licence
 from domain.views import artifact_view
 
 A = TypeVar("A", bound=Aggregate)
+TOKEN_CACHE_SECONDS = 2.0
 ARTIFACT_CREATED = event_topic(Artifact, "Created")
 
 
@@ -41,6 +43,7 @@ class CommandResult:
     version: int
     position: int | None
     created: bool = True
+    view: dict[str, Any] | None = None  # the artifact's working draft after the command
 
 
 def now() -> datetime:
@@ -62,6 +65,7 @@ class Archive(CatalogueService, Application[UUID]):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
         self.catalogue = CatalogueCache(self)
+        self._token_cache: dict[UUID, tuple[Principal | None, float]] = {}
         self.content = ContentChecker(self)
 
     # -- helpers -------------------------------------------------------------
@@ -70,7 +74,8 @@ class Archive(CatalogueService, Application[UUID]):
         return position_of(self.save(*aggregates))
 
     def _result(self, aggregate: Aggregate, position: int | None) -> CommandResult:
-        return CommandResult(str(aggregate.id), aggregate.version, position)
+        view = artifact_view(aggregate, draft=True) if isinstance(aggregate, Artifact) else None
+        return CommandResult(str(aggregate.id), aggregate.version, position, view=view)
 
     def load(self, cls: type[A], aggregate_id: UUID, version: int | None = None) -> A:
         try:
@@ -415,14 +420,22 @@ class Archive(CatalogueService, Application[UUID]):
         return token, str(record.id)
 
     def authenticate(self, token: str) -> Principal | None:
+        """The principal a token stands for; answers are cached for a couple of seconds,
+        so a revocation made by another process takes effect within that time."""
         token_id = token_id_for(token)
+        cached = self._token_cache.get(token_id)
+        if cached is not None and cached[1] > time.monotonic():
+            return cached[0]
         try:
             record: Any = self.repository.get(token_id)
         except AggregateNotFoundError:
-            return None
-        if not isinstance(record, AccessToken) or record.revoked:
-            return None
-        return record.principal()
+            record = None
+        valid = isinstance(record, AccessToken) and not record.revoked
+        principal = record.principal() if valid else None
+        if len(self._token_cache) > 10_000:
+            self._token_cache.clear()
+        self._token_cache[token_id] = (principal, time.monotonic() + TOKEN_CACHE_SECONDS)
+        return principal
 
     def list_tokens(self) -> list[dict[str, Any]]:
         tokens = []
@@ -445,6 +458,7 @@ class Archive(CatalogueService, Application[UUID]):
         if not record.revoked:
             record.revoke(by=str(by.id))
             self.save(record)
+        self._token_cache.pop(token_id, None)
 
 
 def _matches(

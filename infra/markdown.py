@@ -7,6 +7,7 @@ only http, https and mailto links survive, plus relative ones.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import nh3
@@ -42,8 +43,13 @@ class MarkdownRenderer:
             .use(footnote_plugin)
         )
         self.resolve = resolve
+        # The same body is rendered again and again (every read): keep recent results.
+        self.render = functools.lru_cache(maxsize=1024)(self._render)  # type: ignore[method-assign]
 
     def render(self, markdown: str) -> str:
+        return self._render(markdown)
+
+    def _render(self, markdown: str) -> str:
         html = self.parser.render(markdown or "")
         return nh3.clean(
             html,

@@ -12,17 +12,21 @@ from domain.policy import NotSignedIn
 from infra.bootstrap import Container
 from services.api.problems import BadRequest, PreconditionRequired
 
+# Dependencies are ``async def`` so FastAPI runs them inline instead of paying a
+# thread-pool hop for each; the work they do is a dictionary or cache lookup.
 
-def get_container(request: Request) -> Container:
+
+async def get_container(request: Request) -> Container:
     container: Container = request.app.state.container
     return container
 
 
-def get_archive(request: Request) -> Archive:
-    return get_container(request).archive
+async def get_archive(request: Request) -> Archive:
+    container: Container = request.app.state.container
+    return container.archive
 
 
-def current_principal(
+async def current_principal(
     request: Request,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Principal:
@@ -32,26 +36,31 @@ def current_principal(
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise NotSignedIn("Send the token as 'Authorization: Bearer <token>'.")
-    principal = get_archive(request).authenticate(token.strip())
+    container: Container = request.app.state.container
+    principal = container.archive.authenticate(token.strip())
     if principal is None:
         raise NotSignedIn("This token is not valid (unknown or revoked).")
     return principal
 
 
-def expected_version(
-    if_match: Annotated[str | None, Header(description="ETag of the version you edited")] = None,
-) -> int:
-    """The version named by ``If-Match``; edits without one are refused (428)."""
+def parse_if_match(if_match: str | None) -> int:
+    """The version an ``If-Match`` header names."""
     if not if_match:
         raise PreconditionRequired(
             "Send If-Match with the ETag of the version you edited, so that "
             "nobody's change is overwritten."
         )
-    value = if_match.strip()
-    value = value.removeprefix("W/").strip('"').removeprefix("v")
+    value = if_match.strip().removeprefix("W/").strip('"').removeprefix("v")
     if not value.isdigit():
         raise BadRequest(f"If-Match {if_match!r} is not an ETag this API gave out.")
     return int(value)
+
+
+async def expected_version(
+    if_match: Annotated[str | None, Header(description="ETag of the version you edited")] = None,
+) -> int:
+    """The version named by ``If-Match``; edits without one are refused (428)."""
+    return parse_if_match(if_match)
 
 
 ArchiveDep = Annotated[Archive, Depends(get_archive)]

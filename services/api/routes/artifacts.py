@@ -14,7 +14,7 @@ from services.api.deps import (
     ContainerDep,
     IfMatchDep,
     PrincipalDep,
-    expected_version,
+    parse_if_match,
 )
 from services.api.responses import JSON, etag_for
 from services.api.schemas import (
@@ -48,7 +48,7 @@ def written(
     container: ContainerDep, principal: PrincipalDep, result: CommandResult, status: int = 200
 ) -> JSON:
     """The artifact's working draft after a command, with its ETag and log position."""
-    view = container.archive.get_artifact(principal, UUID(result.id), draft=True)
+    view = result.view or container.archive.get_artifact(principal, UUID(result.id), draft=True)
     headers = {"ETag": etag_for(view["version"]), "Location": f"/api/v1/artifacts/{result.id}"}
     if not result.created and status == 201:
         status, headers["Idempotent-Replayed"] = 200, "true"
@@ -158,7 +158,7 @@ async def withdraw_artifact(
     if_match: Annotated[str | None, Header()] = None,
 ) -> JSON:
     """Withdraw a published artifact with a reason (editors). Readers then get 410."""
-    expected = expected_version(if_match) if if_match else None
+    expected = parse_if_match(if_match) if if_match else None
     result = container.archive.withdraw_artifact(principal, artifact_id, body.reason, expected)
     return written(container, principal, result)
 
