@@ -26,6 +26,7 @@ from domain.errors import (
     PublishRequirementsMissing,
     VersionConflict,
 )
+from domain.media_commands import MediaCommands
 from domain.history import content_at, content_diff, history_entries
 from domain.values import check_kind, check_visibility, normalise_licence
 from domain.views import artifact_view
@@ -54,7 +55,7 @@ def position_of(recordings: list[Recording[Any]]) -> int | None:
     return recordings[-1].notification.id if recordings else None
 
 
-class Archive(CatalogueService, Application[UUID]):
+class Archive(CatalogueService, MediaCommands, Application[UUID]):
     """Commonplace's event-sourced application."""
 
     name = "Archive"

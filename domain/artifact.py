@@ -45,6 +45,7 @@ def empty_content() -> dict[str, Any]:
         content[name] = []
     content["language"] = "en"
     content["visibility"] = "public"
+    content["media"] = []  # changed only by the media commands, never by a revision
     return content
 
 
@@ -64,6 +65,9 @@ def missing_for_publication(kind: str, content: dict[str, Any]) -> list[str]:
     for name in KINDS[kind].requires:
         if not content.get(name):
             missing.append(f"its {name}")
+    for media in content.get("media") or []:
+        if media.get("kind") == "image" and not (media.get("alt") or "").strip():
+            missing.append(f"alt text for the image {media.get('filename')!r}")
     return missing
 
 
@@ -94,6 +98,28 @@ class Artifact(Aggregate):
         self.revision += 1
         # While an event is applied, ``self.version`` is still the previous one.
         self.last_revised_version = self.version + 1
+
+    @event("MediaAttached")
+    def attach_media(self, media: dict[str, Any], by: str) -> None:
+        self._set_media([*self.content.get("media", []), media])
+
+    @event("MediaDetached")
+    def detach_media(self, media_id: str, by: str) -> None:
+        self._set_media([m for m in self.content.get("media", []) if m["id"] != media_id])
+
+    @event("MediaDescribed")
+    def describe_media(self, media_id: str, changes: dict[str, Any], by: str) -> None:
+        self._set_media(
+            [{**m, **changes} if m["id"] == media_id else m for m in self.content.get("media", [])]
+        )
+
+    def _set_media(self, media: list[dict[str, Any]]) -> None:
+        self.content = {**self.content, "media": media}
+        self.revision += 1
+        self.last_revised_version = self.version + 1
+
+    def media_item(self, media_id: str) -> dict[str, Any] | None:
+        return next((m for m in self.content.get("media", []) if m["id"] == media_id), None)
 
     @event("Submitted")
     def submit(self, by: str) -> None:

@@ -43,6 +43,12 @@ def summarise(name: str, domain_event: Any) -> str:
         return f"Published the revision of version {domain_event.source_version}"
     if name == "Withdrawn":
         return f"Withdrawn: {domain_event.reason}"
+    if name == "MediaAttached":
+        return f"Attached {domain_event.media['kind']} {domain_event.media['filename']}"
+    if name == "MediaDetached":
+        return "Detached media"
+    if name == "MediaDescribed":
+        return f"Described media ({', '.join(sorted(domain_event.changes))})"
     return name
 
 

@@ -12,6 +12,8 @@ from domain.application import Archive
 from domain.vocabularies import seeded_frameworks
 from infra.coordination import Coordination, FileCoordination, PostgresCoordination
 from infra.markdown import MarkdownRenderer
+from infra.media.port import MediaStore
+from infra.media.service import MediaService
 from infra.search.port import SearchIndex
 from infra.search.service import SearchService
 from infra.settings import Settings
@@ -25,6 +27,7 @@ class Container:
     search: SearchIndex
     coordination: Coordination
     queries: SearchService
+    media: MediaService
 
     def close(self) -> None:
         self.search.close()
@@ -50,7 +53,27 @@ def build(settings: Settings | None = None) -> Container:
         search=search,
         coordination=coordination,
         queries=SearchService(archive, search, coordination),
+        media=MediaService(
+            archive, build_media_store(settings), settings.media_limits, settings.media_part_size
+        ),
     )
+
+
+def build_media_store(settings: Settings) -> MediaStore:
+    if settings.media_backend == "s3":
+        from infra.media.s3 import S3MediaStore
+
+        return S3MediaStore(
+            settings.s3_bucket,
+            endpoint_url=settings.s3_endpoint_url,
+            region=settings.s3_region,
+            access_key=settings.s3_access_key,
+            secret_key=settings.s3_secret_key,
+            prefix=settings.s3_prefix,
+        )
+    from infra.media.local import LocalMediaStore
+
+    return LocalMediaStore(settings.data_dir / "media")
 
 
 def build_search(settings: Settings) -> SearchIndex:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from uuid import UUID
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
 ALLOWED_TAGS = {
@@ -32,10 +34,27 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
-class MarkdownRenderer:
-    """Renders an artifact body. ``resolve`` maps a ``media:ID`` reference to a URL."""
+def media_url(reference: str) -> str | None:
+    """``media:ID`` (an attached file) to the URL that serves it; None if malformed."""
+    try:
+        return f"/media/{UUID(reference.removeprefix('media:'))}"
+    except ValueError:
+        return None
 
-    def __init__(self, resolve: Callable[[str], str | None] | None = None) -> None:
+
+def _walk(tokens: list[Token]) -> list[Token]:
+    found = []
+    for token in tokens:
+        found.append(token)
+        if token.children:
+            found.extend(_walk(token.children))
+    return found
+
+
+class MarkdownRenderer:
+    """Renders an artifact body; ``![alt](media:ID)`` points at the attached media's URL."""
+
+    def __init__(self, resolve: Callable[[str], str | None] = media_url) -> None:
         self.parser = (
             MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
             .enable("table")
@@ -50,7 +69,9 @@ class MarkdownRenderer:
         return self._render(markdown)
 
     def _render(self, markdown: str) -> str:
-        html = self.parser.render(markdown or "")
+        tokens = self.parser.parse(markdown or "")
+        self._resolve_media(tokens)
+        html = self.parser.renderer.render(tokens, self.parser.options, {})
         return nh3.clean(
             html,
             tags=ALLOWED_TAGS,
@@ -59,3 +80,10 @@ class MarkdownRenderer:
             link_rel="noopener noreferrer nofollow",
             filter_style_properties={"text-align"},
         )
+
+    def _resolve_media(self, tokens: list[Token]) -> None:
+        for token in _walk(tokens):
+            attribute = {"image": "src", "link_open": "href"}.get(token.type)
+            value = str(token.attrGet(attribute) or "") if attribute else ""
+            if attribute and value.startswith("media:"):
+                token.attrSet(attribute, self.resolve(value) or "")

@@ -33,6 +33,26 @@ class Settings(BaseSettings):
     search_wait_seconds: float = Field(
         5.0, description="How long a search with ?after= waits for the indexer."
     )
+    media_backend: Literal["local", "s3"] = Field(
+        "local", description="local (a folder in the data directory) or s3."
+    )
+    s3_bucket: str = "commonplace-media"
+    s3_endpoint_url: str | None = Field(None, description="e.g. http://127.0.0.1:9000 for MinIO")
+    s3_region: str = "us-east-1"
+    s3_access_key: str | None = None
+    s3_secret_key: str | None = None
+    s3_prefix: str = ""
+    media_part_size: int = Field(16 * 1024 * 1024, description="Uploads above this go in parts.")
+    media_limits: dict[str, int] = Field(
+        default_factory=lambda: {
+            "image": 30 * 1024 * 1024,
+            "audio": 300 * 1024 * 1024,
+            "video": 2 * 1024 * 1024 * 1024,
+            "document": 100 * 1024 * 1024,
+            "transcript": 5 * 1024 * 1024,
+        },
+        description="Largest upload per kind of media, in bytes (JSON).",
+    )
     indexer_poll_seconds: float = Field(
         0.05, description="How often the indexer polls a store without subscriptions."
     )

@@ -137,5 +137,24 @@ def tokens_revoke(token_id: Annotated[str, typer.Argument(help="The token's id")
     console.print(f"Revoked {token_id}.")
 
 
+media_app = typer.Typer(help="Media files in object storage.", no_args_is_help=True)
+app.add_typer(media_app, name="media")
+
+
+@media_app.command("gc")
+def media_gc(
+    delete: Annotated[bool, typer.Option("--delete", help="Remove what is reported")] = False,
+) -> None:
+    """Report (and with --delete remove) stored bytes that no event refers to any more."""
+    with container() as built:
+        garbage = built.media.garbage()
+        for key in garbage:
+            console.print(key)
+            if delete:
+                built.media.store.delete(key)
+    verb = "Removed" if delete else "Unreferenced"
+    console.print(f"{verb}: {len(garbage)} object(s).")
+
+
 def main() -> None:
     app()

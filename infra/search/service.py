@@ -122,6 +122,7 @@ class SearchService:
                     "terms": hit.document.get("terms"),
                     "year": hit.document.get("year"),
                     "members_only": hit.document.get("members_only"),
+                    "media": hit.document.get("media", []),
                     "distance_km": round(hit.distance_km, 2)
                     if hit.distance_km is not None
                     else None,

@@ -13,7 +13,7 @@ from services.api import problems
 from services.api.deps import ArchiveDep
 from services.api.limits import BodyLimit
 from services.api.responses import JSON
-from services.api.routes import artifacts, catalogue, search
+from services.api.routes import artifacts, catalogue, media, search
 
 DESCRIPTION = """
 Commonplace keeps a learning community's stories, presentations of learning and
@@ -44,13 +44,17 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(artifacts.router)
     app.include_router(catalogue.router)
     app.include_router(search.router)
+    app.include_router(media.router)
 
     @app.get("/api/v1/health", tags=["system"])
     async def health(archive: ArchiveDep) -> JSON:
         """Liveness, and the head of the event log."""
         return JSON({"status": "ok", "head": archive.head})
 
-    app.add_middleware(BodyLimit, max_bytes=container.settings.max_request_bytes)
+    # Upload bodies are limited by their declared size instead (see routes/media.py).
+    app.add_middleware(
+        BodyLimit, max_bytes=container.settings.max_request_bytes, exempt_suffixes=("/content",)
+    )
     return app
 
 

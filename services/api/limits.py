@@ -14,13 +14,13 @@ class BodyTooLarge(Exception):
 class BodyLimit:
     """ASGI middleware: checks Content-Length, and counts bytes of chunked bodies."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int, exempt_prefixes: tuple[str, ...] = ()):
+    def __init__(self, app: ASGIApp, max_bytes: int, exempt_suffixes: tuple[str, ...] = ()):
         self.app = app
         self.max_bytes = max_bytes
-        self.exempt = exempt_prefixes
+        self.exempt = exempt_suffixes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(self.exempt):
+        if scope["type"] != "http" or scope["path"].endswith(self.exempt):
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length")

@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from domain import errors
 from domain.policy import NotSignedIn
+from infra.media.port import MediaStoreUnavailable
 from infra.search.port import InvalidQuery, SearchUnavailable
 from services.api.responses import problem
 
@@ -96,6 +97,15 @@ async def search_unavailable(request: Request, exc: Exception) -> Response:
     )  # fmt: skip
 
 
+async def storage_unavailable(request: Request, exc: Exception) -> Response:
+    log.error("Object storage unavailable: %s", exc)
+    return problem(
+        503, "Storage unavailable",
+        "Media storage cannot be reached right now; nothing was recorded. Try again shortly.",
+        headers={"Retry-After": "10"},
+    )  # fmt: skip
+
+
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     titles = {404: "Not found", 405: "Method not allowed", 413: "Too large"}
@@ -118,4 +128,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(InvalidQuery, invalid_query)
     app.add_exception_handler(SearchUnavailable, search_unavailable)
+    app.add_exception_handler(MediaStoreUnavailable, storage_unavailable)
     app.add_exception_handler(Exception, server_error)

@@ -103,6 +103,7 @@ class ArtifactOut(BaseModel):
     group: str | None
     evidence: list[str]
     presentations: list[str]
+    media: list[dict[str, Any]] = []
     created_at: datetime
     modified_at: datetime
     first_published_at: datetime | None
@@ -197,3 +198,29 @@ class ExcursionIn(Strict):
     big_question: str = ""
     date: dt.date | None = None
     leaders: list[Leader] = []
+
+
+class MediaDeclare(Strict):
+    filename: str = Field(min_length=1, max_length=1000)
+    content_type: str = Field(max_length=200)
+    size: int = Field(ge=0, description="Bytes")
+    sha256: str = Field(max_length=64, description="Hex SHA-256 of the file")
+    alt: str = Field("", max_length=1000, description="Alt text (images need it to publish)")
+    caption: str = Field("", max_length=2000)
+    describes: str | None = Field(
+        None, description="For captions/transcripts: the id of the audio or video they describe"
+    )
+
+
+class Part(Strict):
+    part_number: int = Field(ge=1, le=10_000)
+    etag: str = Field("", max_length=200)
+
+
+class MediaComplete(Strict):
+    parts: list[Part] | None = None
+
+
+class MediaDescribe(Strict):
+    alt: str | None = Field(None, max_length=1000)
+    caption: str | None = Field(None, max_length=2000)

@@ -83,6 +83,7 @@ class DocumentBuilder:
             "year": year,
             "published_at": published_at.timestamp(),
             "version": version,
+            "media": [media_summary(m) for m in content.get("media") or []],
             "_geo": {"lat": located.lat, "lng": located.lon} if located else None,
         }
 
@@ -93,6 +94,22 @@ class DocumentBuilder:
         if place is None:
             return []
         return [*self.archive.place_ancestors(slug), place]
+
+
+def media_summary(media: dict[str, Any]) -> dict[str, Any]:
+    """What a search result shows of attached media: where it is and how it is described."""
+    base = f"/media/{media['id']}"
+    thumbnail = f"{base}/320" if "320" in (media.get("variants") or {}) else None
+    if media.get("kind") == "image" and thumbnail is None:
+        thumbnail = base
+    return {
+        "id": media["id"],
+        "kind": media.get("kind"),
+        "alt": media.get("alt", ""),
+        "caption": media.get("caption", ""),
+        "url": base,
+        "thumbnail": thumbnail,
+    }
 
 
 def _year(value: str | None) -> int | None:

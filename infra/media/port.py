@@ -1,0 +1,66 @@
+"""The media-store port. Keys are plain strings; the store never interprets bytes."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+CHUNK = 1024 * 1024
+
+
+class MediaStoreUnavailable(Exception):
+    """The object store could not be reached; nothing was recorded (HTTP 503)."""
+
+
+@dataclass(frozen=True)
+class UploadTarget:
+    """Where a client sends bytes: one PUT, or one PUT per part."""
+
+    method: str
+    url: str | None
+    headers: dict[str, str] = field(default_factory=dict)
+    multipart_id: str | None = None
+    part_urls: list[str] = field(default_factory=list)
+    part_size: int | None = None
+    expires_in: int | None = None
+
+
+class MediaStore(ABC):
+    @abstractmethod
+    def put(self, key: str, data: BinaryIO, content_type: str) -> None:
+        """Store bytes read from ``data`` (streamed, never whole in memory)."""
+
+    @abstractmethod
+    def size(self, key: str) -> int | None:
+        """The stored size, or None when there is no such object."""
+
+    @abstractmethod
+    def read(self, key: str, chunk_size: int = CHUNK) -> Iterator[bytes]: ...
+
+    @abstractmethod
+    def delete(self, key: str) -> None: ...
+
+    @abstractmethod
+    def keys(self, prefix: str = "") -> Iterator[str]: ...
+
+    @abstractmethod
+    def copy(self, source: str, target: str, content_type: str) -> None: ...
+
+    @abstractmethod
+    def upload_target(
+        self, key: str, content_type: str, size: int, part_size: int
+    ) -> UploadTarget:
+        """How a client uploads ``size`` bytes to ``key``; in parts when over ``part_size``."""
+
+    @abstractmethod
+    def finish_multipart(self, key: str, multipart_id: str, parts: list[dict[str, object]]) -> None:
+        """Join the uploaded parts into one object."""
+
+    @abstractmethod
+    def download_url(self, key: str, content_type: str, disposition: str) -> str | None:
+        """A short-lived URL to fetch ``key`` directly, or None to stream it through the API."""
+
+    def exists(self, key: str) -> bool:
+        return self.size(key) is not None

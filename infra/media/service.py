@@ -1,0 +1,275 @@
+"""The media workflow: declare, receive (local folder), complete with checks, serve, collect.
+
+Bytes first land under ``staging/<media id>``. Completing an upload checks that
+they exist, have the declared size and SHA-256, and that their real type is
+the declared one and allowed; images are re-encoded without metadata and get
+thumbnails. Only then are the bytes stored under their content address
+(``objects/<sha256>``, so equal bytes are stored once) and the media attached
+to its artifact with an event. Any failed check records nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+from uuid import UUID, uuid4
+
+from domain.access import Principal
+from domain.application import Archive, CommandResult
+from domain.catalogue import event_topic
+from domain.artifact import Artifact
+from domain.errors import InvalidInput, TooLarge
+from domain.media import INLINE_TYPES, media_kind
+from infra.media.inspect import UnsafeImage, clean_image, duration_seconds, matches, sniff
+from infra.media.port import CHUNK, MediaStore
+
+ATTACHED = event_topic(Artifact, "MediaAttached")
+SNIFF_BYTES = 8192
+
+
+def staging_key(media_id: UUID) -> str:
+    return f"staging/{media_id}"
+
+
+def object_key(sha256: str) -> str:
+    return f"objects/{sha256[:2]}/{sha256}"
+
+
+@dataclass(frozen=True)
+class Located:
+    key: str
+    content_type: str
+    disposition: str
+    public: bool
+
+
+class UploadCheckFailed(InvalidInput):
+    """The uploaded bytes are not what was declared, or not allowed."""
+
+
+class MediaService:
+    def __init__(
+        self, archive: Archive, store: MediaStore, limits: dict[str, int], part_size: int
+    ) -> None:
+        self.archive = archive
+        self.store = store
+        self.limits = limits
+        self.part_size = part_size
+
+    # -- declaring and receiving ---------------------------------------------
+
+    def declare(self, principal: Principal, artifact_id: UUID, declared: dict[str, Any]) -> dict[str, Any]:
+        limit = self.limits.get(media_kind(str(declared.get("content_type"))), 0)
+        checked = self.archive.validate_upload(principal, artifact_id, declared, limit)
+        media_id = uuid4()
+        target = self.store.upload_target(
+            staging_key(media_id), checked["content_type"], checked["size"], self.part_size
+        )
+        self.archive.declare_upload(
+            principal, artifact_id, media_id, declared, max_bytes=limit,
+            multipart_id=target.multipart_id,
+        )  # fmt: skip
+        upload: dict[str, Any] = {"method": target.method, "headers": target.headers}
+        if target.multipart_id:
+            upload.update(
+                parts=[{"part_number": n, "url": url} for n, url in enumerate(target.part_urls, 1)],
+                part_size=target.part_size,
+            )
+        else:
+            upload["url"] = target.url
+        return {
+            "media_id": str(media_id),
+            "upload": upload,
+            "expires_in": target.expires_in,
+            "complete_url": f"/api/v1/media/{media_id}/complete",
+        }
+
+    def receive(
+        self, principal: Principal, media_id: UUID, body: BinaryIO, part: int | None
+    ) -> None:
+        """Bytes sent to the API itself (local-folder storage)."""
+        upload = self.archive.upload_for(principal, media_id)
+        if upload.completed:
+            raise InvalidInput("This upload is already complete.", field="media_id")
+        key = staging_key(media_id)
+        if part is not None:
+            count = -(-upload.size // self.part_size)
+            if not upload.multipart_id or not 1 <= part <= count:
+                raise InvalidInput(f"Part must be between 1 and {count}.", field="part")
+            key = f"{key}.part{part:05d}"
+        limit = self.part_size if part is not None else upload.size
+        self.store.put(key, Limited(body, limit), upload.content_type)
+
+    # -- completing ----------------------------------------------------------
+
+    def complete(
+        self, principal: Principal, media_id: UUID, parts: list[dict[str, object]] | None
+    ) -> CommandResult:
+        upload = self.archive.upload_for(principal, media_id)
+        if upload.completed:
+            from domain.errors import Conflict
+
+            raise Conflict("This upload was already completed; its media is attached.")
+        key = staging_key(media_id)
+        if upload.multipart_id:
+            self._join(key, upload.multipart_id, parts)
+        try:
+            media = self._checked_media(media_id, upload, key)
+        except UploadCheckFailed:
+            self.store.delete(key)
+            raise
+        result = self.archive.complete_upload(principal, media_id, media)
+        self.store.delete(key)
+        return result
+
+    def _join(self, key: str, multipart_id: str, parts: list[dict[str, object]] | None) -> None:
+        if not parts:
+            raise InvalidInput("A multi-part upload needs its parts listed.", field="parts")
+        try:
+            self.store.finish_multipart(key, multipart_id, parts)
+        except FileNotFoundError as error:
+            raise UploadCheckFailed(f"Missing {error} of the upload.", field="parts") from None
+
+    def _checked_media(self, media_id: UUID, upload: Any, key: str) -> dict[str, Any]:
+        size = self.store.size(key)
+        if size is None:
+            raise UploadCheckFailed("No bytes have been uploaded for this media yet.", field="size")
+        if size != upload.size:
+            raise UploadCheckFailed(
+                f"Received {size} bytes but {upload.size} were declared; the upload is "
+                f"{'incomplete' if size < upload.size else 'larger than declared'}.",
+                field="size",
+            )
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "upload"
+            digest, head = self._download(key, path)
+            if digest != upload.sha256:
+                raise UploadCheckFailed(
+                    f"The SHA-256 of the bytes ({digest}) differs from the one declared "
+                    f"({upload.sha256}); the file may be corrupt or different.",
+                    field="sha256",
+                )
+            real = sniff(head)
+            if not matches(upload.content_type, real):
+                raise UploadCheckFailed(
+                    f"The file was declared as {upload.content_type} but its bytes are "
+                    f"{real or 'of an unrecognised type'}.",
+                    field="content_type",
+                    real_type=real,
+                )
+            return self._store_media(media_id, upload, key, path)
+
+    def _download(self, key: str, path: Path) -> tuple[str, bytes]:
+        digest = hashlib.sha256()
+        head = b""
+        with open(path, "wb") as out:
+            for chunk in self.store.read(key):
+                digest.update(chunk)
+                if len(head) < SNIFF_BYTES:
+                    head += chunk[: SNIFF_BYTES - len(head)]
+                out.write(chunk)
+        return digest.hexdigest(), head
+
+    def _store_media(self, media_id: UUID, upload: Any, key: str, path: Path) -> dict[str, Any]:
+        kind = media_kind(upload.content_type)
+        media: dict[str, Any] = {
+            "id": str(media_id), "kind": kind, "filename": upload.filename,
+            "content_type": upload.content_type, "sha256": upload.sha256,
+            "caption": upload.caption, "alt": upload.alt, "describes": upload.describes,
+            "width": None, "height": None, "duration": None, "variants": {},
+        }  # fmt: skip
+        if kind == "image":
+            try:
+                image = clean_image(path, upload.content_type)
+            except UnsafeImage as error:
+                raise UploadCheckFailed(str(error), field="content_type") from None
+            media.update(width=image.width, height=image.height, size=len(image.data))
+            media["key"] = self._put_bytes(image.data, image.content_type)
+            for name, (data, width, height) in image.thumbnails.items():
+                media["variants"][name] = {
+                    "key": self._put_bytes(data, "image/webp"), "content_type": "image/webp",
+                    "width": width, "height": height,
+                }  # fmt: skip
+            return media
+        if kind in ("audio", "video"):
+            media["duration"] = duration_seconds(path)
+        media.update(size=upload.size, key=object_key(upload.sha256))
+        if not self.store.exists(media["key"]):
+            self.store.copy(key, media["key"], upload.content_type)
+        return media
+
+    def _put_bytes(self, data: bytes, content_type: str) -> str:
+        key = object_key(hashlib.sha256(data).hexdigest())
+        if not self.store.exists(key):
+            self.store.put(key, io.BytesIO(data), content_type)
+        return key
+
+    # -- serving -------------------------------------------------------------
+
+    def locate(self, principal: Principal, media_id: UUID, variant: str | None) -> Located:
+        media = self.archive.readable_media(principal, media_id)
+        key, content_type = media["key"], media["content_type"]
+        if variant is not None:
+            found = media.get("variants", {}).get(variant)
+            if found is None:
+                from domain.errors import NotFound
+
+                raise NotFound(
+                    f"No variant {variant!r}; this media has: "
+                    f"{', '.join(media.get('variants', {})) or 'none'}."
+                )
+            key, content_type = found["key"], found["content_type"]
+        inline = content_type in INLINE_TYPES
+        disposition = "inline" if inline else f'attachment; filename="{_ascii(media["filename"])}"'
+        return Located(key, content_type, disposition, bool(media.get("public")))
+
+    def stream(self, key: str) -> Iterator[bytes]:
+        return self.store.read(key, CHUNK)
+
+    # -- collecting garbage ----------------------------------------------------
+
+    def referenced_keys(self) -> set[str]:
+        """Every key any version in history refers to."""
+        keys: set[str] = set()
+        position = 0
+        while True:
+            batch = self.archive.recorder.select_notifications(position + 1, 500, topics=[ATTACHED])
+            for notification in batch:
+                media = self.archive.mapper.to_domain_event(notification).media  # type: ignore[attr-defined]
+                keys.add(media["key"])
+                keys.update(v["key"] for v in media.get("variants", {}).values())
+            if len(batch) < 500:
+                return keys
+            position = batch[-1].id
+
+    def garbage(self) -> list[str]:
+        referenced = self.referenced_keys()
+        return [k for k in self.store.keys("objects/") if k not in referenced]
+
+
+class Limited(io.RawIOBase):
+    """A reader that refuses to deliver more than ``limit`` bytes."""
+
+    def __init__(self, inner: BinaryIO, limit: int) -> None:
+        self.inner = inner
+        self.remaining = limit
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.inner.read(min(len(buffer), CHUNK))
+        if len(data) > self.remaining:
+            raise TooLarge("More bytes were sent than were declared.", field="size")
+        self.remaining -= len(data)
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _ascii(name: str) -> str:
+    return "".join(c if 32 <= ord(c) < 127 and c not in '"\\' else "_" for c in name)
