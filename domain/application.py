@@ -26,8 +26,8 @@ from domain.errors import (
     PublishRequirementsMissing,
     VersionConflict,
 )
-from domain.media_commands import MediaCommands
 from domain.history import content_at, content_diff, history_entries
+from domain.media_commands import MediaCommands
 from domain.values import check_kind, check_visibility, normalise_licence
 from domain.views import artifact_view
 

@@ -132,7 +132,9 @@ class MediaCommands:
         raise missing
 
 
-def check_declaration(artifact: Artifact, declared: dict[str, Any], max_bytes: int) -> dict[str, Any]:
+def check_declaration(
+    artifact: Artifact, declared: dict[str, Any], max_bytes: int
+) -> dict[str, Any]:
     content_type = check_content_type(str(declared["content_type"]))
     size = int(declared["size"])
     if size <= 0:
@@ -165,4 +167,3 @@ def check_declaration(artifact: Artifact, declared: dict[str, Any], max_bytes: i
         "alt": str(declared.get("alt") or "").strip(),
         "describes": str(describes) if describes else None,
     }
-

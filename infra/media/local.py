@@ -8,7 +8,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from infra.media.port import CHUNK, MediaStore, UploadTarget
 
@@ -27,7 +27,7 @@ class LocalMediaStore(MediaStore):
             raise ValueError(f"Unsafe media key {key!r}")
         return self.root / key
 
-    def put(self, key: str, data: BinaryIO, content_type: str) -> None:
+    def put(self, key: str, data: IO[bytes], content_type: str) -> None:
         target = self.path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as handle:
@@ -60,9 +60,7 @@ class LocalMediaStore(MediaStore):
         with open(self.path(source), "rb") as handle:
             self.put(target, handle, content_type)
 
-    def upload_target(
-        self, key: str, content_type: str, size: int, part_size: int
-    ) -> UploadTarget:
+    def upload_target(self, key: str, content_type: str, size: int, part_size: int) -> UploadTarget:
         media_id = key.rsplit("/", 1)[-1]
         url = f"{self.api_base}/{media_id}/content"
         if size <= part_size:

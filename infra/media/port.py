@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import IO
 
 CHUNK = 1024 * 1024
 
@@ -29,7 +29,7 @@ class UploadTarget:
 
 class MediaStore(ABC):
     @abstractmethod
-    def put(self, key: str, data: BinaryIO, content_type: str) -> None:
+    def put(self, key: str, data: IO[bytes], content_type: str) -> None:
         """Store bytes read from ``data`` (streamed, never whole in memory)."""
 
     @abstractmethod
@@ -49,9 +49,7 @@ class MediaStore(ABC):
     def copy(self, source: str, target: str, content_type: str) -> None: ...
 
     @abstractmethod
-    def upload_target(
-        self, key: str, content_type: str, size: int, part_size: int
-    ) -> UploadTarget:
+    def upload_target(self, key: str, content_type: str, size: int, part_size: int) -> UploadTarget:
         """How a client uploads ``size`` bytes to ``key``; in parts when over ``part_size``."""
 
     @abstractmethod

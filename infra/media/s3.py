@@ -8,7 +8,7 @@ keeps MinIO and other self-hosted servers working without DNS tricks.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 import boto3
 from botocore.config import Config
@@ -72,7 +72,7 @@ class S3MediaStore(MediaStore):
         except ClientError:
             self._call("create_bucket")
 
-    def put(self, key: str, data: BinaryIO, content_type: str) -> None:
+    def put(self, key: str, data: IO[bytes], content_type: str) -> None:
         try:
             self.client.upload_fileobj(
                 data, self.bucket, self._key(key), ExtraArgs={"ContentType": content_type}
@@ -125,15 +125,15 @@ class S3MediaStore(MediaStore):
         )
         return url
 
-    def upload_target(
-        self, key: str, content_type: str, size: int, part_size: int
-    ) -> UploadTarget:
+    def upload_target(self, key: str, content_type: str, size: int, part_size: int) -> UploadTarget:
         full_key = self._key(key)
         if size <= part_size:
             url = self.presign(
                 "put_object", {"Key": full_key, "ContentType": content_type}, self.expires_in
             )
-            return UploadTarget("PUT", url, {"Content-Type": content_type}, expires_in=self.expires_in)
+            return UploadTarget(
+                "PUT", url, {"Content-Type": content_type}, expires_in=self.expires_in
+            )
         started = self._call("create_multipart_upload", Key=full_key, ContentType=content_type)
         upload_id = started["UploadId"]
         count = -(-size // part_size)

@@ -16,13 +16,13 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any
 from uuid import UUID, uuid4
 
 from domain.access import Principal
 from domain.application import Archive, CommandResult
-from domain.catalogue import event_topic
 from domain.artifact import Artifact
+from domain.catalogue import event_topic
 from domain.errors import InvalidInput, TooLarge
 from domain.media import INLINE_TYPES, media_kind
 from infra.media.inspect import UnsafeImage, clean_image, duration_seconds, matches, sniff
@@ -63,7 +63,9 @@ class MediaService:
 
     # -- declaring and receiving ---------------------------------------------
 
-    def declare(self, principal: Principal, artifact_id: UUID, declared: dict[str, Any]) -> dict[str, Any]:
+    def declare(
+        self, principal: Principal, artifact_id: UUID, declared: dict[str, Any]
+    ) -> dict[str, Any]:
         limit = self.limits.get(media_kind(str(declared.get("content_type"))), 0)
         checked = self.archive.validate_upload(principal, artifact_id, declared, limit)
         media_id = uuid4()
@@ -90,7 +92,7 @@ class MediaService:
         }
 
     def receive(
-        self, principal: Principal, media_id: UUID, body: BinaryIO, part: int | None
+        self, principal: Principal, media_id: UUID, body: IO[bytes], part: int | None
     ) -> None:
         """Bytes sent to the API itself (local-folder storage)."""
         upload = self.archive.upload_for(principal, media_id)
@@ -103,7 +105,7 @@ class MediaService:
                 raise InvalidInput(f"Part must be between 1 and {count}.", field="part")
             key = f"{key}.part{part:05d}"
         limit = self.part_size if part is not None else upload.size
-        self.store.put(key, Limited(body, limit), upload.content_type)
+        self.store.put(key, io.BufferedReader(Limited(body, limit)), upload.content_type)
 
     # -- completing ----------------------------------------------------------
 
@@ -255,7 +257,7 @@ class MediaService:
 class Limited(io.RawIOBase):
     """A reader that refuses to deliver more than ``limit`` bytes."""
 
-    def __init__(self, inner: BinaryIO, limit: int) -> None:
+    def __init__(self, inner: IO[bytes], limit: int) -> None:
         self.inner = inner
         self.remaining = limit
 

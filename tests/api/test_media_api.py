@@ -39,24 +39,43 @@ def complete(api: Api, media_id: str, who: str = "partner") -> Response:
     return api.client.post(f"/api/v1/media/{media_id}/complete", headers=api.as_(who))
 
 
-def attach(api: Api, artifact_id: str, data: bytes, content_type: str, **extra: Any) -> dict[str, Any]:
+def attach(
+    api: Api, artifact_id: str, data: bytes, content_type: str, **extra: Any
+) -> dict[str, Any]:
     declared = declare(api, artifact_id, data, content_type, **extra)
     assert declared.status_code == 201, declared.text
     assert send(api, declared.json(), data).status_code == 204
     done = complete(api, declared.json()["media_id"])
     assert done.status_code == 200, done.text
-    return {"media_id": declared.json()["media_id"], "artifact": done.json(), "etag": done.headers["ETag"]}
+    return {
+        "media_id": declared.json()["media_id"],
+        "artifact": done.json(),
+        "etag": done.headers["ETag"],
+    }
 
 
 def test_a_story_with_a_photo_a_recording_a_transcript_and_a_pdf(
     api: Api, ready_story: dict[str, Any]
 ) -> None:
     story = draft(api, ready_story)
-    photo = attach(api, story["id"], media_samples.jpeg_with_gps(), "image/jpeg",
-                   filename="circle.jpg", alt="Students in a circle", caption="Monday")
+    photo = attach(
+        api,
+        story["id"],
+        media_samples.jpeg_with_gps(),
+        "image/jpeg",
+        filename="circle.jpg",
+        alt="Students in a circle",
+        caption="Monday",
+    )
     audio = attach(api, story["id"], media_samples.wav(), "audio/wav", filename="talk.wav")
-    transcript = attach(api, story["id"], media_samples.vtt(), "text/vtt", filename="talk.vtt",
-                        describes=audio["media_id"])
+    transcript = attach(
+        api,
+        story["id"],
+        media_samples.vtt(),
+        "text/vtt",
+        filename="talk.vtt",
+        describes=audio["media_id"],
+    )
     leaflet = attach(api, story["id"], media_samples.pdf(), "application/pdf", filename="plan.pdf")
     media = {m["id"]: m for m in leaflet["artifact"]["media"]}
     assert media[photo["media_id"]]["alt"] == "Students in a circle"
@@ -64,8 +83,10 @@ def test_a_story_with_a_photo_a_recording_a_transcript_and_a_pdf(
     assert media[audio["media_id"]]["duration"] == pytest.approx(1.0, abs=0.01)
     assert media[transcript["media_id"]]["describes"] == audio["media_id"]
 
-    publish = api.client.post(f"/api/v1/artifacts/{story['id']}/publish",
-                              headers=api.as_("editor", **{"If-Match": leaflet["etag"]}))
+    publish = api.client.post(
+        f"/api/v1/artifacts/{story['id']}/publish",
+        headers=api.as_("editor", **{"If-Match": leaflet["etag"]}),
+    )
     assert publish.status_code == 200, publish.text
 
     image = api.client.get(f"/media/{photo['media_id']}")
@@ -86,16 +107,21 @@ def test_markdown_points_at_attached_media(api: Api, ready_story: dict[str, Any]
     story = draft(api, ready_story)
     photo = attach(api, story["id"], media_samples.png(), "image/png", alt="A chart")
     body = f"See ![the chart](media:{photo['media_id']})."
-    revised = api.client.patch(f"/api/v1/artifacts/{story['id']}", json={"body": body},
-                               headers=api.as_("partner", **{"If-Match": photo["etag"]}))
+    revised = api.client.patch(
+        f"/api/v1/artifacts/{story['id']}",
+        json={"body": body},
+        headers=api.as_("partner", **{"If-Match": photo["etag"]}),
+    )
     assert f'<img src="/media/{photo["media_id"]}" alt="the chart">' in revised.json()["body_html"]
 
 
 def test_images_need_alt_text_before_publishing(api: Api, ready_story: dict[str, Any]) -> None:
     story = draft(api, ready_story)
     photo = attach(api, story["id"], media_samples.png(), "image/png", filename="chart.png")
-    refused = api.client.post(f"/api/v1/artifacts/{story['id']}/publish",
-                              headers=api.as_("editor", **{"If-Match": photo["etag"]}))
+    refused = api.client.post(
+        f"/api/v1/artifacts/{story['id']}/publish",
+        headers=api.as_("editor", **{"If-Match": photo["etag"]}),
+    )
     assert refused.status_code == 422
     assert "alt text for the image 'chart.png'" in refused.json()["missing"]
     described = api.client.patch(
@@ -103,8 +129,10 @@ def test_images_need_alt_text_before_publishing(api: Api, ready_story: dict[str,
         headers=api.as_("partner", **{"If-Match": photo["etag"]}),
     )  # fmt: skip
     assert described.status_code == 200
-    ok = api.client.post(f"/api/v1/artifacts/{story['id']}/publish",
-                         headers=api.as_("editor", **{"If-Match": described.headers["ETag"]}))
+    ok = api.client.post(
+        f"/api/v1/artifacts/{story['id']}/publish",
+        headers=api.as_("editor", **{"If-Match": described.headers["ETag"]}),
+    )
     assert ok.status_code == 200
 
 
@@ -120,8 +148,10 @@ def test_media_of_drafts_and_members_only_work_is_not_reachable(
     assert api.client.get(f"/media/{'0' * 8}-0000-4000-8000-{'0' * 12}").status_code == 404
     members = draft(api, {**ready_story, "visibility": "members"})
     secret = attach(api, members["id"], media_samples.png(), "image/png", alt="x")
-    api.client.post(f"/api/v1/artifacts/{members['id']}/publish",
-                    headers=api.as_("editor", **{"If-Match": secret["etag"]}))
+    api.client.post(
+        f"/api/v1/artifacts/{members['id']}/publish",
+        headers=api.as_("editor", **{"If-Match": secret["etag"]}),
+    )
     assert api.client.get(f"/media/{secret['media_id']}").status_code == 404
     member_view = api.client.get(f"/media/{secret['media_id']}", headers=api.as_("member"))
     assert member_view.status_code == 200
@@ -133,8 +163,10 @@ def test_detaching_keeps_bytes_that_history_refers_to(
 ) -> None:
     story = draft(api, ready_story)
     photo = attach(api, story["id"], media_samples.png(), "image/png", alt="x")
-    published = api.client.post(f"/api/v1/artifacts/{story['id']}/publish",
-                                headers=api.as_("editor", **{"If-Match": photo["etag"]}))
+    published = api.client.post(
+        f"/api/v1/artifacts/{story['id']}/publish",
+        headers=api.as_("editor", **{"If-Match": photo["etag"]}),
+    )
     detached = api.client.delete(
         f"/api/v1/artifacts/{story['id']}/media/{photo['media_id']}",
         headers=api.as_("partner", **{"If-Match": published.headers["ETag"]}),
@@ -179,15 +211,14 @@ def test_bad_uploads_are_refused_and_record_nothing(
     declared = declare(api, story["id"], declared_data, content_type)
     assert declared.status_code == 201
     put = send(api, declared.json(), sent)
-    if put.status_code == 204:
-        response = complete(api, declared.json()["media_id"])
-    else:
-        response = put
+    response = complete(api, declared.json()["media_id"]) if put.status_code == 204 else put
     assert response.status_code in (status, 413), (case, response.text)
     assert response.headers["content-type"] == PROBLEM
     if response.status_code == status:
         assert words in response.json()["detail"], (case, response.json())
-    current = api.client.get(f"/api/v1/artifacts/{story['id']}?view=draft", headers=api.as_("partner"))
+    current = api.client.get(
+        f"/api/v1/artifacts/{story['id']}?view=draft", headers=api.as_("partner")
+    )
     assert current.json()["media"] == [] and current.json()["version"] == 1, "nothing recorded"
 
 
@@ -221,8 +252,9 @@ def test_bad_declarations(
 
 def test_path_parts_are_removed_from_file_names(api: Api, ready_story: dict[str, Any]) -> None:
     story = draft(api, ready_story)
-    done = attach(api, story["id"], media_samples.pdf(), "application/pdf",
-                  filename="../../etc/passwd.pdf")
+    done = attach(
+        api, story["id"], media_samples.pdf(), "application/pdf", filename="../../etc/passwd.pdf"
+    )
     assert done["artifact"]["media"][0]["filename"] == "passwd.pdf"
 
 
@@ -235,7 +267,9 @@ def test_completing_twice_or_someone_elses_upload(api: Api, ready_story: dict[st
     assert complete(api, declared["media_id"]).status_code == 200
     again = complete(api, declared["media_id"])
     assert again.status_code == 409 and "already completed" in again.json()["detail"]
-    assert declare(api, story["id"], data, "application/pdf", who="other-partner").status_code == 404
+    assert (
+        declare(api, story["id"], data, "application/pdf", who="other-partner").status_code == 404
+    )
     assert declare(api, story["id"], data, "application/pdf", who="anonymous").status_code == 401
 
 
@@ -246,13 +280,13 @@ def test_sending_more_than_declared_is_refused(api: Api, ready_story: dict[str, 
     assert too_much.status_code == 413
 
 
-def test_search_documents_carry_media(
-    api: Api, ready_story: dict[str, Any]
-) -> None:
+def test_search_documents_carry_media(api: Api, ready_story: dict[str, Any]) -> None:
     story = draft(api, ready_story)
     photo = attach(api, story["id"], media_samples.jpeg_with_gps(), "image/jpeg", alt="Circle")
-    api.client.post(f"/api/v1/artifacts/{story['id']}/publish",
-                    headers=api.as_("editor", **{"If-Match": photo["etag"]}))
+    api.client.post(
+        f"/api/v1/artifacts/{story['id']}/publish",
+        headers=api.as_("editor", **{"If-Match": photo["etag"]}),
+    )
     from services.indexer.runner import Indexer
 
     container = api.client.app.state.container  # type: ignore[attr-defined]

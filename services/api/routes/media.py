@@ -120,9 +120,7 @@ async def _serve(
         "Cache-Control": "public, max-age=300" if located.public else "private, no-store",
         "Content-Security-Policy": "default-src 'none'; sandbox",
     }
-    url = container.media.store.download_url(
-        located.key, located.content_type, located.disposition
-    )
+    url = container.media.store.download_url(located.key, located.content_type, located.disposition)
     if url is not None:
         return RedirectResponse(url, status_code=307, headers=headers)
     size = container.media.store.size(located.key)
