@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from eventsourcing.persistence import InfrastructureFactory, TrackingRecorder
 from eventsourcing.utils import Environment
@@ -14,9 +15,11 @@ from infra.coordination import Coordination, FileCoordination, PostgresCoordinat
 from infra.markdown import MarkdownRenderer
 from infra.media.port import MediaStore
 from infra.media.service import MediaService
+from infra.readmodel.publications import build_publications
 from infra.search.port import SearchIndex
 from infra.search.service import SearchService
 from infra.settings import Settings
+from infra.syndication.records import Records
 
 
 @dataclass
@@ -28,8 +31,11 @@ class Container:
     coordination: Coordination
     queries: SearchService
     media: MediaService
+    publications: Any
+    records: Records
 
     def close(self) -> None:
+        self.publications.datastore.close()
         self.search.close()
         self.coordination.close()
         self.archive.close()
@@ -45,17 +51,20 @@ def build(settings: Settings | None = None) -> Container:
     settings = settings or Settings()
     archive = Archive(env=settings.eventsourcing_env())
     search = build_search(settings)
+    renderer = MarkdownRenderer()
     coordination = build_coordination(settings)
     return Container(
         settings=settings,
         archive=archive,
-        renderer=MarkdownRenderer(),
+        renderer=renderer,
         search=search,
         coordination=coordination,
         queries=SearchService(archive, search, coordination),
         media=MediaService(
             archive, build_media_store(settings), settings.media_limits, settings.media_part_size
         ),
+        publications=build_publications(settings.eventsourcing_env()),
+        records=Records(archive, settings.base_url, renderer),
     )
 
 

@@ -26,6 +26,7 @@ def run_indexer(settings: Settings | None = None) -> None:
             container.archive,
             container.search,
             container.coordination,
+            publications=container.publications,
             poll_interval=container.settings.indexer_poll_seconds,
         )
         indexer.run(stop)

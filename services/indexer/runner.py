@@ -21,6 +21,7 @@ from domain.application import Archive
 from infra.coordination import Coordination
 from infra.search.port import SearchIndex, SearchUnavailable
 from services.indexer.projection import SearchProjection
+from services.indexer.publications import PublicationsProjection
 
 log = logging.getLogger("commonplace.indexer")
 
@@ -69,6 +70,7 @@ class Indexer:
         index: SearchIndex,
         coordination: Coordination,
         *,
+        publications: Any = None,
         batch_size: int = 500,
         poll_interval: float = 0.05,
         max_backoff: float = 30.0,
@@ -77,13 +79,29 @@ class Indexer:
         self.index = index
         self.coordination = coordination
         self.projection = SearchProjection(archive)
+        self.publications = publications
+        self.publications_projection = PublicationsProjection(archive)
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         self.max_backoff = max_backoff
         self.status: dict[str, Any] = {"last_error": None, "retries": 0}
 
     def step(self) -> int:
-        """Apply the next batch, if any; returns how many notifications it covered."""
+        """Apply the next batch to each view; returns how many notifications were covered."""
+        return self.step_search() + self.step_publications()
+
+    def step_publications(self) -> int:
+        if self.publications is None:
+            return 0
+        position = self.publications.max_tracking_id(self.archive.name) or 0
+        batch = self.archive.recorder.select_notifications(position + 1, self.batch_size)
+        if not batch:
+            return 0
+        events = self.publications_projection.events(batch)
+        self.publications.apply(events, Tracking(self.archive.name, batch[-1].id))
+        return len(batch)
+
+    def step_search(self) -> int:
         with self.coordination.lock():
             position = self.index.position(self.archive.name)
             batch = self.archive.recorder.select_notifications(position + 1, self.batch_size)

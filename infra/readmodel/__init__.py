@@ -1,0 +1,1 @@
+"""Read models the indexer keeps beside the search index."""

@@ -1,0 +1,1 @@
+"""What other sites pull: records, JSON-LD, feeds, OAI-PMH, packages."""

@@ -1,0 +1,207 @@
+"""A published artifact as a self-describing record, and as schema.org JSON-LD.
+
+Every syndication format (OAI-PMH, feeds, JSON-LD, packages) starts from the
+same record, so they never disagree about what was published.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from domain.application import Archive
+from domain.artifact import PUBLISHED
+from domain.values import ALL_RIGHTS_RESERVED, LICENCES
+from infra.markdown import MarkdownRenderer
+
+AUTHOR_ROLES = frozenset({"storyteller", "presenter"})
+JSONLD_CONTEXT = {"@vocab": "https://schema.org/", "schema": "https://schema.org/"}
+
+
+class Records:
+    def __init__(self, archive: Archive, base_url: str, renderer: MarkdownRenderer) -> None:
+        self.archive = archive
+        self.base = base_url.rstrip("/")
+        self.renderer = renderer
+
+    # -- addresses -----------------------------------------------------------
+
+    def api_url(self, artifact_id: str) -> str:
+        return f"{self.base}/api/v1/artifacts/{artifact_id}"
+
+    def page_url(self, artifact_id: str) -> str:
+        return f"{self.base}/artifacts/{artifact_id}"
+
+    def jsonld_url(self, artifact_id: str) -> str:
+        return f"{self.api_url(artifact_id)}/jsonld"
+
+    def package_url(self, artifact_id: str) -> str:
+        return f"{self.api_url(artifact_id)}/package"
+
+    # -- records -------------------------------------------------------------
+
+    def record(self, artifact_id: str | UUID) -> dict[str, Any] | None:
+        """The public record of an artifact, or None if it is not publicly readable."""
+        artifact = self.archive.load_artifact(UUID(str(artifact_id)))
+        if artifact.status != PUBLISHED or artifact.published is None:
+            return None
+        content = artifact.published["content"]
+        if content.get("visibility") != "public":
+            return None
+        return self.from_content(
+            str(artifact.id), artifact.kind, content, artifact.version,
+            published_at=artifact.published["at"], first_published_at=artifact.first_published_at,
+            adapted_from=getattr(artifact, "adapted_from", None),
+        )  # fmt: skip
+
+    def from_content(
+        self, artifact_id: str, kind: str, content: dict[str, Any], version: int, **extra: Any
+    ) -> dict[str, Any]:
+        licence = content.get("licence") or ALL_RIGHTS_RESERVED
+        return {
+            "id": artifact_id,
+            "kind": kind,
+            "version": version,
+            "title": content.get("title") or "",
+            "summary": content.get("summary") or "",
+            "body": content.get("body") or "",
+            "body_html": self.renderer.render(content.get("body") or ""),
+            "language": content.get("language") or "en",
+            "licence": {"uri": licence, "label": LICENCES.get(licence, licence)},
+            "contributors": list(content.get("contributors") or []),
+            "themes": list(content.get("themes") or []),
+            "date": content.get("date"),
+            "terms": self.terms(content.get("terms") or []),
+            "stage": content.get("stage"),
+            "place": self.place(content.get("place")),
+            "convening": content.get("convening"),
+            "excursion": content.get("excursion"),
+            "media": [m for m in content.get("media") or []],
+            "adaptation_note": content.get("adaptation_note"),
+            "urls": {
+                "api": self.api_url(artifact_id),
+                "page": self.page_url(artifact_id),
+                "jsonld": self.jsonld_url(artifact_id),
+                "package": self.package_url(artifact_id),
+            },
+            **extra,
+        }
+
+    def terms(self, keys: list[str]) -> list[dict[str, Any]]:
+        frameworks = {f.slug: f for f in self.archive.frameworks()}
+        found = []
+        for key in keys:
+            framework_id, _, term_id = key.partition(":")
+            framework = frameworks.get(framework_id)
+            term = (
+                next((t for t in framework.terms if t["id"] == term_id), None)
+                if framework
+                else None
+            )
+            if framework is None or term is None:
+                continue
+            found.append(
+                {
+                    "key": key, "framework": framework_id, "framework_name": framework.name,
+                    "label": term["label"], "description": term.get("description", ""),
+                    "url": f"{self.base}/api/v1/browse/terms/{framework_id}/{term_id}",
+                }
+            )  # fmt: skip
+        return found
+
+    def place(self, slug: str | None) -> dict[str, Any] | None:
+        if not slug:
+            return None
+        place = self.archive.catalogue.get_place_record(slug)
+        if place is None:
+            return None
+        chain = [*self.archive.place_ancestors(slug), place]
+        return {
+            "slug": place.slug, "name": place.name, "kind": place.kind,
+            "lat": place.lat, "lon": place.lon, "path": [p.name for p in chain],
+            "url": f"{self.base}/api/v1/places/{place.slug}",
+        }  # fmt: skip
+
+    # -- JSON-LD -------------------------------------------------------------
+
+    def jsonld(self, record: dict[str, Any]) -> dict[str, Any]:
+        """schema.org CreativeWork/LearningResource with LRMI alignments."""
+        people = record["contributors"]
+        document: dict[str, Any] = {
+            "@context": JSONLD_CONTEXT,
+            "@type": ["CreativeWork", "LearningResource"],
+            "@id": record["urls"]["api"],
+            "url": record["urls"]["page"],
+            "identifier": record["id"],
+            "name": record["title"],
+            "description": record["summary"],
+            "text": record["body"],
+            "inLanguage": record["language"],
+            "learningResourceType": record["kind"],
+            "version": record["version"],
+            "keywords": record["themes"],
+            "author": [_person(p) for p in people if p["role"] in AUTHOR_ROLES],
+            "contributor": [_role(p) for p in people if p["role"] not in AUTHOR_ROLES],
+            "educationalAlignment": [_alignment(t) for t in record["terms"]],
+            "associatedMedia": [self._media(m) for m in record["media"]],
+        }
+        if record["licence"]["uri"] != ALL_RIGHTS_RESERVED:
+            document["license"] = record["licence"]["uri"]
+        else:
+            document["copyrightNotice"] = "All rights reserved"
+        for field, key in (
+            ("dateModified", "published_at"),
+            ("datePublished", "first_published_at"),
+        ):
+            if record.get(key) is not None:
+                document[field] = record[key].isoformat()
+        if record["place"]:
+            document["spatialCoverage"] = _place(record["place"])
+        source = record.get("adapted_from")
+        if source:
+            document["isBasedOn"] = {
+                "@id": source["uri"], "@type": "CreativeWork", "name": source.get("title", ""),
+                "version": source.get("version"),
+            }  # fmt: skip
+        if record.get("adaptation_note"):
+            document["schema:editorsNote"] = record["adaptation_note"]
+        return document
+
+    def _media(self, media: dict[str, Any]) -> dict[str, Any]:
+        kinds = {"image": "ImageObject", "audio": "AudioObject", "video": "VideoObject"}
+        return {
+            "@type": kinds.get(media.get("kind", ""), "MediaObject"),
+            "contentUrl": f"{self.base}/media/{media['id']}",
+            "encodingFormat": media.get("content_type"),
+            "name": media.get("filename"),
+            "caption": media.get("caption") or None,
+            "description": media.get("alt") or None,
+        }
+
+
+def _person(person: dict[str, str]) -> dict[str, Any]:
+    return {"@type": "Person", "name": person["name"]}
+
+
+def _role(person: dict[str, str]) -> dict[str, Any]:
+    return {"@type": "Role", "roleName": person["role"], "contributor": _person(person)}
+
+
+def _alignment(term: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "@type": "AlignmentObject",
+        "alignmentType": "educationalSubject",
+        "educationalFramework": term["framework_name"],
+        "targetName": term["label"],
+        "targetUrl": term["url"],
+        "targetDescription": term["description"],
+    }
+
+
+def _place(place: dict[str, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = {"@type": "Place", "name": place["name"], "url": place["url"],
+                             "address": ", ".join(reversed(place["path"]))}  # fmt: skip
+    if place["lat"] is not None:
+        found["geo"] = {"@type": "GeoCoordinates", "latitude": place["lat"],
+                        "longitude": place["lon"]}  # fmt: skip
+    return found
