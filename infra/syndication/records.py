@@ -15,7 +15,13 @@ from domain.values import ALL_RIGHTS_RESERVED, LICENCES
 from infra.markdown import MarkdownRenderer
 
 AUTHOR_ROLES = frozenset({"storyteller", "presenter"})
-JSONLD_CONTEXT = {"@vocab": "https://schema.org/", "schema": "https://schema.org/"}
+# An inline context (schema.org as the vocabulary, links typed as IRIs), so that
+# consumers can expand documents without fetching a remote context.
+JSONLD_CONTEXT: dict[str, Any] = {
+    "@vocab": "https://schema.org/",
+    "schema": "https://schema.org/",
+    **{name: {"@type": "@id"} for name in ("license", "url", "targetUrl", "contentUrl")},
+}
 
 
 class Records:

@@ -13,7 +13,7 @@ from services.api import problems
 from services.api.deps import ArchiveDep
 from services.api.limits import BodyLimit
 from services.api.responses import JSON
-from services.api.routes import artifacts, catalogue, media, search
+from services.api.routes import artifacts, catalogue, media, search, syndication
 
 DESCRIPTION = """
 Commonplace keeps a learning community's stories, presentations of learning and
@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(catalogue.router)
     app.include_router(search.router)
     app.include_router(media.router)
+    app.include_router(syndication.router)
 
     @app.get("/api/v1/health", tags=["system"])
     async def health(archive: ArchiveDep) -> JSON:

@@ -6,7 +6,8 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Header, Query, Request
+from starlette.responses import Response
 
 from domain.application import CommandResult
 from services.api.deps import (
@@ -17,6 +18,7 @@ from services.api.deps import (
     parse_if_match,
 )
 from services.api.responses import JSON, etag_for
+from services.api.routes.syndication import jsonld_response
 from services.api.schemas import (
     ArtifactCreate,
     ArtifactOut,
@@ -92,16 +94,25 @@ async def list_artifacts(
     return JSON(page)
 
 
-@router.get("/{artifact_id}", response_model=ArtifactOut)
+@router.get(
+    "/{artifact_id}",
+    response_model=ArtifactOut,
+    responses={200: {"content": {"application/ld+json": {}}}},
+)
 async def get_artifact(
     artifact_id: UUID,
+    request: Request,
     container: ContainerDep,
     principal: PrincipalDep,
     view: View = "published",
     version: Annotated[int | None, Query(ge=1)] = None,
     as_of: Annotated[datetime | None, Query(description="ISO 8601 moment")] = None,
-) -> JSON:
-    """The latest published version, the working draft, or the artifact as it was."""
+) -> Response:
+    """The latest published version, the working draft, or the artifact as it was.
+
+    With ``Accept: application/ld+json`` the public version comes as schema.org JSON-LD."""
+    if "application/ld+json" in request.headers.get("accept", "") and view == "published":
+        return jsonld_response(container, artifact_id)
     data = container.archive.get_artifact(
         principal, artifact_id, draft=view == "draft", version=version, as_of=as_of
     )

@@ -1,0 +1,80 @@
+"""BagIt (RFC 8493) packages of published artifacts, made with the Library of Congress's
+``bagit`` library and zipped: Markdown, HTML, media, JSON-LD, licence and attribution."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import bagit
+
+from infra.media.port import MediaStore
+
+
+def attribution(record: dict[str, Any]) -> str:
+    names = ", ".join(f"{p['name']} ({p['role']})" for p in record["contributors"]) or "Commonplace"
+    return (
+        f"{record['title']}\n\nBy {names}.\nSource: {record['urls']['page']} "
+        f"(version {record['version']}).\nLicence: {record['licence']['label']} "
+        f"{record['licence']['uri']}\n\nIf you adapt this work for your own place, keep this "
+        "attribution, say what you changed, and respect the licence.\n"
+    )
+
+
+def build_package(
+    record: dict[str, Any], jsonld: dict[str, Any], store: MediaStore, folder: Path
+) -> Path:
+    """Write a bag for ``record`` into ``folder`` and return the path of its zip."""
+    bag_dir = folder / f"commonplace-{record['id']}"
+    (bag_dir / "media").mkdir(parents=True)
+    (bag_dir / "artifact.md").write_text(record["body"], encoding="utf-8")
+    (bag_dir / "artifact.html").write_text(_html(record), encoding="utf-8")
+    (bag_dir / "metadata.jsonld").write_text(
+        json.dumps(jsonld, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+    )
+    (bag_dir / "LICENSE.txt").write_text(attribution(record), encoding="utf-8")
+    for media in record["media"]:
+        target = bag_dir / "media" / f"{media['id']}-{_safe(media['filename'])}"
+        with open(target, "wb") as out:
+            for chunk in store.read(media["key"]):
+                out.write(chunk)
+    bagit.make_bag(
+        str(bag_dir),
+        {
+            "Source-Organization": "Commonplace",
+            "External-Identifier": record["urls"]["api"],
+            "External-Description": record["summary"][:500] or record["title"],
+            "Bagging-Date": datetime.now(UTC).date().isoformat(),
+            "Version": str(record["version"]),
+            "Source-URL": record["urls"]["page"],
+            "Date-Published": record["published_at"].isoformat(),
+        },
+        checksums=["sha256"],
+    )
+    archive = folder / f"{bag_dir.name}.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        for path in sorted(bag_dir.rglob("*")):
+            if path.is_file():
+                zipped.write(path, path.relative_to(folder).as_posix())
+    return archive
+
+
+def new_workspace() -> tempfile.TemporaryDirectory[str]:
+    return tempfile.TemporaryDirectory(prefix="commonplace-package-")
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "._-" else "_" for c in name)[:120] or "file"
+
+
+def _html(record: dict[str, Any]) -> str:
+    from html import escape
+
+    return (
+        '<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>'
+        "</head><body><h1>{title}</h1>\n{body}\n</body></html>\n"
+    ).format(lang=escape(record["language"]), title=escape(record["title"]), body=record["body_html"])

@@ -1,0 +1,195 @@
+"""What other sites pull: the change feed, JSON-LD, BagIt packages, Atom and JSON Feed."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from pathlib import Path
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request
+from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import FileResponse, Response
+
+from domain.access import ANONYMOUS
+from domain.artifact import WITHDRAWN
+from domain.errors import Gone, NotFound
+from infra.bootstrap import Container
+from infra.search.service import SearchRequest
+from infra.syndication import feeds
+from infra.syndication.package import build_package, new_workspace
+from services.api.deps import ContainerDep
+from services.api.problems import BadRequest
+from services.api.responses import JSON, dumps
+
+router = APIRouter(tags=["syndication"])
+JSONLD = "application/ld+json"
+FEED_SIZE = 50
+
+
+def public_record(container: Container, artifact_id: UUID) -> dict[str, Any]:
+    """The public record, or the right refusal: 410 for withdrawn, 404 otherwise."""
+    record = container.records.record(artifact_id)
+    if record is not None:
+        return record
+    artifact = container.archive.load_artifact(artifact_id)
+    if artifact.status == WITHDRAWN:
+        reason = (artifact.withdrawal or {}).get("reason", "")
+        raise Gone(f"This artifact was withdrawn: {reason}", reason=reason)
+    raise NotFound(f"No public artifact {artifact_id}.")
+
+
+def jsonld_response(container: Container, artifact_id: UUID) -> Response:
+    record = public_record(container, artifact_id)
+    document = container.records.jsonld(record)
+    return Response(dumps(document), media_type=JSONLD, headers={"Vary": "Accept"})
+
+
+@router.get("/api/v1/artifacts/{artifact_id}/jsonld", response_class=Response)
+async def artifact_jsonld(artifact_id: UUID, container: ContainerDep) -> Response:
+    """The published artifact as schema.org JSON-LD (also by Accept: application/ld+json)."""
+    return jsonld_response(container, artifact_id)
+
+
+@router.get("/api/v1/artifacts/{artifact_id}/package", response_class=FileResponse)
+async def artifact_package(artifact_id: UUID, container: ContainerDep) -> Response:
+    """A BagIt bag (zip): Markdown, HTML, media, JSON-LD, licence and attribution."""
+    record = public_record(container, artifact_id)
+    jsonld = container.records.jsonld(record)
+    workspace = new_workspace()
+    path = await run_in_threadpool(
+        build_package, record, jsonld, container.media.store, Path(workspace.name)
+    )
+    return FileResponse(
+        path,
+        media_type="application/zip",
+        filename=path.name,
+        background=BackgroundTask(workspace.cleanup),
+    )
+
+
+def encode_cursor(seq: int) -> str:
+    return base64.urlsafe_b64encode(f"cp1:{seq}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        prefix, _, number = text.partition(":")
+        if prefix != "cp1" or not number.isdigit():
+            raise ValueError(text)
+        return int(number)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise BadRequest(f"{cursor!r} is not a cursor this feed gave out.") from None
+
+
+@router.get("/api/v1/changes")
+async def changes(
+    container: ContainerDep,
+    after: Annotated[str | None, Query(description="The cursor of the last change you have")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> JSON:
+    """Every public publication change, in one total order, with a stable opaque cursor."""
+    seq = decode_cursor(after) if after else 0
+    rows = container.publications.changes(seq, limit)
+    records = container.records
+    items = [
+        {
+            "cursor": encode_cursor(row.seq),
+            "type": row.type,
+            "id": row.artifact_id,
+            "version": row.version,
+            "at": datetime.fromtimestamp(row.datestamp, UTC).isoformat(),
+            "title": row.title,
+            "url": records.api_url(row.artifact_id),
+            "jsonld": None if row.type == "withdrawn" else records.jsonld_url(row.artifact_id),
+            "package": None if row.type == "withdrawn" else records.package_url(row.artifact_id),
+        }
+        for row in rows
+    ]
+    next_cursor = items[-1]["cursor"] if items else (after or encode_cursor(0))
+    return JSON({"changes": items, "next": next_cursor, "more": len(items) == limit})
+
+
+def feed_records(container: Container, request: SearchRequest) -> list[dict[str, Any]]:
+    hits = container.queries.search(ANONYMOUS, request)["hits"]
+    found = (container.records.record(hit["id"]) for hit in hits)
+    return [record for record in found if record is not None]
+
+
+def feed_request(principle: list[str], term: list[str], place: list[str], kind: list[str]) -> SearchRequest:
+    terms = [p if ":" in p else f"principles:{p}" for p in principle] + term
+    return SearchRequest(
+        terms=tuple(terms), places=tuple(place), kinds=tuple(kind), sort="newest",
+        per_page=FEED_SIZE,
+    )  # fmt: skip
+
+
+def not_modified(request: Request, tag: str, modified: datetime) -> bool:
+    if request.headers.get("if-none-match"):
+        return tag in [t.strip() for t in request.headers["if-none-match"].split(",")]
+    since = request.headers.get("if-modified-since")
+    if since:
+        try:
+            return modified.replace(microsecond=0) <= parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+def feed_response(
+    request: Request, records: list[dict[str, Any]], variant: str, body: Any, media_type: str
+) -> Response:
+    tag = feeds.etag(records, variant + str(request.url.query))
+    modified = feeds.last_modified(records)
+    headers = {"ETag": tag, "Last-Modified": format_datetime(modified, usegmt=True),
+               "Cache-Control": "public, max-age=60"}  # fmt: skip
+    if not_modified(request, tag, modified):
+        return Response(status_code=304, headers=headers)
+    return Response(body() if callable(body) else body, media_type=media_type, headers=headers)
+
+
+Terms = Annotated[list[str], Query(description="A principle of practice (repeatable)")]
+AnyTerms = Annotated[list[str], Query(description="Any framework term FRAMEWORK:TERM")]
+Places = Annotated[list[str], Query(description="A place slug, including places inside it")]
+Kinds = Annotated[list[str], Query(description="An artifact kind")]
+
+
+def feed_title(principle: list[str], term: list[str], place: list[str], kind: list[str]) -> str:
+    parts = [*principle, *term, *place, *kind]
+    return "Commonplace" + (f": {', '.join(parts)}" if parts else ": everything published")
+
+
+@router.get("/feeds/atom", response_class=Response)
+async def atom_feed(
+    request: Request, container: ContainerDep, principle: Terms = [], term: AnyTerms = [],  # noqa: B006
+    place: Places = [], kind: Kinds = [],  # noqa: B006
+) -> Response:  # fmt: skip
+    """Atom feed of the newest publications, for everything or per term, place or kind."""
+    records = feed_records(container, feed_request(principle, term, place, kind))
+    title = feed_title(principle, term, place, kind)
+    home = container.settings.base_url
+    return feed_response(
+        request, records, "atom", lambda: feeds.atom(records, title, str(request.url), home),
+        "application/atom+xml; charset=utf-8",
+    )  # fmt: skip
+
+
+@router.get("/feeds/json", response_class=Response)
+async def json_feed(
+    request: Request, container: ContainerDep, principle: Terms = [], term: AnyTerms = [],  # noqa: B006
+    place: Places = [], kind: Kinds = [],  # noqa: B006
+) -> Response:  # fmt: skip
+    """JSON Feed 1.1 of the newest publications, for everything or per term, place or kind."""
+    records = feed_records(container, feed_request(principle, term, place, kind))
+    title = feed_title(principle, term, place, kind)
+    home = container.settings.base_url
+    return feed_response(
+        request, records, "json",
+        lambda: dumps(feeds.json_feed(records, title, str(request.url), home)),
+        "application/feed+json",
+    )  # fmt: skip
