@@ -15,6 +15,7 @@ from eventsourcing.persistence import Recording
 
 from domain import policy
 from domain.access import SYSTEM, AccessToken, Principal, Role, new_token, token_id_for
+from domain.adaptation_commands import AdaptationCommands
 from domain.artifact import PUBLISHED, WITHDRAWN, Artifact, missing_for_publication
 from domain.catalogue import event_topic
 from domain.catalogue_service import CatalogueCache, CatalogueService
@@ -55,7 +56,7 @@ def position_of(recordings: list[Recording[Any]]) -> int | None:
     return recordings[-1].notification.id if recordings else None
 
 
-class Archive(CatalogueService, MediaCommands, Application[UUID]):
+class Archive(CatalogueService, MediaCommands, AdaptationCommands, Application[UUID]):
     """Commonplace's event-sourced application."""
 
     name = "Archive"
@@ -218,9 +219,9 @@ class Archive(CatalogueService, MediaCommands, Application[UUID]):
             content["licence"] = normalise_licence(licence)
         if visibility is not None:
             content["visibility"] = check_visibility(visibility)
-        missing = missing_for_publication(artifact.kind, content) + self.content.unpublishable(
-            content
-        )
+        missing = missing_for_publication(
+            artifact.kind, content, adapted=artifact.adapted_from is not None
+        ) + self.content.unpublishable(content)
         if missing:
             raise PublishRequirementsMissing(
                 "Before publishing, this artifact needs: " + "; ".join(missing) + ".",

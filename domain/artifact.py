@@ -30,6 +30,7 @@ COMMON_FIELDS = (
     "licence",
     "visibility",
     "themes",
+    "adaptation_note",
 )
 KIND_FIELDS = ("presenters", "group", "evidence", "presentations")
 LIST_FIELDS = frozenset(
@@ -49,7 +50,9 @@ def empty_content() -> dict[str, Any]:
     return content
 
 
-def missing_for_publication(kind: str, content: dict[str, Any]) -> list[str]:
+def missing_for_publication(
+    kind: str, content: dict[str, Any], *, adapted: bool = False
+) -> list[str]:
     """Every requirement not yet met, in a person's words, all at once."""
     missing = []
     if not (content.get("title") or "").strip():
@@ -65,6 +68,8 @@ def missing_for_publication(kind: str, content: dict[str, Any]) -> list[str]:
     for name in KINDS[kind].requires:
         if not content.get(name):
             missing.append(f"its {name}")
+    if adapted and not (content.get("adaptation_note") or "").strip():
+        missing.append("a note of what was changed for the new place")
     for media in content.get("media") or []:
         if media.get("kind") == "image" and not (media.get("alt") or "").strip():
             missing.append(f"alt text for the image {media.get('filename')!r}")
@@ -91,6 +96,8 @@ class Artifact(Aggregate):
         self.publication_count = 0
         self.last_revised_version = 1
         self.first_published_at: datetime | None = None
+        self.adapted_from: dict[str, Any] | None = None
+        self.adaptations: list[dict[str, Any]] = []
 
     @event("Revised")
     def revise(self, changes: dict[str, Any], by: str, note: str = "") -> None:
@@ -120,6 +127,19 @@ class Artifact(Aggregate):
 
     def media_item(self, media_id: str) -> dict[str, Any] | None:
         return next((m for m in self.content.get("media", []) if m["id"] == media_id), None)
+
+    @event("AdaptedFrom")
+    def record_source(self, source: dict[str, Any], by: str) -> None:
+        """This artifact was made from another one (here or on another site)."""
+        self.adapted_from = source
+
+    @event("AdaptationReported")
+    def report_adaptation(self, report: dict[str, Any], by: str) -> None:
+        """A verified adaptation of this artifact (or of one of its adaptations) exists."""
+        self.adaptations = [*self.adaptations, report]
+
+    def has_adaptation(self, url: str) -> bool:
+        return any(report["url"] == url for report in self.adaptations)
 
     @event("Submitted")
     def submit(self, by: str) -> None:

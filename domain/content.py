@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from domain.application import Archive
 
 MAX_BODY_CHARS = 200_000
-MAX_TEXT_CHARS = {"title": 300, "summary": 2_000, "group": 300}
+MAX_TEXT_CHARS = {"title": 300, "summary": 2_000, "group": 300, "adaptation_note": 5_000}
 IDEMPOTENCY_NAMESPACE = uuid5(NAMESPACE_URL, "https://commonplace.invalid/idempotency")
 
 
@@ -60,6 +60,9 @@ class ContentChecker:
 
     def _check_group(self, value: str) -> str:
         return self._text("group", value)
+
+    def _check_adaptation_note(self, value: str) -> str:
+        return self._text("adaptation_note", value)
 
     def _text(self, name: str, value: str) -> str:
         if len(value) > MAX_TEXT_CHARS[name]:

@@ -24,6 +24,8 @@ def artifact_view(artifact: Artifact, *, draft: bool) -> dict[str, Any]:
         "first_published_at": artifact.first_published_at,
         "published": _publication(published),
         "withdrawal": artifact.withdrawal,
+        "adapted_from": artifact.adapted_from,
+        "adaptations": adaptation_summary(artifact.adaptations),
     }
     if draft:
         view.update(
@@ -33,6 +35,11 @@ def artifact_view(artifact: Artifact, *, draft: bool) -> dict[str, Any]:
             owners=list(artifact.owners),
         )
     return view
+
+
+def adaptation_summary(reports: list[dict[str, Any]]) -> dict[str, Any]:
+    places = sorted({r["place"] for r in reports if r.get("place")})
+    return {"count": len(reports), "places": places, "place_count": len(places)}
 
 
 def _publication(published: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -12,6 +12,7 @@ from domain.access import SYSTEM
 from domain.application import Archive
 from domain.vocabularies import seeded_frameworks
 from infra.coordination import Coordination, FileCoordination, PostgresCoordination
+from infra.fetch import GuardedFetcher
 from infra.markdown import MarkdownRenderer
 from infra.media.port import MediaStore
 from infra.media.service import MediaService
@@ -19,6 +20,7 @@ from infra.readmodel.publications import build_publications
 from infra.search.port import SearchIndex
 from infra.search.service import SearchService
 from infra.settings import Settings
+from infra.syndication.adaptations import AdaptationService
 from infra.syndication.records import Records
 
 
@@ -33,6 +35,7 @@ class Container:
     media: MediaService
     publications: Any
     records: Records
+    adaptations: AdaptationService
 
     def close(self) -> None:
         self.publications.datastore.close()
@@ -52,6 +55,7 @@ def build(settings: Settings | None = None) -> Container:
     archive = Archive(env=settings.eventsourcing_env())
     search = build_search(settings)
     renderer = MarkdownRenderer()
+    records = Records(archive, settings.base_url, renderer)
     coordination = build_coordination(settings)
     return Container(
         settings=settings,
@@ -64,7 +68,12 @@ def build(settings: Settings | None = None) -> Container:
             archive, build_media_store(settings), settings.media_limits, settings.media_part_size
         ),
         publications=build_publications(settings.eventsourcing_env()),
-        records=Records(archive, settings.base_url, renderer),
+        records=records,
+        adaptations=AdaptationService(
+            archive,
+            records,
+            GuardedFetcher(settings.fetch_allow_networks, timeout=settings.fetch_timeout_seconds),
+        ),
     )
 
 

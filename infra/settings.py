@@ -53,6 +53,11 @@ class Settings(BaseSettings):
         },
         description="Largest upload per kind of media, in bytes (JSON).",
     )
+    fetch_allow_networks: list[str] = Field(
+        default_factory=list,
+        description="Networks (CIDR) other sites may be fetched from although private or local.",
+    )
+    fetch_timeout_seconds: float = 5.0
     indexer_poll_seconds: float = Field(
         0.05, description="How often the indexer polls a store without subscriptions."
     )

@@ -118,10 +118,12 @@ def tokens_list() -> None:
     with container() as built:
         for record in built.archive.list_tokens():
             table.add_row(
-                record["id"], record["name"], record["role"],
+                record["id"],
+                record["name"],
+                record["role"],
                 record["issued_at"].isoformat(timespec="seconds"),
                 "yes" if record["revoked"] else "",
-            )  # fmt: skip
+            )
     console.print(table)
 
 

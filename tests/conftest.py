@@ -102,20 +102,40 @@ def seed_places(archive: Archive) -> None:
     for slug, name, kind, parent, lat, lon in places:
         archive.register_place(
             SYSTEM,
-            {"slug": slug, "name": name, "kind": kind, "parent": parent,
-             "lat": lat, "lon": lon, "identifiers": {}},
-        )  # fmt: skip
+            {
+                "slug": slug,
+                "name": name,
+                "kind": kind,
+                "parent": parent,
+                "lat": lat,
+                "lon": lon,
+                "identifiers": {},
+            },
+        )
     archive.schedule_convening(
         SYSTEM,
-        {"slug": "tucson-2023", "title": "Tucson convening", "place": "tucson",
-         "starts": "2023-02-14", "ends": "2023-02-17", "question": "q", "summary": "s"},
-    )  # fmt: skip
+        {
+            "slug": "tucson-2023",
+            "title": "Tucson convening",
+            "place": "tucson",
+            "starts": "2023-02-14",
+            "ends": "2023-02-17",
+            "question": "q",
+            "summary": "s",
+        },
+    )
     archive.plan_excursion(
         SYSTEM,
-        {"slug": "desert-view-voice", "convening": "tucson-2023", "title": "Student voice",
-         "host_place": "desert-view", "big_question": "How?", "date": "2023-02-16",
-         "leaders": [{"name": "Ana R.", "role": "local-leader"}]},
-    )  # fmt: skip
+        {
+            "slug": "desert-view-voice",
+            "convening": "tucson-2023",
+            "title": "Student voice",
+            "host_place": "desert-view",
+            "big_question": "How?",
+            "date": "2023-02-16",
+            "leaders": [{"name": "Ana R.", "role": "local-leader"}],
+        },
+    )
 
 
 READY_STORY = {

@@ -16,10 +16,24 @@ DEMO_EDITOR = Principal(id="demo-editor", name="Demo editor", role=Role.EDITOR)
 DEMO_PARTNER = Principal(id="demo-partner", name="Demo storytelling partner", role=Role.PARTNER)
 
 CONTENT_KEYS = (
-    "title", "summary", "body", "contributors", "terms", "stage", "place", "convening",
-    "excursion", "date", "language", "licence", "visibility", "themes", "presenters",
-    "group", "evidence",
-)  # fmt: skip
+    "title",
+    "summary",
+    "body",
+    "contributors",
+    "terms",
+    "stage",
+    "place",
+    "convening",
+    "excursion",
+    "date",
+    "language",
+    "licence",
+    "visibility",
+    "themes",
+    "presenters",
+    "group",
+    "evidence",
+)
 
 
 def demo_data() -> dict[str, Any]:

@@ -67,9 +67,13 @@ class LocalMediaStore(MediaStore):
             return UploadTarget("PUT", url, {"Content-Type": content_type})
         count = -(-size // part_size)
         return UploadTarget(
-            "PUT", None, {"Content-Type": content_type}, multipart_id="local",
-            part_urls=[f"{url}?part={n}" for n in range(1, count + 1)], part_size=part_size,
-        )  # fmt: skip
+            "PUT",
+            None,
+            {"Content-Type": content_type},
+            multipart_id="local",
+            part_urls=[f"{url}?part={n}" for n in range(1, count + 1)],
+            part_size=part_size,
+        )
 
     @staticmethod
     def part_key(key: str, number: int) -> str:

@@ -146,9 +146,14 @@ class S3MediaStore(MediaStore):
             for number in range(1, count + 1)
         ]
         return UploadTarget(
-            "PUT", None, {}, multipart_id=upload_id, part_urls=urls, part_size=part_size,
+            "PUT",
+            None,
+            {},
+            multipart_id=upload_id,
+            part_urls=urls,
+            part_size=part_size,
             expires_in=self.expires_in,
-        )  # fmt: skip
+        )
 
     def finish_multipart(self, key: str, multipart_id: str, parts: list[dict[str, object]]) -> None:
         ordered = sorted(parts, key=lambda p: int(str(p["part_number"])))
@@ -157,10 +162,12 @@ class S3MediaStore(MediaStore):
             Key=self._key(key),
             UploadId=multipart_id,
             MultipartUpload={
-                "Parts": [{"ETag": str(p["etag"]), "PartNumber": int(str(p["part_number"]))}
-                          for p in ordered]
+                "Parts": [
+                    {"ETag": str(p["etag"]), "PartNumber": int(str(p["part_number"]))}
+                    for p in ordered
+                ]
             },
-        )  # fmt: skip
+        )
 
     def download_url(self, key: str, content_type: str, disposition: str) -> str | None:
         return self.presign(

@@ -73,9 +73,13 @@ class MediaService:
             staging_key(media_id), checked["content_type"], checked["size"], self.part_size
         )
         self.archive.declare_upload(
-            principal, artifact_id, media_id, declared, max_bytes=limit,
+            principal,
+            artifact_id,
+            media_id,
+            declared,
+            max_bytes=limit,
             multipart_id=target.multipart_id,
-        )  # fmt: skip
+        )
         upload: dict[str, Any] = {"method": target.method, "headers": target.headers}
         if target.multipart_id:
             upload.update(
@@ -180,11 +184,19 @@ class MediaService:
     def _store_media(self, media_id: UUID, upload: Any, key: str, path: Path) -> dict[str, Any]:
         kind = media_kind(upload.content_type)
         media: dict[str, Any] = {
-            "id": str(media_id), "kind": kind, "filename": upload.filename,
-            "content_type": upload.content_type, "sha256": upload.sha256,
-            "caption": upload.caption, "alt": upload.alt, "describes": upload.describes,
-            "width": None, "height": None, "duration": None, "variants": {},
-        }  # fmt: skip
+            "id": str(media_id),
+            "kind": kind,
+            "filename": upload.filename,
+            "content_type": upload.content_type,
+            "sha256": upload.sha256,
+            "caption": upload.caption,
+            "alt": upload.alt,
+            "describes": upload.describes,
+            "width": None,
+            "height": None,
+            "duration": None,
+            "variants": {},
+        }
         if kind == "image":
             try:
                 image = clean_image(path, upload.content_type)
@@ -194,9 +206,11 @@ class MediaService:
             media["key"] = self._put_bytes(image.data, image.content_type)
             for name, (data, width, height) in image.thumbnails.items():
                 media["variants"][name] = {
-                    "key": self._put_bytes(data, "image/webp"), "content_type": "image/webp",
-                    "width": width, "height": height,
-                }  # fmt: skip
+                    "key": self._put_bytes(data, "image/webp"),
+                    "content_type": "image/webp",
+                    "width": width,
+                    "height": height,
+                }
             return media
         if kind in ("audio", "video"):
             media["duration"] = duration_seconds(path)

@@ -112,9 +112,15 @@ class PublicationsQueries:
         if not event.public:  # a tombstone keeps what harvesters knew: title, kind, sets
             previous = _publication(row)
             event = PublicationEvent(
-                event.seq, event.artifact_id, event.datestamp, False, previous.kind,
-                event.version, previous.title, previous.sets,
-            )  # fmt: skip
+                event.seq,
+                event.artifact_id,
+                event.datestamp,
+                False,
+                previous.kind,
+                event.version,
+                previous.title,
+                previous.sets,
+            )
         status = "public" if event.public else "deleted"
         change = "withdrawn" if not event.public else ("republished" if row else "published")
         cursor.execute(
@@ -125,9 +131,17 @@ class PublicationsQueries:
                 "status = excluded.status, kind = excluded.kind, version = excluded.version, "
                 "title = excluded.title, sets = excluded.sets"
             ),
-            (event.artifact_id, event.seq, event.datestamp, status, event.kind, event.version,
-             event.title, json.dumps(list(event.sets))),
-        )  # fmt: skip
+            (
+                event.artifact_id,
+                event.seq,
+                event.datestamp,
+                status,
+                event.kind,
+                event.version,
+                event.title,
+                json.dumps(list(event.sets)),
+            ),
+        )
         cursor.execute(
             self.sql("DELETE FROM {p}cp_publication_sets WHERE artifact_id = ?"),
             (event.artifact_id,),
@@ -167,9 +181,12 @@ class PublicationsQueries:
             return [_publication(row) for row in cursor.fetchall()]
 
     def count(
-        self, *, from_ts: float | None = None, until_ts: float | None = None,
+        self,
+        *,
+        from_ts: float | None = None,
+        until_ts: float | None = None,
         setspec: str | None = None,
-    ) -> int:  # fmt: skip
+    ) -> int:
         where, params = self._filters(from_ts, until_ts, setspec)
         sql = "SELECT count(*) AS n FROM {p}cp_publications p WHERE 1 = 1" + where
         with self.datastore.transaction(commit=False) as cursor:
@@ -240,9 +257,15 @@ class PublicationsQueries:
 
 def _publication(row: Any) -> PublicationRow:
     return PublicationRow(
-        row["artifact_id"], int(row["seq"]), float(row["datestamp"]), row["status"],
-        row["kind"], int(row["version"]), row["title"], tuple(json.loads(row["sets"])),
-    )  # fmt: skip
+        row["artifact_id"],
+        int(row["seq"]),
+        float(row["datestamp"]),
+        row["status"],
+        row["kind"],
+        int(row["version"]),
+        row["title"],
+        tuple(json.loads(row["sets"])),
+    )
 
 
 class SqlitePublications(PublicationsQueries, SQLiteTrackingRecorder):

@@ -46,14 +46,24 @@ FACET_ATTRIBUTES = {
 SETTINGS: dict[str, Any] = {
     "searchableAttributes": ["title", "summary", "place_names", "contributors", "themes", "body"],
     "filterableAttributes": [
-        "id", "kind", "terms", "term_filter", "place_path", "convening", "excursion", "year",
-        "language", "licence", "members_only", "_geo",
+        "id",
+        "kind",
+        "terms",
+        "term_filter",
+        "place_path",
+        "convening",
+        "excursion",
+        "year",
+        "language",
+        "licence",
+        "members_only",
+        "_geo",
     ],
     "sortableAttributes": ["published_at", "_geo"],
     "faceting": {"maxValuesPerFacet": 500},
     "pagination": {"maxTotalHits": 100_000},
     "typoTolerance": {"enabled": True},
-}  # fmt: skip
+}
 CLIENT_ERRORS = (MeilisearchCommunicationError, MeilisearchTimeoutError)
 
 

@@ -142,16 +142,27 @@ class SearchService:
                 key = f"{framework.slug}:{term['id']}"
                 if key in terms:
                     by_framework.setdefault(framework.slug, []).append(
-                        {"term": key, "label": term["label"], "parent": term.get("parent"),
-                         "count": terms[key]}
-                    )  # fmt: skip
+                        {
+                            "term": key,
+                            "label": term["label"],
+                            "parent": term.get("parent"),
+                            "count": terms[key],
+                        }
+                    )
         labelled["frameworks"] = by_framework
         places = []
         for slug, count in facets.get("places", {}).items():
             place = self.archive.catalogue.get_place_record(slug)
             if place is not None:
-                places.append({"place": slug, "name": place.name, "kind": place.kind,
-                               "parent": place.parent, "count": count})  # fmt: skip
+                places.append(
+                    {
+                        "place": slug,
+                        "name": place.name,
+                        "kind": place.kind,
+                        "parent": place.parent,
+                        "count": count,
+                    }
+                )
         labelled["places"] = places
         labelled["kinds"] = _counted(facets.get("kind", {}), "kind")
         labelled["years"] = sorted(

@@ -115,12 +115,20 @@ def _insert(c: SQLiteCursor, documents: list[dict[str, Any]]) -> None:
             "INSERT INTO docs (id, kind, language, licence, members_only, convening, excursion, "
             "year, published_at, lat, lon, doc) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (
-                doc["id"], doc["kind"], doc["language"], doc["licence"],
-                int(doc["members_only"]), doc.get("convening"), doc.get("excursion"),
-                doc.get("year"), doc["published_at"], geo.get("lat"), geo.get("lng"),
+                doc["id"],
+                doc["kind"],
+                doc["language"],
+                doc["licence"],
+                int(doc["members_only"]),
+                doc.get("convening"),
+                doc.get("excursion"),
+                doc.get("year"),
+                doc["published_at"],
+                geo.get("lat"),
+                geo.get("lng"),
                 json.dumps(doc, ensure_ascii=False),
             ),
-        )  # fmt: skip
+        )
         rowid = c.lastrowid
         c.executemany(
             "INSERT INTO doc_facets (rowid, facet, value) VALUES (?,?,?)",
@@ -130,10 +138,15 @@ def _insert(c: SQLiteCursor, documents: list[dict[str, Any]]) -> None:
             "INSERT INTO fts (rowid, title, summary, body, places, contributors, themes) "
             "VALUES (?,?,?,?,?,?,?)",
             (
-                rowid, doc["title"], doc["summary"], doc["body"], " ".join(doc["place_names"]),
-                " ".join(doc["contributors"]), " ".join(doc["themes"]),
+                rowid,
+                doc["title"],
+                doc["summary"],
+                doc["body"],
+                " ".join(doc["place_names"]),
+                " ".join(doc["contributors"]),
+                " ".join(doc["themes"]),
             ),
-        )  # fmt: skip
+        )
 
 
 def facet_rows(doc: dict[str, Any]) -> Iterator[tuple[str, str]]:
@@ -257,9 +270,13 @@ class SqliteFtsIndex(SearchIndex):
         return SearchResult(total=total, hits=hits, facets=facets)
 
     def _hits(
-        self, conn: sqlite3.Connection, query: SearchQuery, source: str, params: list[Any],
+        self,
+        conn: sqlite3.Connection,
+        query: SearchQuery,
+        source: str,
+        params: list[Any],
         matched: bool,
-    ) -> list[Hit]:  # fmt: skip
+    ) -> list[Hit]:
         columns = "d.id, d.doc"
         extra: list[Any] = []
         if matched:

@@ -62,7 +62,9 @@ def _atom_entry(feed: Any, record: dict[str, Any]) -> None:
     _text(entry, "id", urls["api"])
     _text(entry, "title", record["title"])
     _text(entry, "updated", record["published_at"].isoformat())
-    _text(entry, "published", (record.get("first_published_at") or record["published_at"]).isoformat())
+    _text(
+        entry, "published", (record.get("first_published_at") or record["published_at"]).isoformat()
+    )
     _link(entry, urls["page"], "alternate", "text/html")
     _link(entry, urls["jsonld"], "alternate", "application/ld+json")
     _link(entry, urls["package"], "enclosure", "application/zip")
@@ -110,6 +112,9 @@ def _json_item(record: dict[str, Any]) -> dict[str, Any]:
             {"url": urls["package"], "mime_type": "application/zip", "title": "BagIt package"},
             {"url": urls["jsonld"], "mime_type": "application/ld+json", "title": "JSON-LD"},
         ],
-        "_commonplace": {"kind": record["kind"], "version": record["version"],
-                         "licence": record["licence"]["uri"]},  # fmt: skip
+        "_commonplace": {
+            "kind": record["kind"],
+            "version": record["version"],
+            "licence": record["licence"]["uri"],
+        },
     }

@@ -77,4 +77,6 @@ def _html(record: dict[str, Any]) -> str:
     return (
         '<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>'
         "</head><body><h1>{title}</h1>\n{body}\n</body></html>\n"
-    ).format(lang=escape(record["language"]), title=escape(record["title"]), body=record["body_html"])
+    ).format(
+        lang=escape(record["language"]), title=escape(record["title"]), body=record["body_html"]
+    )

@@ -55,10 +55,14 @@ class Records:
         if content.get("visibility") != "public":
             return None
         return self.from_content(
-            str(artifact.id), artifact.kind, content, artifact.version,
-            published_at=artifact.published["at"], first_published_at=artifact.first_published_at,
+            str(artifact.id),
+            artifact.kind,
+            content,
+            artifact.version,
+            published_at=artifact.published["at"],
+            first_published_at=artifact.first_published_at,
             adapted_from=getattr(artifact, "adapted_from", None),
-        )  # fmt: skip
+        )
 
     def from_content(
         self, artifact_id: str, kind: str, content: dict[str, Any], version: int, **extra: Any
@@ -108,11 +112,14 @@ class Records:
                 continue
             found.append(
                 {
-                    "key": key, "framework": framework_id, "framework_name": framework.name,
-                    "label": term["label"], "description": term.get("description", ""),
+                    "key": key,
+                    "framework": framework_id,
+                    "framework_name": framework.name,
+                    "label": term["label"],
+                    "description": term.get("description", ""),
                     "url": f"{self.base}/api/v1/browse/terms/{framework_id}/{term_id}",
                 }
-            )  # fmt: skip
+            )
         return found
 
     def place(self, slug: str | None) -> dict[str, Any] | None:
@@ -123,10 +130,14 @@ class Records:
             return None
         chain = [*self.archive.place_ancestors(slug), place]
         return {
-            "slug": place.slug, "name": place.name, "kind": place.kind,
-            "lat": place.lat, "lon": place.lon, "path": [p.name for p in chain],
+            "slug": place.slug,
+            "name": place.name,
+            "kind": place.kind,
+            "lat": place.lat,
+            "lon": place.lon,
+            "path": [p.name for p in chain],
             "url": f"{self.base}/api/v1/places/{place.slug}",
-        }  # fmt: skip
+        }
 
     # -- JSON-LD -------------------------------------------------------------
 
@@ -165,10 +176,7 @@ class Records:
             document["spatialCoverage"] = _place(record["place"])
         source = record.get("adapted_from")
         if source:
-            document["isBasedOn"] = {
-                "@id": source["uri"], "@type": "CreativeWork", "name": source.get("title", ""),
-                "version": source.get("version"),
-            }  # fmt: skip
+            document["isBasedOn"] = based_on([source, *source.get("ancestors", [])])
         if record.get("adaptation_note"):
             document["schema:editorsNote"] = record["adaptation_note"]
         return document
@@ -183,6 +191,27 @@ class Records:
             "caption": media.get("caption") or None,
             "description": media.get("alt") or None,
         }
+
+
+def based_on(chain: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Nested ``isBasedOn``: the direct source, whose own source is nested inside it."""
+    if not chain:
+        return None
+    head = chain[0]
+    node: dict[str, Any] = {
+        "@id": head["uri"],
+        "@type": "CreativeWork",
+        "name": head.get("title") or "",
+        "version": head.get("version"),
+    }
+    if head.get("place"):
+        node["spatialCoverage"] = {"@type": "Place", "name": head["place"]}
+    if head.get("note"):
+        node["schema:editorsNote"] = head["note"]
+    parent = based_on(chain[1:])
+    if parent:
+        node["isBasedOn"] = parent
+    return node
 
 
 def _person(person: dict[str, str]) -> dict[str, Any]:
@@ -205,9 +234,16 @@ def _alignment(term: dict[str, Any]) -> dict[str, Any]:
 
 
 def _place(place: dict[str, Any]) -> dict[str, Any]:
-    found: dict[str, Any] = {"@type": "Place", "name": place["name"], "url": place["url"],
-                             "address": ", ".join(reversed(place["path"]))}  # fmt: skip
+    found: dict[str, Any] = {
+        "@type": "Place",
+        "name": place["name"],
+        "url": place["url"],
+        "address": ", ".join(reversed(place["path"])),
+    }
     if place["lat"] is not None:
-        found["geo"] = {"@type": "GeoCoordinates", "latitude": place["lat"],
-                        "longitude": place["lon"]}  # fmt: skip
+        found["geo"] = {
+            "@type": "GeoCoordinates",
+            "latitude": place["lat"],
+            "longitude": place["lon"],
+        }
     return found

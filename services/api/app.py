@@ -13,7 +13,14 @@ from services.api import problems
 from services.api.deps import ArchiveDep
 from services.api.limits import BodyLimit
 from services.api.responses import JSON
-from services.api.routes import artifacts, catalogue, media, search, syndication
+from services.api.routes import (
+    adaptations,
+    artifacts,
+    catalogue,
+    media,
+    search,
+    syndication,
+)
 
 DESCRIPTION = """
 Commonplace keeps a learning community's stories, presentations of learning and
@@ -46,6 +53,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(search.router)
     app.include_router(media.router)
     app.include_router(syndication.router)
+    app.include_router(adaptations.router)
 
     @app.get("/api/v1/health", tags=["system"])
     async def health(archive: ArchiveDep) -> JSON:

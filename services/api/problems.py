@@ -92,18 +92,21 @@ async def invalid_query(request: Request, exc: Exception) -> Response:
 async def search_unavailable(request: Request, exc: Exception) -> Response:
     log.error("Search backend unavailable: %s", exc)
     return problem(
-        503, "Search unavailable", "Search is unavailable right now; try again shortly.",
+        503,
+        "Search unavailable",
+        "Search is unavailable right now; try again shortly.",
         headers={"Retry-After": "5"},
-    )  # fmt: skip
+    )
 
 
 async def storage_unavailable(request: Request, exc: Exception) -> Response:
     log.error("Object storage unavailable: %s", exc)
     return problem(
-        503, "Storage unavailable",
+        503,
+        "Storage unavailable",
         "Media storage cannot be reached right now; nothing was recorded. Try again shortly.",
         headers={"Retry-After": "10"},
-    )  # fmt: skip
+    )
 
 
 async def http_error(request: Request, exc: Exception) -> Response:

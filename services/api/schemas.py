@@ -45,6 +45,9 @@ class ContentIn(Strict):
     presentations: list[str] | None = Field(
         None, description="Excursion synthesis only: ids of presentations of learning"
     )
+    adaptation_note: str | None = Field(
+        None, max_length=5000, description="Adaptations: what was changed for the new place"
+    )
 
     def content(self) -> dict[str, Any]:
         return self.model_dump(exclude_unset=True, exclude={"kind", "note"})
@@ -104,6 +107,9 @@ class ArtifactOut(BaseModel):
     evidence: list[str]
     presentations: list[str]
     media: list[dict[str, Any]] = []
+    adaptation_note: str | None = None
+    adapted_from: dict[str, Any] | None = None
+    adaptations: dict[str, Any] | None = None
     created_at: datetime
     modified_at: datetime
     first_published_at: datetime | None
@@ -224,3 +230,19 @@ class MediaComplete(Strict):
 class MediaDescribe(Strict):
     alt: str | None = Field(None, max_length=1000)
     caption: str | None = Field(None, max_length=2000)
+
+
+class AdaptationSource(Strict):
+    artifact_id: str | None = Field(None, description="A local artifact")
+    version: int | None = Field(None, ge=1, description="Its version (default: the published one)")
+    url: str | None = Field(None, max_length=2000, description="A remote Commonplace artifact URL")
+
+
+class AdaptationRequest(Strict):
+    source: AdaptationSource
+    place: str = Field(description="The place the adaptation is for")
+    kind: str | None = None
+
+
+class AdaptationNotice(Strict):
+    adaptation_url: str = Field(max_length=2000)

@@ -41,9 +41,12 @@ class DocumentBuilder:
             return None
         published = artifact.published
         return self.from_publication(
-            str(artifact.id), artifact.kind, published["content"], published["at"],
+            str(artifact.id),
+            artifact.kind,
+            published["content"],
+            published["at"],
             artifact.version,
-        )  # fmt: skip
+        )
 
     def from_publication(
         self,

@@ -61,10 +61,13 @@ class SearchProjection:
             elif notification.topic == PUBLISHED:
                 changes.upsert(
                     self.builder.from_publication(
-                        doc_id, self._kind(doc_id), event.content, event.at,
+                        doc_id,
+                        self._kind(doc_id),
+                        event.content,
+                        event.at,
                         event.originator_version,
                     )
-                )  # fmt: skip
+                )
             else:
                 changes.delete(doc_id)
         return changes

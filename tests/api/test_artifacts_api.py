@@ -98,8 +98,12 @@ def test_publish_checklist_names_everything_missing(api: Api) -> None:
     refused = publish(api, artifact["id"], '"1"')
     assert refused.status_code == 422 and refused.headers["content-type"] == PROBLEM
     assert refused.json()["missing"] == [
-        "a body", "at least one principle of practice", "a place", "a licence", "its excursion",
-    ]  # fmt: skip
+        "a body",
+        "at least one principle of practice",
+        "a place",
+        "a licence",
+        "its excursion",
+    ]
     assert "a body" in refused.json()["detail"]
 
 

@@ -13,8 +13,11 @@ def test_the_three_seeded_frameworks(api: Api) -> None:
     assert len([t for t in conditions if t["parent"] is None]) == 12
     assert len([t for t in conditions if t["parent"] is not None]) == 30
     assert [s["label"] for s in frameworks["conditions"]["stages"]] == [
-        "Establishing", "Developing", "Operationalizing", "Refining",
-    ]  # fmt: skip
+        "Establishing",
+        "Developing",
+        "Operationalizing",
+        "Refining",
+    ]
     assert len(frameworks["network-features"]["terms"]) == 8
     culture = api.client.get("/api/v1/frameworks/conditions").json()
     children = [t["label"] for t in culture["terms"] if t["parent"] == "culture"]
@@ -30,9 +33,11 @@ def test_editors_add_a_framework_as_data(api: Api) -> None:
     framework = {
         "id": "learner-dispositions",
         "name": "Learner dispositions",
-        "terms": [{"id": "curiosity", "label": "Curiosity"},
-                  {"id": "asking-questions", "label": "Asking questions", "parent": "curiosity"}],
-    }  # fmt: skip
+        "terms": [
+            {"id": "curiosity", "label": "Curiosity"},
+            {"id": "asking-questions", "label": "Asking questions", "parent": "curiosity"},
+        ],
+    }
     refused = api.client.put(
         "/api/v1/frameworks/learner-dispositions", json=framework, headers=api.as_("partner")
     )
@@ -62,8 +67,14 @@ def test_place_with_ancestors_and_children(api: Api) -> None:
 
 
 def test_editors_manage_places(api: Api) -> None:
-    place = {"slug": "amphi", "name": "Amphitheater Public Schools", "kind": "district",
-             "parent": "tucson", "lat": 32.3, "lon": -110.98}  # fmt: skip
+    place = {
+        "slug": "amphi",
+        "name": "Amphitheater Public Schools",
+        "kind": "district",
+        "parent": "tucson",
+        "lat": 32.3,
+        "lon": -110.98,
+    }
     assert (
         api.client.post("/api/v1/places", json=place, headers=api.as_("partner")).status_code == 403
     )
@@ -72,9 +83,10 @@ def test_editors_manage_places(api: Api) -> None:
     again = api.client.post("/api/v1/places", json=place, headers=api.as_("editor"))
     assert again.status_code == 409
     changed = api.client.patch(
-        "/api/v1/places/amphi", json={"name": "Amphitheater USD"},
+        "/api/v1/places/amphi",
+        json={"name": "Amphitheater USD"},
         headers=api.as_("editor", **{"If-Match": created.headers["ETag"]}),
-    )  # fmt: skip
+    )
     assert changed.status_code == 200 and changed.json()["name"] == "Amphitheater USD"
     loop = api.client.patch(
         "/api/v1/places/tucson",

@@ -15,8 +15,9 @@ PROBLEM = "application/problem+json"
 
 
 def draft(api: Api, content: dict[str, Any]) -> dict[str, Any]:
-    response = api.client.post("/api/v1/artifacts", json={"kind": "story", **content},
-                               headers=api.as_("partner"))  # fmt: skip
+    response = api.client.post(
+        "/api/v1/artifacts", json={"kind": "story", **content}, headers=api.as_("partner")
+    )
     assert response.status_code == 201
     return dict(response.json())
 
@@ -24,10 +25,16 @@ def draft(api: Api, content: dict[str, Any]) -> dict[str, Any]:
 def declare(
     api: Api, artifact_id: str, data: bytes, content_type: str, who: str = "partner", **extra: Any
 ) -> Response:
-    body = {"filename": extra.pop("filename", "file.bin"), "content_type": content_type,
-            "size": len(data), "sha256": sha(data), **extra}  # fmt: skip
-    return api.client.post(f"/api/v1/artifacts/{artifact_id}/media", json=body,
-                           headers=api.as_(who))  # fmt: skip
+    body = {
+        "filename": extra.pop("filename", "file.bin"),
+        "content_type": content_type,
+        "size": len(data),
+        "sha256": sha(data),
+        **extra,
+    }
+    return api.client.post(
+        f"/api/v1/artifacts/{artifact_id}/media", json=body, headers=api.as_(who)
+    )
 
 
 def send(api: Api, declared: dict[str, Any], data: bytes, who: str = "partner") -> Response:
@@ -125,9 +132,10 @@ def test_images_need_alt_text_before_publishing(api: Api, ready_story: dict[str,
     assert refused.status_code == 422
     assert "alt text for the image 'chart.png'" in refused.json()["missing"]
     described = api.client.patch(
-        f"/api/v1/artifacts/{story['id']}/media/{photo['media_id']}", json={"alt": "A bar chart"},
+        f"/api/v1/artifacts/{story['id']}/media/{photo['media_id']}",
+        json={"alt": "A bar chart"},
         headers=api.as_("partner", **{"If-Match": photo["etag"]}),
-    )  # fmt: skip
+    )
     assert described.status_code == 200
     ok = api.client.post(
         f"/api/v1/artifacts/{story['id']}/publish",
@@ -170,7 +178,7 @@ def test_detaching_keeps_bytes_that_history_refers_to(
     detached = api.client.delete(
         f"/api/v1/artifacts/{story['id']}/media/{photo['media_id']}",
         headers=api.as_("partner", **{"If-Match": published.headers["ETag"]}),
-    )  # fmt: skip
+    )
     assert detached.status_code == 200 and detached.json()["media"] == []
     assert api.client.get(f"/media/{photo['media_id']}").status_code == 200, "still published"
     service = api.client.app.state.container.media  # type: ignore[attr-defined]
@@ -192,21 +200,51 @@ def flipped(data: bytes) -> bytes:
 @pytest.mark.parametrize(
     ("case", "declared_data", "content_type", "sent", "status", "words"),
     [
-        ("checksum", media_samples.png(), "image/png", flipped(media_samples.png()), 422,
-         "SHA-256"),
-        ("truncated", media_samples.pdf(), "application/pdf", media_samples.pdf()[:40], 422,
-         "incomplete"),
-        ("png as pdf", media_samples.png(), "application/pdf", media_samples.png(), 422,
-         "bytes are image/png"),
-        ("html as jpeg", b"<html><script>alert(1)</script></html>", "image/jpeg",
-         b"<html><script>alert(1)</script></html>", 422, "bytes are text/html"),
+        (
+            "checksum",
+            media_samples.png(),
+            "image/png",
+            flipped(media_samples.png()),
+            422,
+            "SHA-256",
+        ),
+        (
+            "truncated",
+            media_samples.pdf(),
+            "application/pdf",
+            media_samples.pdf()[:40],
+            422,
+            "incomplete",
+        ),
+        (
+            "png as pdf",
+            media_samples.png(),
+            "application/pdf",
+            media_samples.png(),
+            422,
+            "bytes are image/png",
+        ),
+        (
+            "html as jpeg",
+            b"<html><script>alert(1)</script></html>",
+            "image/jpeg",
+            b"<html><script>alert(1)</script></html>",
+            422,
+            "bytes are text/html",
+        ),
         ("bomb", media_samples.bomb(), "image/png", media_samples.bomb(), 422, "too many pixels"),
     ],
-)  # fmt: skip
+)
 def test_bad_uploads_are_refused_and_record_nothing(
-    api: Api, ready_story: dict[str, Any], case: str, declared_data: bytes, content_type: str,
-    sent: bytes, status: int, words: str,
-) -> None:  # fmt: skip
+    api: Api,
+    ready_story: dict[str, Any],
+    case: str,
+    declared_data: bytes,
+    content_type: str,
+    sent: bytes,
+    status: int,
+    words: str,
+) -> None:
     story = draft(api, ready_story)
     declared = declare(api, story["id"], declared_data, content_type)
     assert declared.status_code == 201
@@ -241,10 +279,16 @@ def test_bad_declarations(
 ) -> None:
     story = draft(api, ready_story)
     data = media_samples.png()
-    body = {"filename": "a.png", "content_type": "image/png", "size": len(data),
-            "sha256": sha(data), **overrides}  # fmt: skip
-    response = api.client.post(f"/api/v1/artifacts/{story['id']}/media", json=body,
-                               headers=api.as_("partner"))  # fmt: skip
+    body = {
+        "filename": "a.png",
+        "content_type": "image/png",
+        "size": len(data),
+        "sha256": sha(data),
+        **overrides,
+    }
+    response = api.client.post(
+        f"/api/v1/artifacts/{story['id']}/media", json=body, headers=api.as_("partner")
+    )
     assert response.status_code == status, response.text
     if status >= 400:
         assert words in response.json()["detail"]
@@ -292,6 +336,13 @@ def test_search_documents_carry_media(api: Api, ready_story: dict[str, Any]) -> 
     container = api.client.app.state.container  # type: ignore[attr-defined]
     Indexer(container.archive, container.search, container.coordination).catch_up()
     hit = api.client.get("/api/v1/search?q=circles").json()["hits"][0]
-    assert hit["media"] == [{"id": photo["media_id"], "kind": "image", "alt": "Circle",
-                             "caption": "", "url": f"/media/{photo['media_id']}",
-                             "thumbnail": f"/media/{photo['media_id']}/320"}]  # fmt: skip
+    assert hit["media"] == [
+        {
+            "id": photo["media_id"],
+            "kind": "image",
+            "alt": "Circle",
+            "caption": "",
+            "url": f"/media/{photo['media_id']}",
+            "thumbnail": f"/media/{photo['media_id']}/320",
+        }
+    ]

@@ -59,8 +59,16 @@ def test_filters_facets_and_places_inside_places(
     api: Api, running_indexer: Indexer, ready_story: dict[str, Any]
 ) -> None:
     publish(api, {"kind": "story", **ready_story})
-    last = publish(api, {"kind": "story", **ready_story, "title": "Elsewhere", "place": "england",
-                         "terms": ["principles:see-the-system"]})  # fmt: skip
+    last = publish(
+        api,
+        {
+            "kind": "story",
+            **ready_story,
+            "title": "Elsewhere",
+            "place": "england",
+            "terms": ["principles:see-the-system"],
+        },
+    )
     url = f"/api/v1/search?principle=lead-with-learning&place=arizona&after={last['position']}"
     body = api.client.get(url).json()
     assert body["total"] == 1 and body["hits"][0]["title"] == ready_story["title"]

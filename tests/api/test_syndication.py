@@ -22,19 +22,25 @@ from tests.media_samples import sha
 
 
 def catch_up(container: Container) -> None:
-    Indexer(container.archive, container.search, container.coordination,
-            publications=container.publications).catch_up()  # fmt: skip
+    Indexer(
+        container.archive,
+        container.search,
+        container.coordination,
+        publications=container.publications,
+    ).catch_up()
 
 
 def create(api: Api, content: dict[str, Any]) -> tuple[str, str]:
-    response = api.client.post("/api/v1/artifacts", json={"kind": "story", **content},
-                               headers=api.as_("partner"))  # fmt: skip
+    response = api.client.post(
+        "/api/v1/artifacts", json={"kind": "story", **content}, headers=api.as_("partner")
+    )
     return response.json()["id"], response.headers["ETag"]
 
 
 def publish(api: Api, artifact_id: str, etag: str) -> str:
-    response = api.client.post(f"/api/v1/artifacts/{artifact_id}/publish",
-                               headers=api.as_("editor", **{"If-Match": etag}))  # fmt: skip
+    response = api.client.post(
+        f"/api/v1/artifacts/{artifact_id}/publish", headers=api.as_("editor", **{"If-Match": etag})
+    )
     assert response.status_code == 200, response.text
     return str(response.headers["ETag"])
 
@@ -48,12 +54,16 @@ def test_change_feed_keeps_a_mirror_exactly_in_sync(
     api: Api, container: Container, ready_story: dict[str, Any]
 ) -> None:
     a, a_etag = published(api, {**ready_story, "title": "Story A"})
-    b, b_etag = published(api, {**ready_story, "title": "Story B"})
-    revised = api.client.patch(f"/api/v1/artifacts/{a}", json={"summary": "new"},
-                               headers=api.as_("partner", **{"If-Match": a_etag}))  # fmt: skip
+    b, _b_etag = published(api, {**ready_story, "title": "Story B"})
+    revised = api.client.patch(
+        f"/api/v1/artifacts/{a}",
+        json={"summary": "new"},
+        headers=api.as_("partner", **{"If-Match": a_etag}),
+    )
     publish(api, a, revised.headers["ETag"])
-    api.client.post(f"/api/v1/artifacts/{b}/withdraw", json={"reason": "consent"},
-                    headers=api.as_("editor"))  # fmt: skip
+    api.client.post(
+        f"/api/v1/artifacts/{b}/withdraw", json={"reason": "consent"}, headers=api.as_("editor")
+    )
     published(api, {**ready_story, "title": "Members only", "visibility": "members"})
     catch_up(container)
 
@@ -72,8 +82,12 @@ def test_change_feed_keeps_a_mirror_exactly_in_sync(
         cursor = page["next"]
         if not page["more"]:
             break
-    assert seen == [("published", "Story A"), ("published", "Story B"),
-                    ("republished", "Story A"), ("withdrawn", "Story B")]  # fmt: skip
+    assert seen == [
+        ("published", "Story A"),
+        ("published", "Story B"),
+        ("republished", "Story A"),
+        ("withdrawn", "Story B"),
+    ]
     assert list(mirror) == [a]
     assert api.client.get(f"/api/v1/changes?after={cursor}").json()["changes"] == []
     assert api.client.get("/api/v1/changes?after=not-a-cursor").status_code == 400
@@ -83,8 +97,15 @@ def test_feeds_parse_filter_and_answer_conditional_gets(
     api: Api, container: Container, ready_story: dict[str, Any]
 ) -> None:
     published(api, ready_story)
-    published(api, {**ready_story, "title": "Elsewhere", "place": "england",
-                    "terms": ["principles:see-the-system"]})  # fmt: skip
+    published(
+        api,
+        {
+            **ready_story,
+            "title": "Elsewhere",
+            "place": "england",
+            "terms": ["principles:see-the-system"],
+        },
+    )
     catch_up(container)
     atom = api.client.get("/feeds/atom")
     parsed = feedparser.parse(atom.content)
@@ -105,8 +126,9 @@ def test_feeds_parse_filter_and_answer_conditional_gets(
     assert len(stories.json()["items"]) == 2
     again = api.client.get("/feeds/atom", headers={"If-None-Match": atom.headers["ETag"]})
     assert again.status_code == 304
-    later = api.client.get("/feeds/atom",
-                           headers={"If-Modified-Since": atom.headers["Last-Modified"]})  # fmt: skip
+    later = api.client.get(
+        "/feeds/atom", headers={"If-Modified-Since": atom.headers["Last-Modified"]}
+    )
     assert later.status_code == 304
 
 
@@ -130,8 +152,9 @@ def test_jsonld_expands_and_carries_alignment_place_and_licence(
     artifact_id, _ = published(api, ready_story)
     document = api.client.get(f"/api/v1/artifacts/{artifact_id}/jsonld")
     assert document.headers["content-type"] == "application/ld+json"
-    negotiated = api.client.get(f"/api/v1/artifacts/{artifact_id}",
-                                headers={"Accept": "application/ld+json"})  # fmt: skip
+    negotiated = api.client.get(
+        f"/api/v1/artifacts/{artifact_id}", headers={"Accept": "application/ld+json"}
+    )
     assert negotiated.json() == document.json()
     expanded = jsonld.expand(document.json())
     node = expanded[0]
@@ -153,8 +176,9 @@ def test_members_only_drafts_and_withdrawn_are_never_syndicated(
     members, _ = published(api, {**ready_story, "visibility": "members"})
     draft, _ = create(api, ready_story)
     gone, _ = published(api, ready_story)
-    api.client.post(f"/api/v1/artifacts/{gone}/withdraw", json={"reason": "consent"},
-                    headers=api.as_("editor"))  # fmt: skip
+    api.client.post(
+        f"/api/v1/artifacts/{gone}/withdraw", json={"reason": "consent"}, headers=api.as_("editor")
+    )
     catch_up(container)
     for artifact_id, status in ((members, 404), (draft, 404), (gone, 410)):
         for suffix in ("/jsonld", "/package"):
@@ -166,14 +190,18 @@ def test_members_only_drafts_and_withdrawn_are_never_syndicated(
 def test_package_is_a_valid_bag_with_media_and_attribution(
     api: Api, container: Container, ready_story: dict[str, Any], tmp_path: Path
 ) -> None:
-    artifact_id, etag = create(api, ready_story)
+    artifact_id, _etag = create(api, ready_story)
     data = media_samples.pdf()
     declared = api.client.post(
         f"/api/v1/artifacts/{artifact_id}/media",
-        json={"filename": "plan.pdf", "content_type": "application/pdf", "size": len(data),
-              "sha256": sha(data)},
+        json={
+            "filename": "plan.pdf",
+            "content_type": "application/pdf",
+            "size": len(data),
+            "sha256": sha(data),
+        },
         headers=api.as_("partner"),
-    ).json()  # fmt: skip
+    ).json()
     api.client.put(declared["upload"]["url"], content=data, headers=api.as_("partner"))
     done = api.client.post(declared["complete_url"], headers=api.as_("partner"))
     publish(api, artifact_id, done.headers["ETag"])

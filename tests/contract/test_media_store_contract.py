@@ -23,9 +23,12 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[MediaStore
         return
     with s3_endpoint() as endpoint:
         s3 = S3MediaStore(
-            endpoint.bucket, endpoint_url=endpoint.url, access_key=endpoint.access_key,
-            secret_key=endpoint.secret_key, prefix="media",
-        )  # fmt: skip
+            endpoint.bucket,
+            endpoint_url=endpoint.url,
+            access_key=endpoint.access_key,
+            secret_key=endpoint.secret_key,
+            prefix="media",
+        )
         s3.ensure_bucket()
         yield s3
         for key in list(s3.keys()):

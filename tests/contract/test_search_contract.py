@@ -29,44 +29,96 @@ NOTTINGHAM = (52.95, -1.15)
 
 def doc(doc_id: str, **fields: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
-        "id": doc_id, "kind": "story", "title": "", "summary": "", "body": "",
-        "language": "en", "licence": "https://creativecommons.org/licenses/by/4.0/",
-        "members_only": False, "terms": [], "term_filter": [], "stage": None,
-        "place": None, "place_path": [], "place_names": [], "contributors": [], "themes": [],
-        "convening": None, "excursion": None, "date": None, "year": 2023,
-        "published_at": 1_700_000_000.0, "version": 2, "_geo": None,
-    }  # fmt: skip
+        "id": doc_id,
+        "kind": "story",
+        "title": "",
+        "summary": "",
+        "body": "",
+        "language": "en",
+        "licence": "https://creativecommons.org/licenses/by/4.0/",
+        "members_only": False,
+        "terms": [],
+        "term_filter": [],
+        "stage": None,
+        "place": None,
+        "place_path": [],
+        "place_names": [],
+        "contributors": [],
+        "themes": [],
+        "convening": None,
+        "excursion": None,
+        "date": None,
+        "year": 2023,
+        "published_at": 1_700_000_000.0,
+        "version": 2,
+        "_geo": None,
+    }
     base.update(fields)
     if "term_filter" not in fields:
         base["term_filter"] = list(base["terms"])
     return base
 
 
-TUCSON_PLACE = {"place": "desert-view", "place_path": ["us", "arizona", "tucson", "desert-view"],
-                "place_names": ["United States", "Arizona", "Tucson", "Desert View High"],
-                "_geo": {"lat": 32.13, "lng": -110.93}}  # fmt: skip
-ENGLAND_PLACE = {"place": "brookfield", "place_path": ["uk", "england", "brookfield"],
-                 "place_names": ["United Kingdom", "England", "Brookfield Primary"],
-                 "_geo": {"lat": 52.95, "lng": -1.15}}  # fmt: skip
+TUCSON_PLACE = {
+    "place": "desert-view",
+    "place_path": ["us", "arizona", "tucson", "desert-view"],
+    "place_names": ["United States", "Arizona", "Tucson", "Desert View High"],
+    "_geo": {"lat": 32.13, "lng": -110.93},
+}
+ENGLAND_PLACE = {
+    "place": "brookfield",
+    "place_path": ["uk", "england", "brookfield"],
+    "place_names": ["United Kingdom", "England", "Brookfield Primary"],
+    "_geo": {"lat": 52.95, "lng": -1.15},
+}
 
 CORPUS = [
-    doc("a1", title="Morning circles in Tucson", summary="Listening before teaching.",
+    doc(
+        "a1",
+        title="Morning circles in Tucson",
+        summary="Listening before teaching.",
         body="Students spoke about belonging and being known.",
         terms=["principles:lead-with-learning", "conditions:relationships"],
-        term_filter=["principles:lead-with-learning", "conditions:relationships",
-                     "conditions:culture"], themes=["belonging"],
-        contributors=["Ms. Lopez"], convening="tucson-2023", published_at=1_700_000_300.0,
-        **TUCSON_PLACE),
-    doc("a2", kind="presentation-of-learning", title="What counts as evidence",
+        term_filter=[
+            "principles:lead-with-learning",
+            "conditions:relationships",
+            "conditions:culture",
+        ],
+        themes=["belonging"],
+        contributors=["Ms. Lopez"],
+        convening="tucson-2023",
+        published_at=1_700_000_300.0,
+        **TUCSON_PLACE,
+    ),
+    doc(
+        "a2",
+        kind="presentation-of-learning",
+        title="What counts as evidence",
         body="A group presented portfolios of evidence.",
         terms=["principles:ground-learning-in-place"],
-        year=2022, published_at=1_700_000_200.0, convening="tucson-2023", **TUCSON_PLACE),
-    doc("a3", title="Pupil progress meetings every half term", body="Teachers and leaders met.",
+        year=2022,
+        published_at=1_700_000_200.0,
+        convening="tucson-2023",
+        **TUCSON_PLACE,
+    ),
+    doc(
+        "a3",
+        title="Pupil progress meetings every half term",
+        body="Teachers and leaders met.",
         terms=["network-features:collaborative-inquiry-cycles", "principles:lead-with-learning"],
-        published_at=1_700_000_100.0, language="en-GB", **ENGLAND_PLACE),
-    doc("a4", title="A members-only reflection on belonging", body="Only for members.",
-        members_only=True, terms=["principles:lead-with-learning"], **TUCSON_PLACE),
-]  # fmt: skip
+        published_at=1_700_000_100.0,
+        language="en-GB",
+        **ENGLAND_PLACE,
+    ),
+    doc(
+        "a4",
+        title="A members-only reflection on belonging",
+        body="Only for members.",
+        members_only=True,
+        terms=["principles:lead-with-learning"],
+        **TUCSON_PLACE,
+    ),
+]
 
 
 def _standin_index(tmp_path: Path) -> Iterator[SearchIndex]:
@@ -74,16 +126,25 @@ def _standin_index(tmp_path: Path) -> Iterator[SearchIndex]:
     from tests.standin_meilisearch import MeilisearchStandIn
 
     with MeilisearchStandIn() as server:
-        yield MeilisearchIndex(server.url, None, "artifacts", tracking_recorder(
-            Settings(data_dir=tmp_path)), task_timeout_ms=10_000)  # fmt: skip
+        yield MeilisearchIndex(
+            server.url,
+            None,
+            "artifacts",
+            tracking_recorder(Settings(data_dir=tmp_path)),
+            task_timeout_ms=10_000,
+        )
 
 
 def _real_meilisearch(tmp_path: Path) -> Iterator[SearchIndex]:
     from infra.search.meili import MeilisearchIndex
 
     uid = f"contract_{uuid.uuid4().hex[:10]}"
-    index = MeilisearchIndex(os.environ["MEILISEARCH_URL"], os.environ.get("MEILISEARCH_KEY"),
-                             uid, tracking_recorder(Settings(data_dir=tmp_path)))  # fmt: skip
+    index = MeilisearchIndex(
+        os.environ["MEILISEARCH_URL"],
+        os.environ.get("MEILISEARCH_KEY"),
+        uid,
+        tracking_recorder(Settings(data_dir=tmp_path)),
+    )
     yield index
     for existing in index.client.get_indexes({"limit": 1000})["results"]:
         if existing.uid.startswith(uid):
@@ -209,9 +270,24 @@ def test_snippets_highlight_and_escape(index: SearchIndex) -> None:
 
 @pytest.mark.parametrize(
     "q",
-    ['"unbalanced', "OR", "NEAR(a b", "a* -", "(belonging", "-", "title:x", "^x", 'a"b\\c',
-     "AND OR NOT", "*", "x" * 400, "\x00", "belonging NOT", "✓ ünïcödé 漢字"],
-)  # fmt: skip
+    [
+        '"unbalanced',
+        "OR",
+        "NEAR(a b",
+        "a* -",
+        "(belonging",
+        "-",
+        "title:x",
+        "^x",
+        'a"b\\c',
+        "AND OR NOT",
+        "*",
+        "x" * 400,
+        "\x00",
+        "belonging NOT",
+        "✓ ünïcödé 漢字",
+    ],
+)
 def test_any_typed_query_gives_results_or_a_clear_error(loaded: SearchIndex, q: str) -> None:
     try:
         result = loaded.search(SearchQuery(q=q))

@@ -63,9 +63,13 @@ def test_publishing_names_every_missing_requirement(archive: Archive) -> None:
     with pytest.raises(PublishRequirementsMissing) as caught:
         archive.publish_artifact(EDITOR, UUID(created.id), created.version)
     assert caught.value.extra["missing"] == [
-        "a title", "a body", "at least one principle of practice", "a place", "a licence",
+        "a title",
+        "a body",
+        "at least one principle of practice",
+        "a place",
+        "a licence",
         "its excursion",
-    ]  # fmt: skip
+    ]
     assert archive.load(Artifact, UUID(created.id)).status == "draft", "nothing recorded"
 
 
@@ -116,9 +120,11 @@ def test_competencies_and_stages_are_valid_terms(archive: Archive) -> None:
     created = archive.create_artifact(
         PARTNER,
         "story",
-        {"terms": ["conditions:relationships", "network-features:collaborative-inquiry-cycles"],
-         "stage": "conditions:developing"},
-    )  # fmt: skip
+        {
+            "terms": ["conditions:relationships", "network-features:collaborative-inquiry-cycles"],
+            "stage": "conditions:developing",
+        },
+    )
     assert (
         archive.get_artifact(PARTNER, UUID(created.id), draft=True)["stage"]
         == "conditions:developing"

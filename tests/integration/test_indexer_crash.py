@@ -37,8 +37,11 @@ def start_indexer(settings: Settings) -> subprocess.Popen[bytes]:
         env["COMMONPLACE_DATABASE_SCHEMA"] = settings.database_schema or ""
     return subprocess.Popen(
         [sys.executable, "-m", "services.indexer"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def write_events(settings: Settings, artifacts: int, seed: int) -> None:

@@ -28,25 +28,33 @@ from tests.s3_server import s3_endpoint
 def site(tmp_path: Path) -> Iterator[tuple[TestClient, dict[str, dict[str, str]]]]:
     with s3_endpoint() as endpoint:
         settings = Settings(
-            data_dir=tmp_path, load_demo=False, media_backend="s3", s3_bucket=endpoint.bucket,
-            s3_endpoint_url=endpoint.url, s3_access_key=endpoint.access_key,
-            s3_secret_key=endpoint.secret_key, media_part_size=5 * 1024 * 1024,
-        )  # fmt: skip
+            data_dir=tmp_path,
+            load_demo=False,
+            media_backend="s3",
+            s3_bucket=endpoint.bucket,
+            s3_endpoint_url=endpoint.url,
+            s3_access_key=endpoint.access_key,
+            s3_secret_key=endpoint.secret_key,
+            media_part_size=5 * 1024 * 1024,
+        )
         container = build(settings)
         store = container.media.store
         assert isinstance(store, S3MediaStore)
         store.ensure_bucket()
         seed_frameworks(container.archive)
         seed_places(container.archive)
-        tokens = {role: {"Authorization": "Bearer " + container.archive.issue_token(role, role)[0]}
-                  for role in ("partner", "editor")}  # fmt: skip
+        tokens = {
+            role: {"Authorization": "Bearer " + container.archive.issue_token(role, role)[0]}
+            for role in ("partner", "editor")
+        }
         with TestClient(create_app(container=container)) as client:
             yield client, tokens
 
 
 def new_story(client: TestClient, tokens: dict[str, dict[str, str]]) -> dict[str, Any]:
-    response = client.post("/api/v1/artifacts", json={"kind": "story", **READY_STORY},
-                           headers=tokens["partner"])  # fmt: skip
+    response = client.post(
+        "/api/v1/artifacts", json={"kind": "story", **READY_STORY}, headers=tokens["partner"]
+    )
     return dict(response.json())
 
 
@@ -58,10 +66,15 @@ def test_photo_goes_to_s3_by_presigned_url_and_is_served_by_redirect(
     data = media_samples.jpeg_with_gps()
     declared = client.post(
         f"/api/v1/artifacts/{story['id']}/media",
-        json={"filename": "p.jpg", "content_type": "image/jpeg", "size": len(data),
-              "sha256": hashlib.sha256(data).hexdigest(), "alt": "A circle of chairs"},
+        json={
+            "filename": "p.jpg",
+            "content_type": "image/jpeg",
+            "size": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "alt": "A circle of chairs",
+        },
         headers=tokens["partner"],
-    ).json()  # fmt: skip
+    ).json()
     upload = declared["upload"]
     assert "X-Amz-Signature=" in upload["url"]
     put = httpx.put(upload["url"], content=data, headers=upload["headers"])
@@ -89,10 +102,14 @@ def test_large_files_go_up_in_parts(site: tuple[TestClient, dict[str, dict[str, 
     data = media_samples.pdf() + b"%" + b"0" * (11 * 1024 * 1024)
     declared = client.post(
         f"/api/v1/artifacts/{story['id']}/media",
-        json={"filename": "big.pdf", "content_type": "application/pdf", "size": len(data),
-              "sha256": hashlib.sha256(data).hexdigest()},
+        json={
+            "filename": "big.pdf",
+            "content_type": "application/pdf",
+            "size": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+        },
         headers=tokens["partner"],
-    ).json()  # fmt: skip
+    ).json()
     parts = declared["upload"]["parts"]
     size = declared["upload"]["part_size"]
     assert len(parts) == 3
@@ -102,16 +119,24 @@ def test_large_files_go_up_in_parts(site: tuple[TestClient, dict[str, dict[str, 
         response = httpx.put(part["url"], content=chunk)
         assert response.status_code == 200
         etags.append({"part_number": part["part_number"], "etag": response.headers["etag"]})
-    done = client.post(f"/api/v1/media/{declared['media_id']}/complete", json={"parts": etags},
-                       headers=tokens["partner"])  # fmt: skip
+    done = client.post(
+        f"/api/v1/media/{declared['media_id']}/complete",
+        json={"parts": etags},
+        headers=tokens["partner"],
+    )
     assert done.status_code == 200, done.text
     assert done.json()["media"][0]["size"] == len(data)
 
 
 def test_unreachable_storage_is_503_and_records_nothing(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path, load_demo=False, media_backend="s3",
-                        s3_endpoint_url="http://127.0.0.1:9", s3_access_key="k",
-                        s3_secret_key="s")  # fmt: skip
+    settings = Settings(
+        data_dir=tmp_path,
+        load_demo=False,
+        media_backend="s3",
+        s3_endpoint_url="http://127.0.0.1:9",
+        s3_access_key="k",
+        s3_secret_key="s",
+    )
     container = build(settings)
     seed_frameworks(container.archive)
     seed_places(container.archive)
@@ -124,22 +149,31 @@ def test_unreachable_storage_is_503_and_records_nothing(tmp_path: Path) -> None:
         big = 40 * 1024 * 1024  # multi-part: the store is contacted while declaring
         response = client.post(
             f"/api/v1/artifacts/{story['id']}/media",
-            json={"filename": "a.pdf", "content_type": "application/pdf", "size": big,
-                  "sha256": hashlib.sha256(data).hexdigest()},
+            json={
+                "filename": "a.pdf",
+                "content_type": "application/pdf",
+                "size": big,
+                "sha256": hashlib.sha256(data).hexdigest(),
+            },
             headers=headers,
-        )  # fmt: skip
+        )
         assert response.status_code == 503
         assert response.headers["Retry-After"] == "10"
         assert container.archive.head == head, "no event recorded"
         small = client.post(
             f"/api/v1/artifacts/{story['id']}/media",
-            json={"filename": "a.pdf", "content_type": "application/pdf", "size": len(data),
-                  "sha256": hashlib.sha256(data).hexdigest()},
+            json={
+                "filename": "a.pdf",
+                "content_type": "application/pdf",
+                "size": len(data),
+                "sha256": hashlib.sha256(data).hexdigest(),
+            },
             headers=headers,
-        )  # fmt: skip
+        )
         assert small.status_code == 201, "a presigned URL needs no round trip"
-        completed = client.post(f"/api/v1/media/{small.json()['media_id']}/complete",
-                                headers=headers)  # fmt: skip
+        completed = client.post(
+            f"/api/v1/media/{small.json()['media_id']}/complete", headers=headers
+        )
         assert completed.status_code == 503
         current = client.get(f"/api/v1/artifacts/{story['id']}?view=draft", headers=headers)
         assert current.json()["media"] == [] and current.json()["version"] == 1

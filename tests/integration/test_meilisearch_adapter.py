@@ -77,11 +77,19 @@ def test_filters_are_documented_syntax_with_escaped_values(
     server.clear_requests()
     index.search(
         SearchQuery(
-            q="belonging", terms=("principles:lead-with-learning",), places=('say "hi" \\o/',),
-            kinds=("story", "presentation-of-learning"), year_from=2020, year_to=2023,
-            near=(32.22, -110.97), radius_km=25, sort="distance", page=2, per_page=5,
+            q="belonging",
+            terms=("principles:lead-with-learning",),
+            places=('say "hi" \\o/',),
+            kinds=("story", "presentation-of-learning"),
+            year_from=2020,
+            year_to=2023,
+            near=(32.22, -110.97),
+            radius_km=25,
+            sort="distance",
+            page=2,
+            per_page=5,
         )
-    )  # fmt: skip
+    )
     [request] = server.find_requests("POST", "/indexes/artifacts/search")
     body = request.body
     assert body["q"] == "belonging"
@@ -164,8 +172,12 @@ def test_the_api_answers_503_when_search_is_down(tmp_path: Path) -> None:
     from infra.bootstrap import build, seed_frameworks
     from services.api.app import create_app
 
-    settings = Settings(data_dir=tmp_path, load_demo=False, search_backend="meilisearch",
-                        meilisearch_url="http://127.0.0.1:9")  # fmt: skip
+    settings = Settings(
+        data_dir=tmp_path,
+        load_demo=False,
+        search_backend="meilisearch",
+        meilisearch_url="http://127.0.0.1:9",
+    )
     container = build(settings)
     seed_frameworks(container.archive)
     with TestClient(create_app(container=container)) as client:

@@ -81,9 +81,12 @@ def test_missing_requirements_are_all_named_at_once() -> None:
 
 def test_complete_story_has_nothing_missing() -> None:
     content = {
-        "title": "T", "body": "B", "terms": ["principles:ground-learning-in-place"],
-        "place": "tucson", "licence": "all-rights-reserved",
-    }  # fmt: skip
+        "title": "T",
+        "body": "B",
+        "terms": ["principles:ground-learning-in-place"],
+        "place": "tucson",
+        "licence": "all-rights-reserved",
+    }
     assert missing_for_publication("story", content) == []
 
 

@@ -14,9 +14,14 @@ from infra.media.s3 import S3MediaStore
 
 def store() -> S3MediaStore:
     return S3MediaStore(
-        "media", endpoint_url="http://127.0.0.1:9000", region="eu-west-2",
-        access_key="AKIDEXAMPLE", secret_key="secret", expires_in=300, download_expires_in=60,
-    )  # fmt: skip
+        "media",
+        endpoint_url="http://127.0.0.1:9000",
+        region="eu-west-2",
+        access_key="AKIDEXAMPLE",
+        secret_key="secret",
+        expires_in=300,
+        download_expires_in=60,
+    )
 
 
 def query(url: str) -> dict[str, str]:

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Header, Query, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from domain.application import CommandResult
@@ -87,9 +88,16 @@ async def list_artifacts(
 ) -> JSON:
     """Artifacts you may see, oldest first, with simple filters and paging."""
     page = archive.list_artifacts(
-        principal, kind=kind, status=status, place=place, term=term,
-        mine=mine, in_review=review, after=after, limit=limit,
-    )  # fmt: skip
+        principal,
+        kind=kind,
+        status=status,
+        place=place,
+        term=term,
+        mine=mine,
+        in_review=review,
+        after=after,
+        limit=limit,
+    )
     page["items"] = [artifact_json(container, item) for item in page["items"]]
     return JSON(page)
 
@@ -154,10 +162,19 @@ async def publish_artifact(
     """Publish a revision (editors). Every missing requirement is named at once."""
     body = body or PublishRequest()
     result = container.archive.publish_artifact(
-        principal, artifact_id, expected, revision_version=body.version,
-        licence=body.licence, visibility=body.visibility, note=body.note,
-    )  # fmt: skip
-    return written(container, principal, result)
+        principal,
+        artifact_id,
+        expected,
+        revision_version=body.version,
+        licence=body.licence,
+        visibility=body.visibility,
+        note=body.note,
+    )
+    notified = await run_in_threadpool(container.adaptations.after_publish, artifact_id)
+    response = written(container, principal, result)
+    if notified:
+        response.headers["X-Adaptation-Notices"] = str(len(notified))
+    return response
 
 
 @router.post("/{artifact_id}/withdraw", response_model=ArtifactOut)

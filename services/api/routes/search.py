@@ -64,11 +64,22 @@ async def search(
     await wait_for_position(container, after)
     principles = [p if ":" in p else f"principles:{p}" for p in principle]
     request = SearchRequest(
-        q=q, terms=tuple(principles + term), places=tuple(place), near=near,
-        radius_km=radius_km, kinds=tuple(kind), convening=convening, excursion=excursion,
-        year_from=year_from, year_to=year_to, language=language, licence=licence,
-        sort=sort, page=page, per_page=per_page,
-    )  # fmt: skip
+        q=q,
+        terms=tuple(principles + term),
+        places=tuple(place),
+        near=near,
+        radius_km=radius_km,
+        kinds=tuple(kind),
+        convening=convening,
+        excursion=excursion,
+        year_from=year_from,
+        year_to=year_to,
+        language=language,
+        licence=licence,
+        sort=sort,
+        page=page,
+        per_page=per_page,
+    )
     result = container.queries.search(principal, request)
     return JSON({**result, "position": container.queries.position()})
 

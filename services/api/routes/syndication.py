@@ -90,7 +90,9 @@ def decode_cursor(cursor: str) -> int:
 @router.get("/api/v1/changes")
 async def changes(
     container: ContainerDep,
-    after: Annotated[str | None, Query(description="The cursor of the last change you have")] = None,
+    after: Annotated[
+        str | None, Query(description="The cursor of the last change you have")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> JSON:
     """Every public publication change, in one total order, with a stable opaque cursor."""
@@ -121,12 +123,17 @@ def feed_records(container: Container, request: SearchRequest) -> list[dict[str,
     return [record for record in found if record is not None]
 
 
-def feed_request(principle: list[str], term: list[str], place: list[str], kind: list[str]) -> SearchRequest:
+def feed_request(
+    principle: list[str], term: list[str], place: list[str], kind: list[str]
+) -> SearchRequest:
     terms = [p if ":" in p else f"principles:{p}" for p in principle] + term
     return SearchRequest(
-        terms=tuple(terms), places=tuple(place), kinds=tuple(kind), sort="newest",
+        terms=tuple(terms),
+        places=tuple(place),
+        kinds=tuple(kind),
+        sort="newest",
         per_page=FEED_SIZE,
-    )  # fmt: skip
+    )
 
 
 def not_modified(request: Request, tag: str, modified: datetime) -> bool:
@@ -146,8 +153,11 @@ def feed_response(
 ) -> Response:
     tag = feeds.etag(records, variant + str(request.url.query))
     modified = feeds.last_modified(records)
-    headers = {"ETag": tag, "Last-Modified": format_datetime(modified, usegmt=True),
-               "Cache-Control": "public, max-age=60"}  # fmt: skip
+    headers = {
+        "ETag": tag,
+        "Last-Modified": format_datetime(modified, usegmt=True),
+        "Cache-Control": "public, max-age=60",
+    }
     if not_modified(request, tag, modified):
         return Response(status_code=304, headers=headers)
     return Response(body() if callable(body) else body, media_type=media_type, headers=headers)
@@ -166,30 +176,43 @@ def feed_title(principle: list[str], term: list[str], place: list[str], kind: li
 
 @router.get("/feeds/atom", response_class=Response)
 async def atom_feed(
-    request: Request, container: ContainerDep, principle: Terms = [], term: AnyTerms = [],  # noqa: B006
-    place: Places = [], kind: Kinds = [],  # noqa: B006
-) -> Response:  # fmt: skip
+    request: Request,
+    container: ContainerDep,
+    principle: Terms = [],  # noqa: B006
+    term: AnyTerms = [],  # noqa: B006
+    place: Places = [],  # noqa: B006
+    kind: Kinds = [],  # noqa: B006
+) -> Response:
     """Atom feed of the newest publications, for everything or per term, place or kind."""
     records = feed_records(container, feed_request(principle, term, place, kind))
     title = feed_title(principle, term, place, kind)
     home = container.settings.base_url
     return feed_response(
-        request, records, "atom", lambda: feeds.atom(records, title, str(request.url), home),
+        request,
+        records,
+        "atom",
+        lambda: feeds.atom(records, title, str(request.url), home),
         "application/atom+xml; charset=utf-8",
-    )  # fmt: skip
+    )
 
 
 @router.get("/feeds/json", response_class=Response)
 async def json_feed(
-    request: Request, container: ContainerDep, principle: Terms = [], term: AnyTerms = [],  # noqa: B006
-    place: Places = [], kind: Kinds = [],  # noqa: B006
-) -> Response:  # fmt: skip
+    request: Request,
+    container: ContainerDep,
+    principle: Terms = [],  # noqa: B006
+    term: AnyTerms = [],  # noqa: B006
+    place: Places = [],  # noqa: B006
+    kind: Kinds = [],  # noqa: B006
+) -> Response:
     """JSON Feed 1.1 of the newest publications, for everything or per term, place or kind."""
     records = feed_records(container, feed_request(principle, term, place, kind))
     title = feed_title(principle, term, place, kind)
     home = container.settings.base_url
     return feed_response(
-        request, records, "json",
+        request,
+        records,
+        "json",
         lambda: dumps(feeds.json_feed(records, title, str(request.url), home)),
         "application/feed+json",
-    )  # fmt: skip
+    )

@@ -1,0 +1,56 @@
+"""Adaptations: an artifact made from another one, and reports of adaptations elsewhere."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from uuid import UUID, uuid4
+
+from domain import policy
+from domain.access import SYSTEM, Principal, Role
+from domain.artifact import Artifact
+from domain.errors import InvalidInput
+from domain.values import LICENCES, allows_derivatives, check_kind
+
+if TYPE_CHECKING:
+    from eventsourcing.domain import Aggregate
+
+    from domain.application import CommandResult
+    from domain.content import ContentChecker
+
+
+class AdaptationCommands:
+    if TYPE_CHECKING:
+        content: ContentChecker
+
+        def _save(self, *aggregates: Aggregate) -> int | None: ...
+        def _result(self, aggregate: Aggregate, position: int | None) -> CommandResult: ...
+        def load_artifact(self, artifact_id: UUID, version: int | None = None) -> Artifact: ...
+
+    def adapt(
+        self, principal: Principal, kind: str, content: dict[str, Any], source: dict[str, Any]
+    ) -> CommandResult:
+        """A new draft made from ``source`` (a description of the work it adapts)."""
+        policy.require_role(principal, Role.PARTNER, "adapt artifacts")
+        check_kind(kind)
+        licence = str(source.get("licence") or "")
+        if not allows_derivatives(licence):
+            raise InvalidInput(
+                f"The source's licence ({LICENCES.get(licence, licence or 'none given')}) does "
+                "not allow adaptations; ask its authors for permission instead.",
+                field="source",
+                licence=licence,
+            )
+        checked = self.content.check(kind, content)
+        assert principal.id is not None
+        artifact = Artifact(id=uuid4(), kind=kind, content=checked, by=principal.id)  # type: ignore[call-arg]
+        artifact.record_source(source=source, by=principal.id)
+        return self._result(artifact, self._save(artifact))
+
+    def report_adaptation(self, artifact_id: UUID, report: dict[str, Any]) -> bool:
+        """Record a verified adaptation once; returns whether anything was recorded."""
+        artifact = self.load_artifact(artifact_id)
+        if artifact.has_adaptation(report["url"]):
+            return False
+        artifact.report_adaptation(report=report, by=str(report.get("site") or SYSTEM.id))
+        self._save(artifact)
+        return True
