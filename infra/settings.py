@@ -53,6 +53,13 @@ class Settings(BaseSettings):
         },
         description="Largest upload per kind of media, in bytes (JSON).",
     )
+    site_name: str = Field("Commonplace", description="The name harvesters see.")
+    oai_admin_email: str | None = Field(None, description="OAI-PMH Identify adminEmail.")
+    oai_secret: str | None = Field(
+        None,
+        description="Key signing OAI-PMH resumption tokens; set the same on every API host "
+        "(default: a random key kept in the data directory).",
+    )
     fetch_allow_networks: list[str] = Field(
         default_factory=list,
         description="Networks (CIDR) other sites may be fetched from although private or local.",

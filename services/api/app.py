@@ -18,6 +18,7 @@ from services.api.routes import (
     artifacts,
     catalogue,
     media,
+    oai,
     search,
     syndication,
 )
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(media.router)
     app.include_router(syndication.router)
     app.include_router(adaptations.router)
+    app.include_router(oai.router)
 
     @app.get("/api/v1/health", tags=["system"])
     async def health(archive: ArchiveDep) -> JSON:
