@@ -70,6 +70,8 @@ SCHEMA = [
     "CREATE INDEX IF NOT EXISTS cp_publications_seq ON {p}cp_publications (seq)",
     "CREATE TABLE IF NOT EXISTS {p}cp_publication_sets (setspec TEXT NOT NULL, "
     "artifact_id TEXT NOT NULL, PRIMARY KEY (setspec, artifact_id))",
+    "CREATE INDEX IF NOT EXISTS cp_publication_sets_artifact ON {p}cp_publication_sets "
+    "(artifact_id)",
     "CREATE TABLE IF NOT EXISTS {p}cp_changes (seq BIGINT PRIMARY KEY, artifact_id TEXT NOT NULL, "
     "type TEXT NOT NULL, datestamp DOUBLE PRECISION NOT NULL, version INTEGER NOT NULL, "
     "title TEXT NOT NULL)",
