@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from infra.bootstrap import Container, build, prepare
 from infra.settings import Settings
-from services.api import problems
+from services.api import problems, web
 from services.api.deps import ArchiveDep
 from services.api.limits import BodyLimit
 from services.api.responses import JSON
@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.add_middleware(
         BodyLimit, max_bytes=container.settings.max_request_bytes, exempt_suffixes=("/content",)
     )
+    web.install(app)  # the web pages: their router and web-only middleware
     return app
 
 

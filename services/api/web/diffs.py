@@ -1,0 +1,145 @@
+"""Diffs made readable: field changes in words, and the body's changed lines with
+the changed words marked inside them."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from domain.values import LICENCES
+
+FIELD_LABELS = {
+    "title": "Title",
+    "summary": "Summary",
+    "contributors": "Contributors",
+    "terms": "Framework terms",
+    "stage": "Stage",
+    "place": "Place",
+    "convening": "Convening",
+    "excursion": "Excursion",
+    "date": "Date",
+    "language": "Language",
+    "licence": "Licence",
+    "visibility": "Who can read it",
+    "themes": "Themes",
+    "presenters": "Presenters",
+    "group": "Group",
+    "evidence": "Evidence",
+    "presentations": "Presentations of learning",
+    "adaptation_note": "What was changed for the new place",
+    "media": "Media",
+}
+WORDS = re.compile(r"\s+|[^\s]+")
+
+
+@dataclass
+class DiffLine:
+    kind: str  # "same", "added", "removed" or "gap"
+    segments: list[tuple[str, bool]] = field(default_factory=list)  # (text, changed)
+
+
+@dataclass
+class FieldChange:
+    label: str
+    before: str
+    after: str
+
+    @property
+    def segments(self) -> tuple[list[tuple[str, bool]], list[tuple[str, bool]]]:
+        """Both values with the changed words marked (whole values for short ones)."""
+        return _word_diff(self.before, self.after)
+
+
+def describe(name: str, value: Any, labels: dict[str, str], places: dict[str, str]) -> str:
+    """A field's value in words."""
+    if value is None or value == "" or value == []:
+        return "(empty)"
+    if name == "terms":
+        return "; ".join(labels.get(v, v) for v in value)
+    if name == "stage":
+        return labels.get(value, value)
+    if name == "place":
+        return places.get(value, value)
+    if name == "licence":
+        return LICENCES.get(value, value)
+    if name == "contributors":
+        return "; ".join(f"{p['name']} ({p['role'].replace('-', ' ')})" for p in value)
+    if name == "media":
+        return "; ".join(
+            f"{m.get('filename')}" + (f" — alt text: {m['alt']}" if m.get("alt") else "")
+            for m in value
+        )
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def field_changes(
+    fields: list[dict[str, Any]], labels: dict[str, str], places: dict[str, str]
+) -> list[FieldChange]:
+    return [
+        FieldChange(
+            FIELD_LABELS.get(f["field"], f["field"].replace("_", " ").capitalize()),
+            describe(f["field"], f["from"], labels, places),
+            describe(f["field"], f["to"], labels, places),
+        )
+        for f in fields
+        if f["field"] in FIELD_LABELS
+    ]
+
+
+def body_lines(unified: list[str]) -> list[DiffLine]:
+    """From a unified diff to lines, pairing removed and added lines to mark changed words."""
+    lines: list[DiffLine] = []
+    removed: list[str] = []
+    added: list[str] = []
+
+    def flush() -> None:
+        if len(removed) == len(added):
+            for old, new in zip(removed, added, strict=True):
+                before, after = _word_diff(old, new)
+                lines.append(DiffLine("removed", before))
+                lines.append(DiffLine("added", after))
+        else:
+            lines.extend(DiffLine("removed", [(text, False)]) for text in removed)
+            lines.extend(DiffLine("added", [(text, False)]) for text in added)
+        removed.clear()
+        added.clear()
+
+    for line in unified:
+        if line.startswith(("---", "+++")):
+            continue
+        if line.startswith("@@"):
+            flush()
+            lines.append(DiffLine("gap"))
+        elif line.startswith("-"):
+            if added:
+                flush()
+            removed.append(line[1:])
+        elif line.startswith("+"):
+            added.append(line[1:])
+        else:
+            flush()
+            lines.append(DiffLine("same", [(line[1:], False)]))
+    flush()
+    if lines and lines[0].kind == "gap":
+        lines.pop(0)
+    return lines
+
+
+def _word_diff(old: str, new: str) -> tuple[list[tuple[str, bool]], list[tuple[str, bool]]]:
+    a, b = WORDS.findall(old), WORDS.findall(new)
+    before: list[tuple[str, bool]] = []
+    after: list[tuple[str, bool]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            before.append(("".join(a[i1:i2]), False))
+            after.append(("".join(b[j1:j2]), False))
+        else:
+            if i2 > i1:
+                before.append(("".join(a[i1:i2]), True))
+            if j2 > j1:
+                after.append(("".join(b[j1:j2]), True))
+    return before, after

@@ -1,0 +1,123 @@
+"""Friendly HTML error pages, and a route class that turns errors into them.
+
+The API maps domain errors to ``application/problem+json`` once, in
+``services/api/problems.py``; pages do the same here, for their own routes only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any
+from urllib.parse import quote
+
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from domain import errors
+from domain.policy import NotSignedIn
+from infra.media.port import MediaStoreUnavailable
+from infra.search.port import InvalidQuery, SearchUnavailable
+from services.api.problems import status_for
+
+TITLES = {
+    400: "That request could not be understood",
+    401: "Please sign in",
+    403: "Not open to you",
+    404: "Page not found",
+    405: "Not something this page does",
+    409: "That clashes with the current state",
+    410: "Withdrawn",
+    412: "Someone else changed this",
+    413: "Too large",
+    422: "Something needs fixing",
+    500: "Something went wrong on our side",
+    503: "Temporarily unavailable",
+}
+EXPLANATIONS = {
+    404: "There is nothing at this address. It may have been mistyped, or the page "
+    "may be a draft that only its contributors can see.",
+    405: "This address does not accept that kind of request.",
+    500: "The problem has been logged. Please try again in a moment.",
+    503: "Part of the archive cannot be reached right now. Please try again shortly.",
+}
+
+
+def error_response(
+    request: Request,
+    status: int,
+    detail: str = "",
+    *,
+    reason: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    from services.api.web.session import viewer_for
+    from services.api.web.templating import render
+
+    try:
+        viewer = viewer_for(request)
+    except (AttributeError, KeyError):  # no application state (e.g. outside the app)
+        from services.api.web.session import Viewer
+
+        viewer = Viewer()
+    context = {
+        "status": status,
+        "title": TITLES.get(status, "Request failed"),
+        "detail": detail or EXPLANATIONS.get(status, ""),
+        "reason": reason,
+        "next": request.url.path,
+    }
+    return render(request, viewer, "error.html", context, status=status, headers=headers)
+
+
+def page_for_error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, NotSignedIn):
+        if request.method == "GET":
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/signin?next={quote(target)}", status_code=303)
+        return error_response(request, 403, exc.detail)
+    if isinstance(exc, errors.Gone):
+        return error_response(request, 410, "", reason=str(exc.extra.get("reason") or ""))
+    if isinstance(exc, errors.DomainError):
+        return error_response(request, status_for(exc), exc.detail)
+    if isinstance(exc, RequestValidationError):
+        in_path = any(e.get("loc", ("",))[0] == "path" for e in exc.errors())
+        if in_path:
+            return error_response(request, 404)
+        fields = ", ".join(str(e.get("loc", ("", "?"))[-1]) for e in exc.errors())
+        return error_response(request, 400, f"Some values in the address are not valid: {fields}.")
+    if isinstance(exc, InvalidQuery):
+        return error_response(request, 400, str(exc))
+    if isinstance(exc, (SearchUnavailable, MediaStoreUnavailable)):
+        return error_response(request, 503, headers={"Retry-After": "5"})
+    if isinstance(exc, HTTPException):
+        detail = exc.detail if isinstance(exc.detail, str) and exc.status_code != 404 else ""
+        return error_response(request, exc.status_code, detail)
+    raise exc
+
+
+HANDLED = (
+    errors.DomainError,
+    RequestValidationError,
+    InvalidQuery,
+    SearchUnavailable,
+    MediaStoreUnavailable,
+    HTTPException,
+)
+
+
+class WebRoute(APIRoute):
+    """Routes of the pages: their errors become HTML pages with the right status."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def guarded(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except HANDLED as exc:
+                return page_for_error(request, exc)
+
+        return guarded

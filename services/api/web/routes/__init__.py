@@ -1,0 +1,11 @@
+"""Every page route, in one router."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from services.api.web.routes import account, assets, browse, editing, reading, review
+
+router = APIRouter(include_in_schema=False)
+for module in (assets, reading, browse, account, editing, review):
+    router.include_router(module.router)

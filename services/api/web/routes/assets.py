@@ -1,0 +1,67 @@
+"""Static files of the pages, and media for signed-in readers (drafts, members-only)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import RedirectResponse, Response, StreamingResponse
+
+from services.api.deps import ContainerDep
+from services.api.web.errors import error_response
+from services.api.web.routes.common import ViewerDep, page_router
+from services.api.web.static import assets
+
+router = page_router()
+
+
+@router.get("/static/{name}")
+async def static_file(name: str, request: Request) -> Response:
+    asset = assets().get(name)
+    if asset is None:
+        return error_response(request, 404)
+    versioned = request.query_params.get("v") == asset.digest
+    etag = f'"{asset.digest}"'
+    headers = {
+        "ETag": etag,
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "public, max-age=31536000, immutable" if versioned else "no-cache",
+    }
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    return Response(asset.data, media_type=asset.content_type, headers=headers)
+
+
+@router.get("/files/{media_id}")
+async def file(media_id: UUID, container: ContainerDep, viewer: ViewerDep) -> Response:
+    """A media file as the signed-in person may see it (their drafts, members-only work)."""
+    return await _serve(container, viewer, media_id, None)
+
+
+@router.get("/files/{media_id}/{variant}")
+async def file_variant(
+    media_id: UUID, variant: str, container: ContainerDep, viewer: ViewerDep
+) -> Response:
+    return await _serve(container, viewer, media_id, variant)
+
+
+async def _serve(
+    container: ContainerDep, viewer: ViewerDep, media_id: UUID, variant: str | None
+) -> Response:
+    located = await run_in_threadpool(container.media.locate, viewer.principal, media_id, variant)
+    headers = {
+        "X-Content-Type-Options": "nosniff",
+        "Content-Disposition": located.disposition,
+        "Cache-Control": "public, max-age=300" if located.public else "private, no-store",
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+    }
+    url = container.media.store.download_url(located.key, located.content_type, located.disposition)
+    if url is not None:
+        return RedirectResponse(url, status_code=307, headers=headers)
+    size = container.media.store.size(located.key)
+    if size is not None:
+        headers["Content-Length"] = str(size)
+    return StreamingResponse(
+        container.media.stream(located.key), media_type=located.content_type, headers=headers
+    )

@@ -1,0 +1,244 @@
+"""Storytelling partners' pages: their drafts, the draft editor and media uploads."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+from uuid import UUID
+
+from fastapi import Request
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from domain.access import Principal, Role
+from domain.errors import Conflict, InvalidInput, TooLarge, VersionConflict
+from domain.policy import require_role
+from domain.values import KINDS
+from infra.bootstrap import Container
+from services.api.deps import ContainerDep
+from services.api.web import uploads
+from services.api.web.editor import conflict, editor_context, preview
+from services.api.web.errors import error_response
+from services.api.web.forms import (
+    content_for,
+    empty_values,
+    media_changes,
+    uploaded_file,
+    values_from_form,
+)
+from services.api.web.presenting import artifact_context
+from services.api.web.routes.common import FormDep, ViewerDep, page_router, text
+from services.api.web.session import Viewer, check_csrf
+from services.api.web.templating import render
+
+router = page_router()
+FORM_OVERHEAD = 2 * 1024 * 1024  # the text fields of the editor, besides the file
+NOTICES = {
+    "created": "Draft created. Add photos or audio below, then submit it for review.",
+    "saved": "Saved.",
+    "submitted": "Submitted for review. Editors will see it in their queue.",
+}
+ERROR_STATUS = {VersionConflict: 409, Conflict: 409, TooLarge: 413}
+
+
+def _partner(viewer: Viewer) -> Principal:
+    require_role(viewer.principal, Role.PARTNER, "write drafts")
+    return viewer.principal
+
+
+@router.get("/drafts")
+async def drafts_page(request: Request, container: ContainerDep, viewer: ViewerDep) -> Response:
+    principal = _partner(viewer)
+    page = container.archive.list_artifacts(principal, mine=True, limit=100)
+    items = sorted(page["items"], key=lambda v: v["modified_at"], reverse=True)
+    return render(request, viewer, "drafts.html", {"items": items})
+
+
+@router.get("/drafts/new")
+async def new_draft_page(
+    request: Request, container: ContainerDep, viewer: ViewerDep, kind: str = "story"
+) -> Response:
+    principal = _partner(viewer)
+    values = empty_values(kind if kind in KINDS else "story")
+    context = editor_context(container, principal, values, nonce=uuid.uuid4().hex, new=True)
+    return render(request, viewer, "editor.html", context)
+
+
+@router.post("/drafts/new")
+async def create_draft(
+    request: Request, container: ContainerDep, viewer: ViewerDep, form: FormDep
+) -> Response:
+    principal = _partner(viewer)
+    kind = text(form, "kind")
+    values = values_from_form(form, empty_values(kind if kind in KINDS else "story"))
+    extra: dict[str, Any] = {"nonce": text(form, "nonce") or uuid.uuid4().hex, "new": True}
+    if text(form, "action") == "preview" or kind not in KINDS:
+        context = editor_context(
+            container, principal, values, preview_html=preview(values), **extra
+        )
+        return render(request, viewer, "editor.html", context)
+    try:
+        result = container.archive.create_artifact(
+            principal,
+            kind,
+            content_for(kind, values, adapted=False),
+            idempotency_key=f"web:{extra['nonce']}",
+        )
+    except (InvalidInput, Conflict) as error:
+        return _refused(request, container, viewer, values, error, **extra)
+    return RedirectResponse(f"/drafts/{result.id}/edit?done=created", status_code=303)
+
+
+@router.post("/drafts/preview")
+async def live_preview(viewer: ViewerDep, form: FormDep) -> Response:
+    """The editor script's live preview: the Markdown body rendered and sanitised."""
+    _partner(viewer)
+    html = preview({"body": form.get("body") if isinstance(form.get("body"), str) else ""})
+    return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+
+
+@router.get("/drafts/{artifact_id}")
+async def draft_preview(
+    artifact_id: UUID, request: Request, container: ContainerDep, viewer: ViewerDep
+) -> Response:
+    """The working draft as readers would see it once published."""
+    principal = viewer.principal
+    view = container.archive.get_artifact(principal, artifact_id, draft=True)
+    context = artifact_context(container, principal, view, public=False, draft=True)
+    context.update(
+        jsonld=None,
+        og_image=None,
+        past_version=False,
+        current_version=view["version"],
+        may_edit=True,
+        may_withdraw=False,
+        notice=None,
+        downloads=False,
+        draft_preview=True,
+    )
+    return render(request, viewer, "artifact.html", context)
+
+
+@router.get("/drafts/{artifact_id}/edit")
+async def edit_page(
+    artifact_id: UUID,
+    request: Request,
+    container: ContainerDep,
+    viewer: ViewerDep,
+    done: str | None = None,
+) -> Response:
+    principal = _partner(viewer)
+    view = container.archive.get_artifact(principal, artifact_id, draft=True)
+    context = editor_context(
+        container, principal, {**view, "note": ""}, notice=NOTICES.get(done or "")
+    )
+    return render(request, viewer, "editor.html", context)
+
+
+@router.post("/drafts/{artifact_id}/content")
+async def save_draft(
+    artifact_id: UUID, request: Request, container: ContainerDep, viewer: ViewerDep
+) -> Response:
+    """Save the editor's form: the text, media descriptions, a new file, and a submission.
+
+    The path ends in ``/content`` because, like the API's upload route, its body may
+    carry a file larger than the JSON limit; it is limited here instead."""
+    limit = max(container.settings.media_limits.values(), default=0)
+    limit = min(limit, container.settings.media_part_size) + FORM_OVERHEAD
+    declared = request.headers.get("content-length", "")
+    if not declared.isdigit() or int(declared) > limit:
+        return error_response(
+            request, 413, f"A file sent from this form can be at most {limit // 2**20} MB."
+        )
+    form = await request.form(max_files=1, max_fields=400)
+    check_csrf(request, form)
+    principal = _partner(viewer)
+    current = container.archive.get_artifact(principal, artifact_id, draft=True)
+    values = values_from_form(form, current)
+    action = text(form, "action")
+    if action == "preview":
+        context = editor_context(container, principal, values, preview_html=preview(values))
+        return render(request, viewer, "editor.html", context)
+    version = int(text(form, "version") or 0)
+    try:
+        version = await _apply(container, principal, artifact_id, current, values, form, version)
+    except VersionConflict as error:
+        latest = error.extra.get("current") or current
+        values["version"] = latest["version"]
+        values["media"] = latest.get("media", [])
+        context = editor_context(
+            container, principal, values, conflict=conflict(container, latest, values)
+        )
+        return render(request, viewer, "editor.html", context, status=409)
+    except (InvalidInput, Conflict, TooLarge) as error:
+        values["version"] = version
+        latest = container.archive.get_artifact(principal, artifact_id, draft=True)
+        values["media"] = _merge_media(latest.get("media", []), values["media"])
+        return _refused(request, container, viewer, values, error)
+    done = "submitted" if action == "submit" else "saved"
+    return RedirectResponse(f"/drafts/{artifact_id}/edit?done={done}", status_code=303)
+
+
+def _merge_media(stored: list[dict[str, Any]], typed: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    by_id = {m["id"]: m for m in typed}
+    return [
+        {**m, **{k: by_id[m["id"]][k] for k in ("alt", "caption")}} if m["id"] in by_id else m
+        for m in stored
+    ]
+
+
+async def _apply(
+    container: Container,
+    principal: Principal,
+    artifact_id: UUID,
+    current: dict[str, Any],
+    values: dict[str, Any],
+    form: FormData,
+    version: int,
+) -> int:
+    """Each step uses the version the previous one produced; the first checks the form's."""
+    archive = container.archive
+    adapted = current.get("adapted_from") is not None
+    content = content_for(current["kind"], values, adapted=adapted)
+    version = archive.revise_artifact(
+        principal, artifact_id, version, content, note=values.get("note", "")
+    ).version
+    for media_id, changes in media_changes(current.get("media", []), values["media"]):
+        version = archive.describe_media(principal, artifact_id, version, media_id, changes).version
+    action = text(form, "action")
+    if action.startswith("detach:"):
+        version = archive.detach_media(principal, artifact_id, version, action[7:]).version
+    upload = uploaded_file(form)
+    if upload is not None:
+        result = await run_in_threadpool(
+            uploads.attach,
+            container,
+            principal,
+            artifact_id,
+            upload.file,
+            upload.filename or "upload",
+            upload.content_type or "application/octet-stream",
+            text(form, "file_alt"),
+            text(form, "file_caption"),
+        )
+        version = result.version
+    if action == "submit":
+        version = archive.submit_artifact(principal, artifact_id, version).version
+    return version
+
+
+def _refused(
+    request: Request,
+    container: Container,
+    viewer: Viewer,
+    values: dict[str, Any],
+    error: InvalidInput | Conflict | TooLarge,
+    **extra: Any,
+) -> Response:
+    field = str(error.extra.get("field") or "")
+    context = editor_context(
+        container, viewer.principal, values, error=error.detail, error_field=field, **extra
+    )
+    status = next((s for cls, s in ERROR_STATUS.items() if isinstance(error, cls)), 422)
+    return render(request, viewer, "editor.html", context, status=status)

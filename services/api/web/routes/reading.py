@@ -1,0 +1,215 @@
+"""Pages for readers: home, search, an artifact, its history and its diffs."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+import nh3
+from fastapi import Query, Request
+from starlette.responses import Response
+
+from domain import policy
+from domain.values import KINDS
+from infra.bootstrap import Container
+from infra.search.service import SearchRequest
+from services.api.deps import ContainerDep
+from services.api.responses import JSON
+from services.api.routes.search import wait_for_position
+from services.api.web import diffs
+from services.api.web.counts import broader_totals
+from services.api.web.facets import facet_groups
+from services.api.web.presenting import artifact_context
+from services.api.web.routes.common import ViewerDep, page_router
+from services.api.web.searching import PER_PAGE, SearchState, pages
+from services.api.web.templating import jsonld_script, render
+from services.api.web.vocab import (
+    convening_titles,
+    framework_trees,
+    place_names,
+    place_tree,
+    term_labels,
+)
+
+router = page_router()
+NOTICES = {
+    "published": "Published. It is in the archive now and will be found by search.",
+    "withdrawn": "Withdrawn. Readers now see the reason instead of the artifact.",
+}
+
+
+def hit_views(hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Search hits for a page: safe snippets, and thumbnails readable by the viewer."""
+    views = []
+    for hit in hits:
+        image = next((m for m in hit.get("media") or [] if m.get("kind") == "image"), None)
+        thumbnail = image.get("thumbnail") if image else None
+        if thumbnail and hit.get("members_only"):
+            thumbnail = thumbnail.replace("/media/", "/files/", 1)
+        views.append(
+            {
+                **hit,
+                "page": f"/artifacts/{hit['id']}",
+                "snippet_html": nh3.clean(hit.get("snippet") or "", tags={"mark"}, attributes={}),
+                "thumbnail": thumbnail,
+                "thumbnail_alt": image.get("alt", "") if image else "",
+            }
+        )
+    return views
+
+
+@router.get("/")
+async def home(request: Request, container: ContainerDep, viewer: ViewerDep) -> Response:
+    result = container.queries.search(viewer.principal, SearchRequest(sort="newest", per_page=6))
+    facets = result["facets"]
+    counts = {v["term"]: v["count"] for values in facets["frameworks"].values() for v in values}
+    frameworks = framework_trees(container.archive)
+    for framework in frameworks[:2]:
+        counts.update(broader_totals(container, viewer.principal, framework))
+    place_counts = {p["place"]: p["count"] for p in facets["places"]}
+    convening_counts = {c["convening"]: c["count"] for c in facets["convenings"]}
+    places = [p for p in place_tree(container.archive) if p.depth <= 2 and p.slug in place_counts]
+    context = {
+        "recent": hit_views(result["hits"]),
+        "total": result["total"],
+        "frameworks": frameworks,
+        "term_counts": counts,
+        "places": places,
+        "place_counts": place_counts,
+        "convenings": container.archive.list_convenings(),
+        "convening_counts": convening_counts,
+    }
+    return render(request, viewer, "home.html", context)
+
+
+def _search(container: Container, viewer: ViewerDep, state: SearchState) -> dict[str, Any]:
+    return container.queries.search(viewer.principal, state.request())
+
+
+@router.get("/search")
+async def search_page(request: Request, container: ContainerDep, viewer: ViewerDep) -> Response:
+    """Search with facets. The URL holds the whole search; no JavaScript needed."""
+    state = SearchState.from_query(request.query_params)
+    after = request.query_params.get("after")
+    if after and after.isdigit():
+        await wait_for_position(container, int(after))
+    result = _search(container, viewer, state)
+    frameworks = framework_trees(container.archive)
+    nearby = [p for p in place_tree(container.archive) if p.lat is not None]
+    context = {
+        "state": state,
+        "result": result,
+        "hits": hit_views(result["hits"]),
+        "groups": facet_groups(container.archive, state, result["facets"], frameworks),
+        "pages": pages(state.page, result["total"]),
+        "last_page": max(1, -(-result["total"] // PER_PAGE)),
+        "frameworks": frameworks,
+        "labels": term_labels(container.archive),
+        "places": place_names(container.archive),
+        "convenings": convening_titles(container.archive),
+        "nearby": nearby,
+        "near_label": next(
+            (p.name for p in nearby if state.near == f"{p.lat},{p.lon}"), state.near
+        ),
+        "api": "/search/api" if viewer.signed_in else "/api/v1/search",
+    }
+    context["labels_json"] = json.dumps(
+        {
+            "frameworks": [{"id": f.id, "name": f.name} for f in frameworks],
+            "terms": context["labels"],
+            "places": context["places"],
+            "kinds": {k: spec.label for k, spec in KINDS.items()},
+            "convenings": context["convenings"],
+        },
+        ensure_ascii=False,
+    )
+    return render(request, viewer, "search.html", context)
+
+
+@router.get("/search/api")
+async def search_json(request: Request, container: ContainerDep, viewer: ViewerDep) -> JSON:
+    """The same answer as /api/v1/search, for the signed-in person's own view (members-only
+    work included); the search page's script uses it only when someone is signed in."""
+    state = SearchState.from_query(request.query_params)
+    return JSON(_search(container, viewer, state))
+
+
+@router.get("/artifacts/{artifact_id}")
+async def artifact_page(
+    artifact_id: UUID,
+    request: Request,
+    container: ContainerDep,
+    viewer: ViewerDep,
+    version: Annotated[int | None, Query(ge=1)] = None,
+    done: str | None = None,
+) -> Response:
+    principal = viewer.principal
+    view = container.archive.get_artifact(principal, artifact_id, version=version)
+    current = container.archive.load_artifact(artifact_id)
+    public = view.get("visibility") == "public"
+    context = artifact_context(container, principal, view, public=public)
+    jsonld = None
+    if public and (version is None or version == current.version):
+        record = container.records.record(artifact_id)
+        jsonld = jsonld_script(container.records.jsonld(record)) if record else None
+    image = next((m for m in context["media"] if m.get("kind") == "image"), None)
+    context.update(
+        jsonld=jsonld,
+        og_image=f"{container.records.base}{image['large']}" if image and public else None,
+        past_version=version is not None and version != current.version,
+        current_version=current.version,
+        may_edit=viewer.signed_in and policy.may_see_draft(principal, current),
+        may_withdraw=viewer.is_editor and current.status == "published",
+        notice=NOTICES.get(done or ""),
+        downloads=public,
+    )
+    return render(request, viewer, "artifact.html", context)
+
+
+@router.get("/artifacts/{artifact_id}/history")
+async def history_page(
+    artifact_id: UUID, request: Request, container: ContainerDep, viewer: ViewerDep
+) -> Response:
+    principal = viewer.principal
+    current = container.archive.load_artifact(artifact_id)
+    full = viewer.signed_in and policy.may_see_draft(principal, current)
+    entries = container.archive.artifact_history(principal, artifact_id, draft=full)
+    if not full:
+        policy.check_readable(principal, current)
+    view = container.archive.get_artifact(principal, artifact_id, draft=full)
+    versions = [e["version"] for e in entries if full or e["type"] == "Published"]
+    context = {
+        "artifact": view,
+        "entries": list(reversed(entries)),
+        "full": full,
+        "versions": versions,
+        "default_from": versions[-2] if len(versions) > 1 else (versions[0] if versions else 1),
+        "default_to": versions[-1] if versions else 1,
+    }
+    return render(request, viewer, "history.html", context)
+
+
+@router.get("/artifacts/{artifact_id}/diff")
+async def diff_page(
+    artifact_id: UUID,
+    request: Request,
+    container: ContainerDep,
+    viewer: ViewerDep,
+    from_: Annotated[int, Query(alias="from", ge=1)],
+    to: Annotated[int, Query(ge=1)],
+    view: Literal["published", "draft"] = "published",
+) -> Response:
+    draft = view == "draft"
+    diff = container.archive.artifact_diff(viewer.principal, artifact_id, from_, to, draft=draft)
+    artifact = container.archive.get_artifact(viewer.principal, artifact_id, draft=draft)
+    labels = term_labels(container.archive)
+    places = place_names(container.archive)
+    context = {
+        "artifact": artifact,
+        "diff": diff,
+        "draft": draft,
+        "fields": diffs.field_changes(diff["fields"], labels, places),
+        "lines": diffs.body_lines(diff["body_diff"]),
+    }
+    return render(request, viewer, "diff.html", context)

@@ -1,0 +1,57 @@
+"""Media from a plain HTML form: the API's declare → send bytes → complete, done here."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import IO
+from uuid import UUID
+
+from domain.access import Principal
+from domain.application import CommandResult
+from domain.errors import InvalidInput
+from infra.bootstrap import Container
+
+CHUNK = 1024 * 1024
+
+
+def digest_and_size(file: IO[bytes]) -> tuple[str, int]:
+    file.seek(0)
+    digest = hashlib.sha256()
+    size = 0
+    while chunk := file.read(CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
+    file.seek(0)
+    return digest.hexdigest(), size
+
+
+def attach(
+    container: Container,
+    principal: Principal,
+    artifact_id: UUID,
+    file: IO[bytes],
+    filename: str,
+    content_type: str,
+    alt: str,
+    caption: str,
+) -> CommandResult:
+    """Declare, receive and complete one upload (runs in a worker thread)."""
+    sha256, size = digest_and_size(file)
+    if size > container.settings.media_part_size:
+        raise InvalidInput(
+            f"Files over {container.settings.media_part_size // (1024 * 1024)} MB are sent in "
+            "parts; use the API (or a smaller file) for this one.",
+            field="file",
+        )
+    declared = {
+        "filename": filename,
+        "content_type": content_type,
+        "size": size,
+        "sha256": sha256,
+        "alt": alt,
+        "caption": caption,
+    }
+    answer = container.media.declare(principal, artifact_id, declared)
+    media_id = UUID(answer["media_id"])
+    container.media.receive(principal, media_id, file, None)
+    return container.media.complete(principal, media_id, None)
