@@ -38,6 +38,7 @@ MARK_START, MARK_END = "\x02", "\x03"
 BATCH = 1000
 FACET_ATTRIBUTES = {
     "terms": "terms",
+    "term_filter": "term_filter",
     "place_path": "places",
     "kind": "kind",
     "year": "year",

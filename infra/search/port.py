@@ -15,7 +15,9 @@ from typing import Any, Literal
 from eventsourcing.persistence import Tracking
 
 Sort = Literal["relevance", "newest", "distance"]
-FACETS = ("terms", "places", "kind", "year", "convening")
+# terms: exact terms; term_filter: terms with their broader terms (a condition counts
+# everything tagged with its competencies too).
+FACETS = ("terms", "term_filter", "places", "kind", "year", "convening")
 
 
 class SearchUnavailable(Exception):

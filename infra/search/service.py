@@ -135,7 +135,8 @@ class SearchService:
 
     def label_facets(self, facets: dict[str, dict[str, int]]) -> dict[str, Any]:
         labelled: dict[str, Any] = {}
-        terms = facets.get("terms", {})
+        # Counts include narrower terms: a condition counts what its competencies tag.
+        terms = facets.get("term_filter") or facets.get("terms", {})
         by_framework: dict[str, list[dict[str, Any]]] = {}
         for framework in self.archive.frameworks():
             for term in framework.terms:

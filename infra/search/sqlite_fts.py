@@ -301,12 +301,13 @@ class SqliteFtsIndex(SearchIndex):
         self, conn: sqlite3.Connection, source: str, params: list[Any]
     ) -> dict[str, dict[str, int]]:
         sql = (
-            "SELECT facet, value, count(*) FROM doc_facets WHERE facet != 'filter_term' "
-            f"AND rowid IN (SELECT d.rowid {source}) GROUP BY facet, value"
+            "SELECT facet, value, count(*) FROM doc_facets "
+            f"WHERE rowid IN (SELECT d.rowid {source}) GROUP BY facet, value"
         )
         facets: dict[str, dict[str, int]] = {}
         for facet, value, count in conn.execute(sql, params):
-            facets.setdefault(facet, {})[value] = count
+            name = "term_filter" if facet == "filter_term" else facet
+            facets.setdefault(name, {})[value] = count
         return facets
 
     # -- words and typos -----------------------------------------------------

@@ -246,6 +246,8 @@ def test_facets_count_every_match_not_just_the_page(loaded: SearchIndex) -> None
     assert result.facets["places"]["arizona"] == 2
     assert result.facets["places"]["england"] == 1
     assert result.facets["terms"]["principles:lead-with-learning"] == 2
+    assert "conditions:culture" not in result.facets["terms"]
+    assert result.facets["term_filter"]["conditions:culture"] == 1, "includes competencies"
     assert result.facets["year"] == {"2023": 2, "2022": 1}
     assert result.facets["convening"] == {"tucson-2023": 2}
 

@@ -107,8 +107,7 @@ def _framework_group(
 
     values = [v for v in (value(t) for t in framework.terms) if v is not None]
     hint = (
-        "Counts are of what is tagged with that exact term; choosing a condition also "
-        "finds what is tagged with its competencies."
+        "A condition's count includes what is tagged with its competencies."
         if any(v.children for v in values)
         else ""
     )
