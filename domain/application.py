@@ -17,7 +17,7 @@ from domain import policy
 from domain.access import SYSTEM, AccessToken, Principal, Role, new_token, token_id_for
 from domain.adaptation_commands import AdaptationCommands
 from domain.artifact import PUBLISHED, WITHDRAWN, Artifact, missing_for_publication
-from domain.catalogue import event_topic
+from domain.catalogue import Catalogued, event_topic
 from domain.catalogue_service import CatalogueCache, CatalogueService
 from domain.content import ContentChecker
 from domain.errors import (
@@ -73,7 +73,10 @@ class Archive(CatalogueService, MediaCommands, AdaptationCommands, Application[U
     # -- helpers -------------------------------------------------------------
 
     def _save(self, *aggregates: Aggregate) -> int | None:
-        return position_of(self.save(*aggregates))
+        position = position_of(self.save(*aggregates))
+        if any(isinstance(a, Catalogued) for a in aggregates):
+            self.catalogue.invalidate()
+        return position
 
     def _result(self, aggregate: Aggregate, position: int | None) -> CommandResult:
         view = artifact_view(aggregate, draft=True) if isinstance(aggregate, Artifact) else None

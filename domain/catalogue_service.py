@@ -8,6 +8,7 @@ costs one query for catalogue events recorded since the last look.
 from __future__ import annotations
 
 import threading
+import time
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 
 C = TypeVar("C", bound=Catalogued)
 
+RECHECK_SECONDS = 0.25
+
 CATALOGUE_TOPICS = [
     event_topic(Place, "Registered"),
     event_topic(Framework, "Defined"),
@@ -50,9 +53,25 @@ class CatalogueCache:
         self.archive = archive
         self.position = 0
         self.records: dict[UUID, Catalogued] = {}
+        self.sorted: dict[type[Catalogued], list[Catalogued]] = {}  # per class, until a change
         self.lock = threading.Lock()
+        self.checked_at = -1.0
 
-    def refresh(self) -> None:
+    def invalidate(self) -> None:
+        """Look at the log again on the next access (after this process changed the catalogue)."""
+        self.checked_at = -1.0
+
+    def refresh(self, *, force: bool = False) -> None:
+        """Read catalogue events recorded since the last look.
+
+        Other processes' changes are looked for at most every ``RECHECK_SECONDS``
+        (a lookup that misses always looks again), which keeps busy loops such as
+        an OAI-PMH harvest from asking the database for the head at every step.
+        """
+        now = time.monotonic()
+        if not force and 0 <= now - self.checked_at < RECHECK_SECONDS:
+            return
+        self.checked_at = now
         with self.lock:
             # Read only the part of the log not yet looked at, up to the head as it is now;
             # remembering the head (not the last catalogue event) keeps each refresh small.
@@ -66,6 +85,7 @@ class CatalogueCache:
                     record: Any = self.archive.repository.get(record_id)
                     assert isinstance(record, Catalogued)
                     self.records[record_id] = record
+                    self.sorted.clear()
                 if len(batch) < 1000:
                     self.position = head
                 else:
@@ -73,9 +93,13 @@ class CatalogueCache:
 
     def of(self, cls: type[C]) -> list[C]:
         self.refresh()
-        return sorted(
-            (r for r in self.records.values() if isinstance(r, cls)), key=lambda r: r.slug
-        )
+        found = self.sorted.get(cls)
+        if found is None:
+            found = sorted(
+                (r for r in self.records.values() if isinstance(r, cls)), key=lambda r: r.slug
+            )
+            self.sorted[cls] = found
+        return list(found)  # type: ignore[arg-type]
 
     def get_place_record(self, slug: str) -> Place | None:
         return self.get(Place, "places", slug)
@@ -83,6 +107,9 @@ class CatalogueCache:
     def get(self, cls: type[C], namespace: str, slug: str) -> C | None:
         self.refresh()
         record = self.records.get(slug_id(namespace, slug))
+        if record is None:
+            self.refresh(force=True)
+            record = self.records.get(slug_id(namespace, slug))
         return record if isinstance(record, cls) else None
 
 
