@@ -11,7 +11,9 @@ centres), schedules a convening a year with its learning excursions, and then wr
 published artifacts of the three kinds. Each artifact is an ``Artifact`` aggregate
 created and published directly (``Created`` and ``Published`` events, as the
 Archive's commands would record them) and saved 500 aggregates per ``archive.save``,
-that is one transaction per batch. Text comes from a Zipf-ranked list of about 1,900
+that is one transaction per batch. Finally the publications read model (which the indexer
+keeps for OAI-PMH and the change feed) is brought up to the head, as it would be in a
+running archive; see ``catch_up_publications``. Text comes from a Zipf-ranked list of about 1,900
 real words (``corpus_words.txt``), a long tail of rarer made-up words standing in for
 names and jargon, and stock phrases of the field. Everything is drawn from one seeded
 ``random.Random``, so the same N and seed give the same archive (event timestamps
@@ -23,6 +25,8 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import contextlib
+import hashlib
 import itertools
 import json
 import random
@@ -40,13 +44,29 @@ from domain.application import Archive
 from domain.artifact import Artifact
 from domain.values import LICENCES
 from domain.vocabularies import seeded_frameworks
-from infra.bootstrap import seed_frameworks
+from infra.bootstrap import Container, seed_frameworks
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 DEFAULT_SEED = 20230216
 BATCH = 500  # aggregates per archive.save (one transaction)
 YEARS = range(2015, 2026)
 WORDS_FILE = Path(__file__).with_name("corpus_words.txt")
+ROOT = Path(__file__).resolve().parents[2]
+# What a stored corpus depends on besides this module (whose output GENERATOR_VERSION names):
+# a cached corpus is reused only while these files are unchanged, so a change to the events,
+# the vocabularies or the publications read model regenerates it.
+FINGERPRINTED = ("tests/benchmarks/corpus_words.txt",
+                 "domain/artifact.py", "domain/catalogue.py", "domain/vocabularies/*.json",
+                 "infra/readmodel/publications.py", "services/indexer/publications.py")  # fmt: skip
+
+
+def fingerprint() -> str:
+    digest = hashlib.sha256()
+    for pattern in FINGERPRINTED:
+        for path in sorted(ROOT.glob(pattern)):
+            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:10]
+
 
 # -- the gazetteer ------------------------------------------------------------------
 
@@ -522,10 +542,12 @@ class Writer:
         )
         return content, min(published, datetime.now(UTC))
 
+    def new_id(self) -> UUID:
+        return UUID(int=self.rng.getrandbits(128), version=4)
+
     def artifact(self) -> Artifact:
-        rng = self.rng
         kind = self.pick_weighted(self.kinds, self.kind_weights)
-        artifact_id = UUID(int=rng.getrandbits(128), version=4)
+        artifact_id = self.new_id()
         content, published_at = self.content(kind, artifact_id)
         # ``id`` is accepted by the eventsourcing metaclass, not by __init__ itself.
         artifact = Artifact(id=artifact_id, kind=kind, content=content, by="bench")  # type: ignore[call-arg]
@@ -551,6 +573,7 @@ class CorpusInfo:
     head: int  # the event log's head at the end
     catalogue_seconds: float
     artifact_seconds: float
+    publications_seconds: float
 
     @property
     def rate(self) -> float:
@@ -603,12 +626,14 @@ def write_catalogue(archive: Archive, gaz: Gazetteer, convenings: list[Convening
 
 
 def generate(
-    archive: Archive,
+    container: Container,
     n: int,
     seed: int = DEFAULT_SEED,
     report: Callable[[str], None] = print,
 ) -> CorpusInfo:
-    """Write the catalogue and n published artifacts into an empty archive."""
+    """Write the catalogue and n published artifacts into an empty archive, then bring the
+    publications read model up to date, as the indexer of a running archive keeps it."""
+    archive = container.archive
     if archive.head:
         raise SystemExit(f"The event store is not empty (head {archive.head}); use a new one.")
     started = time.perf_counter()
@@ -638,9 +663,71 @@ def generate(
             elapsed = time.perf_counter() - started
             report(f"{done:>9,} artifacts  {elapsed:6.1f} s  {done / elapsed:7,.0f}/s")
     artifact_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    catch_up_publications(container)
+    publications_seconds = time.perf_counter() - started
+    report(f"publications read model caught up to {archive.head:,} in "
+           f"{publications_seconds:.1f} s")  # fmt: skip
     return CorpusInfo(GENERATOR_VERSION, seed, n, len(gaz.places), len(convenings), excursions,
                       kinds, members, words, archive.head, catalogue_seconds,
-                      artifact_seconds)  # fmt: skip
+                      artifact_seconds, publications_seconds)  # fmt: skip
+
+
+def catch_up_publications(container: Container, page: int = 2000) -> None:
+    """Apply the whole log to the publications read model (OAI-PMH and the change feed),
+    with the indexer's own projection and the read model's own ``apply``.
+
+    One statement is skipped: ``DELETE FROM cp_publication_sets WHERE artifact_id = ?``,
+    which clears the sets of an artifact published before. Every artifact of this corpus is
+    published exactly once, so it would delete nothing; but that table has no index on
+    ``artifact_id``, so each of those deletes scans the whole table and the catch-up of a
+    large corpus would take hours (see docs/benchmarks.md). The rows written are the same.
+    """
+    from eventsourcing.persistence import Tracking
+
+    from services.indexer.publications import PublicationsProjection
+
+    archive, publications = container.archive, container.publications
+    projection = PublicationsProjection(archive)
+    position = publications.max_tracking_id(archive.name) or 0
+    head = archive.head
+    with _without_set_deletes(publications.datastore):
+        while position < head:
+            batch = archive.recorder.select_notifications(position + 1, page, stop=head)
+            publications.apply(projection.events(batch), Tracking(archive.name, batch[-1].id))
+            position = batch[-1].id
+
+
+class _NoSetDeletes:
+    """A cursor that leaves out the (here always empty) deletes of publication sets."""
+
+    def __init__(self, cursor: Any) -> None:
+        self._cursor = cursor
+
+    def execute(self, *args: Any, **kwargs: Any) -> Any:
+        text = str(args[0] if args else kwargs.get("query", ""))
+        if text.startswith("DELETE FROM") and "cp_publication_sets" in text:
+            return None
+        return self._cursor.execute(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._cursor, name)
+
+
+@contextlib.contextmanager
+def _without_set_deletes(datastore: Any) -> Iterator[None]:
+    original = datastore.transaction
+
+    @contextlib.contextmanager
+    def transaction(*, commit: bool) -> Iterator[Any]:
+        with original(commit=commit) as cursor:
+            yield _NoSetDeletes(cursor)
+
+    datastore.transaction = transaction
+    try:
+        yield
+    finally:
+        del datastore.transaction  # back to the class's method
 
 
 def describe(info: CorpusInfo) -> str:
@@ -687,7 +774,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Generating {args.artifacts:,} artifacts (seed {args.seed}, generator "
           f"v{GENERATOR_VERSION}) into {store}", flush=True)  # fmt: skip
     with build(settings) as container:
-        info = generate(container.archive, args.artifacts, args.seed,
+        info = generate(container, args.artifacts, args.seed,
                         lambda line: print(line, flush=True))  # fmt: skip
     write_info(args.data_dir, info)
     print(f"done: {describe(info)}; {info.rate:,.0f} artifacts/s", flush=True)

@@ -66,6 +66,12 @@ def commit() -> str:
     return done.stdout.strip() or "unknown"
 
 
+def load() -> str:
+    """The load averages (1, 5, 15 min): other work on the machine shows up here."""
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f}, {five:.2f}, {fifteen:.2f} (1, 5, 15 min)"
+
+
 def describe() -> list[tuple[str, str]]:
     """(label, value) pairs for the header."""
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
@@ -79,6 +85,7 @@ def describe() -> list[tuple[str, str]]:
         ("OS", os_name()),
         ("Python", f"{platform.python_version()} ({platform.python_implementation()})"),
         ("SQLite library", sqlite3.sqlite_version),
+        ("Load average", load()),
     ]
     rows += [(name, version_of(name)) for name in PACKAGES]
     return rows

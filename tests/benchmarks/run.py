@@ -1,7 +1,9 @@
 """Run every benchmark on SQLite and PostgreSQL and print one report.
 
-    python -m tests.benchmarks.run            # or: make bench
-    python -m tests.benchmarks.run --quick    # smaller samples, for a smoke check
+    python -m tests.benchmarks.run                # or: make bench
+    python -m tests.benchmarks.run --quick        # smaller samples, for a smoke check
+    python -m tests.benchmarks.run --skip-search  # without the search section
+    python -m tests.benchmarks.run --only-search  # only the search section
 
 PostgreSQL is the server at COMMONPLACE_BENCH_POSTGRES_URL (else
 COMMONPLACE_TEST_POSTGRES_URL, else postgresql://postgres@127.0.0.1:5432/test);
@@ -23,6 +25,7 @@ from infra.bootstrap import Container, build, seed_frameworks
 from infra.settings import Settings
 from tests.benchmarks import machine
 from tests.benchmarks.measures import Pairs, app_pairs, http_pairs, load_measures, raw_append
+from tests.benchmarks.search_run import bench_search
 from tests.benchmarks.stats import Sample
 from tests.benchmarks.stores import Store, StoreUnavailable, postgres_store, sqlite_store
 from tests.conftest import seed_places
@@ -169,10 +172,24 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=100, help="untimed warm-up operations")
     parser.add_argument("--stores", default="sqlite,postgres", help="comma-separated")
     parser.add_argument("--quick", action="store_true", help="small samples (smoke check)")
+    search = parser.add_argument_group("search (after the measures above)")
+    search.add_argument("--corpus", type=int, help="artifacts in the corpus (default 100000)")
+    search.add_argument("--pg-corpus", type=int,
+                        help="artifacts in the PostgreSQL corpus (default 10000)")  # fmt: skip
+    search.add_argument("--publishes", type=int, help="publish -> searchable samples (100)")
+    search.add_argument("--poll-ms", type=float, default=5.0, help="search poll interval")
+    search.add_argument("--search-warmup", type=int, help="queries run untimed first (10)")
+    search.add_argument("--skip-search", action="store_true", help="no search section")
+    search.add_argument("--only-search", action="store_true", help="only the search section")
     args = parser.parse_args(argv)
     if args.quick:
         args.raw, args.pairs, args.http_pairs, args.floor = 200, 100, 100, 100
         args.loads, args.replays, args.warmup = 50, 5, 20
+    defaults = (5_000, 2_000, 20, 10) if args.quick else (100_000, 10_000, 100, 10)
+    for name, default in zip(("corpus", "pg_corpus", "publishes", "search_warmup"), defaults,
+                             strict=True):  # fmt: skip
+        if getattr(args, name) is None:
+            setattr(args, name, default)
     return args
 
 
@@ -186,13 +203,17 @@ def main(argv: list[str] | None = None) -> int:
         f"  {'Samples:':<16} raw {args.raw}, pairs {args.pairs}, http pairs {args.http_pairs}, "
         f"loads {args.loads} (+{args.replays} without snapshots), warm-up {args.warmup}"
     )
+    if not args.skip_search:
+        out(f"  {'Search:':<16} corpus {args.corpus:,} (PostgreSQL {args.pg_corpus:,}), "
+            f"publishes {args.publishes}, poll {args.poll_ms:g} ms, "
+            f"warm-up {args.search_warmup} queries")  # fmt: skip
 
     stores: dict[str, Callable[[], AbstractContextManager[Store]]] = {
         "sqlite": sqlite_store,
         "postgres": postgres_store,
     }
     rows: list[Row] = []
-    for key in args.stores.split(","):
+    for key in [] if args.only_search else args.stores.split(","):
         try:
             bench_store(stores[key.strip()](), args, rows)
         except StoreUnavailable as reason:
@@ -200,11 +221,19 @@ def main(argv: list[str] | None = None) -> int:
             out(f"\n=== {label}: SKIPPED: {reason}")
             rows.append(Row(label, "(all measures)", "skipped: not reachable (reason above)"))
 
+    if not args.skip_search:
+
+        def add_row(store: str, measure: str, figure: str, goal: str = "", met: str = "") -> None:
+            rows.append(Row(store, measure, figure, goal, met))
+
+        bench_search(args, out, add_row)
+
     out("\n=== Summary (latencies per operation; ratios compare p50s, p95s in brackets)")
     for line in table(rows):
         out(line)
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    out(f"\nPeak RSS: {peak_kib / 1024:.1f} MiB.  Total time: {time.monotonic() - began:.1f} s.")
+    out(f"\nPeak RSS: {peak_kib / 1024:.1f} MiB.  Total time: {time.monotonic() - began:.1f} s.  "
+        f"Load average: {machine.load()}.")  # fmt: skip
     return 0
 
 
