@@ -20,7 +20,9 @@ class Settings(BaseSettings):
     database_schema: str | None = Field(None, description="PostgreSQL schema (default: public).")
     host: str = "127.0.0.1"
     port: int = 8000
-    base_url: str = Field("http://127.0.0.1:8000", description="Public URL of this site.")
+    base_url: str = Field(
+        "", description="Public URL of this site (default: http://HOST:PORT)."
+    )
     max_request_bytes: int = Field(1_048_576, description="Largest JSON request body accepted.")
     load_demo: bool = Field(True, description="Load the demo archive into an empty store on start.")
     aggregate_cache_size: int = Field(1000, description="Aggregates kept in memory per process.")
@@ -68,6 +70,11 @@ class Settings(BaseSettings):
     indexer_poll_seconds: float = Field(
         0.05, description="How often the indexer polls a store without subscriptions."
     )
+
+    def model_post_init(self, context: object) -> None:
+        if not self.base_url:
+            self.base_url = f"http://{self.host}:{self.port}"
+        self.base_url = self.base_url.rstrip("/")
 
     @property
     def uses_postgres(self) -> bool:

@@ -42,15 +42,14 @@ def serve(
 
     from services.api.app import create_app
 
-    settings = Settings()
+    overrides = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
+    settings = Settings(**overrides)  # type: ignore[arg-type]
     built = build(settings)
     prepare(built)
     child = subprocess.Popen([sys.executable, "-m", "services.indexer"]) if indexer else None
-    console.print(f"Commonplace on http://{host or settings.host}:{port or settings.port}")
+    console.print(f"Commonplace on {settings.base_url}")
     try:
-        uvicorn.run(
-            create_app(container=built), host=host or settings.host, port=port or settings.port
-        )
+        uvicorn.run(create_app(container=built), host=settings.host, port=settings.port)
     finally:
         if child is not None:
             child.terminate()
