@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import bisect
-import contextlib
 import hashlib
 import itertools
 import json
@@ -675,14 +674,8 @@ def generate(
 
 def catch_up_publications(container: Container, page: int = 2000) -> None:
     """Apply the whole log to the publications read model (OAI-PMH and the change feed),
-    with the indexer's own projection and the read model's own ``apply``.
-
-    One statement is skipped: ``DELETE FROM cp_publication_sets WHERE artifact_id = ?``,
-    which clears the sets of an artifact published before. Every artifact of this corpus is
-    published exactly once, so it would delete nothing; but that table has no index on
-    ``artifact_id``, so each of those deletes scans the whole table and the catch-up of a
-    large corpus would take hours (see docs/benchmarks.md). The rows written are the same.
-    """
+    with the indexer's own projection and the read model's own ``apply``, as the indexer
+    of a running archive would have done."""
     from eventsourcing.persistence import Tracking
 
     from services.indexer.publications import PublicationsProjection
@@ -691,43 +684,10 @@ def catch_up_publications(container: Container, page: int = 2000) -> None:
     projection = PublicationsProjection(archive)
     position = publications.max_tracking_id(archive.name) or 0
     head = archive.head
-    with _without_set_deletes(publications.datastore):
-        while position < head:
-            batch = archive.recorder.select_notifications(position + 1, page, stop=head)
-            publications.apply(projection.events(batch), Tracking(archive.name, batch[-1].id))
-            position = batch[-1].id
-
-
-class _NoSetDeletes:
-    """A cursor that leaves out the (here always empty) deletes of publication sets."""
-
-    def __init__(self, cursor: Any) -> None:
-        self._cursor = cursor
-
-    def execute(self, *args: Any, **kwargs: Any) -> Any:
-        text = str(args[0] if args else kwargs.get("query", ""))
-        if text.startswith("DELETE FROM") and "cp_publication_sets" in text:
-            return None
-        return self._cursor.execute(*args, **kwargs)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._cursor, name)
-
-
-@contextlib.contextmanager
-def _without_set_deletes(datastore: Any) -> Iterator[None]:
-    original = datastore.transaction
-
-    @contextlib.contextmanager
-    def transaction(*, commit: bool) -> Iterator[Any]:
-        with original(commit=commit) as cursor:
-            yield _NoSetDeletes(cursor)
-
-    datastore.transaction = transaction
-    try:
-        yield
-    finally:
-        del datastore.transaction  # back to the class's method
+    while position < head:
+        batch = archive.recorder.select_notifications(position + 1, page, stop=head)
+        publications.apply(projection.events(batch), Tracking(archive.name, batch[-1].id))
+        position = batch[-1].id
 
 
 def describe(info: CorpusInfo) -> str:

@@ -176,7 +176,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     search.add_argument("--corpus", type=int, help="artifacts in the corpus (default 100000)")
     search.add_argument("--pg-corpus", type=int,
                         help="artifacts in the PostgreSQL corpus (default 10000)")  # fmt: skip
-    search.add_argument("--publishes", type=int, help="publish -> searchable samples (100)")
+    search.add_argument("--publishes", type=int, help="publish -> searchable samples (300)")
     search.add_argument("--poll-ms", type=float, default=5.0, help="search poll interval")
     search.add_argument("--search-warmup", type=int, help="queries run untimed first (10)")
     search.add_argument("--skip-search", action="store_true", help="no search section")
@@ -185,7 +185,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     if args.quick:
         args.raw, args.pairs, args.http_pairs, args.floor = 200, 100, 100, 100
         args.loads, args.replays, args.warmup = 50, 5, 20
-    defaults = (5_000, 2_000, 20, 10) if args.quick else (100_000, 10_000, 100, 10)
+    defaults = (5_000, 2_000, 20, 10) if args.quick else (100_000, 10_000, 300, 10)
     for name, default in zip(("corpus", "pg_corpus", "publishes", "search_warmup"), defaults,
                              strict=True):  # fmt: skip
         if getattr(args, name) is None:

@@ -120,8 +120,9 @@ def sqlite_search(args: argparse.Namespace, work: Path, out: Out, add_row: AddRo
                 build(Settings(data_dir=work, load_demo=False)) as bench,
                 indexer(env, work, base, publications_lag(bench)) as (worker, caught_up),
             ):
-                out(f"   indexer: python -m services.indexer (pid {worker.pid}), polling every "
-                    f"50 ms; caught up {caught_up:.1f} s after start")  # fmt: skip
+                out(f"   indexer: python -m services.indexer (pid {worker.pid}): "
+                    f"{worker.started_line('Indexer started')}; caught up {caught_up:.1f} s "
+                    "after start")  # fmt: skip
                 visible = publish_to_searchable(base, partner, editor, args.publishes,
                                                 args.poll_ms)  # fmt: skip
                 report_visibility("SQLite", visible, out, add_row)
@@ -180,7 +181,7 @@ def report_latencies(latencies: Latencies, out: Out, add_row: AddRow) -> None:
 def report_visibility(store: str, visible: Visibility, out: Out, add_row: AddRow) -> None:
     sample = visible.sample
     out(f"   untimed warm-up first: {len(visible.cold_ms)} publication(s), "
-        + ", ".join(f"{ms:.0f} ms" for ms in visible.cold_ms)
+        + ", ".join("not found in 10 s" if ms is None else f"{ms:.0f} ms" for ms in visible.cold_ms)
         + " (the first after start loads caches in both processes)")  # fmt: skip
     out("   " + sample.line("artifact") + f"   max {max(sample.latencies_ns) / 1e6:.1f} ms")
     out(f"   searches per artifact until found: median {statistics.median(visible.polls):.0f}, "
@@ -242,8 +243,9 @@ def postgres_search(args: argparse.Namespace, out: Out, add_row: AddRow) -> None
                 indexer(env, work, base, publications_lag(bench)) as (worker, caught_up),
             ):
                 out(f"   server: uvicorn process (pid {api.pid}) on {base}, ready {ready:.1f} s "
-                    f"after start; indexer (pid {worker.pid}, LISTEN/NOTIFY) caught up "
-                    f"{caught_up:.1f} s after start")  # fmt: skip
+                    f"after start; indexer (pid {worker.pid}): "
+                    f"{worker.started_line('Indexer started')}; caught up {caught_up:.1f} s "
+                    "after start")  # fmt: skip
                 visible = publish_to_searchable(base, partner, editor, args.publishes,
                                                 args.poll_ms)  # fmt: skip
                 report_visibility("PostgreSQL", visible, out, add_row)

@@ -7,6 +7,7 @@ import time
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
+from starlette.concurrency import run_in_threadpool
 
 from infra.search.service import SearchRequest
 from services.api.deps import ContainerDep, PrincipalDep
@@ -80,7 +81,8 @@ async def search(
         page=page,
         per_page=per_page,
     )
-    result = container.queries.search(principal, request)
+    # The index is queried in a worker thread: a slow search must not hold up other requests.
+    result = await run_in_threadpool(container.queries.search, principal, request)
     return JSON({**result, "position": container.queries.position()})
 
 
@@ -94,7 +96,11 @@ async def browse_term(
     per_page: PerPage = 20,
 ) -> JSON:
     """A term's page: what it means, its narrower terms, and the artifacts tagged with it."""
-    return JSON(container.queries.browse_term(principal, framework_id, term_id, page, per_page))
+    return JSON(
+        await run_in_threadpool(
+            container.queries.browse_term, principal, framework_id, term_id, page, per_page
+        )
+    )
 
 
 @router.get("/browse/places/{slug}")
@@ -106,7 +112,9 @@ async def browse_place(
     per_page: PerPage = 20,
 ) -> JSON:
     """A place's page: the places inside it with counts, and the artifacts from anywhere in it."""
-    return JSON(container.queries.browse_place(principal, slug, page, per_page))
+    return JSON(
+        await run_in_threadpool(container.queries.browse_place, principal, slug, page, per_page)
+    )
 
 
 @router.get("/indexer/status", tags=["system"])
