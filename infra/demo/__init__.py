@@ -9,31 +9,14 @@ from uuid import UUID
 
 from domain.access import Principal, Role
 from domain.application import Archive
-from domain.artifact import Artifact
+from domain.artifact import COMMON_FIELDS, KIND_FIELDS, Artifact
 from domain.errors import Conflict
 
 DEMO_EDITOR = Principal(id="demo-editor", name="Demo editor", role=Role.EDITOR)
 DEMO_PARTNER = Principal(id="demo-partner", name="Demo storytelling partner", role=Role.PARTNER)
 
-CONTENT_KEYS = (
-    "title",
-    "summary",
-    "body",
-    "contributors",
-    "terms",
-    "stage",
-    "place",
-    "convening",
-    "excursion",
-    "date",
-    "language",
-    "licence",
-    "visibility",
-    "themes",
-    "presenters",
-    "group",
-    "evidence",
-)
+# Everything a revision may set, except the synthesis links filled in from keys below.
+CONTENT_KEYS = tuple(k for k in COMMON_FIELDS + KIND_FIELDS if k != "presentations")
 
 
 def demo_data() -> dict[str, Any]:
