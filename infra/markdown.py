@@ -113,3 +113,39 @@ class MarkdownRenderer:
             value = str(token.attrGet(attribute) or "") if attribute else ""
             if attribute and value.startswith("media:"):
                 token.attrSet(attribute, self.resolve(value) or "")
+
+
+# -- plain text for the search index ---------------------------------------------
+
+# The parser the search documents have always used (CommonMark and tables, raw HTML
+# off): the words it yields are the ones a reader sees on the rendered page.
+_PLAIN = MarkdownIt("commonmark", {"html": False}).enable("table")
+_INLINE_TEXT = frozenset({"text", "text_special", "code_inline"})
+_BREAKS = frozenset({"softbreak", "hardbreak"})
+_LITERAL_BLOCKS = frozenset({"code_block", "fence"})
+
+
+def plain_text(markdown: str) -> str:
+    """The words of a Markdown body as a reader sees them, straight from the token stream.
+
+    Text, inline code and code blocks are kept; markup, link targets and image
+    descriptions (an ``alt`` attribute on the page) are not. Blocks and table cells
+    end with a line break so that words never run together. It gives the text of
+    rendering to HTML and stripping every tag, without rendering or sanitising.
+    """
+    parts: list[str] = []
+    append = parts.append
+    for token in _PLAIN.parse(markdown or ""):
+        kind = token.type
+        if kind == "inline":
+            for child in token.children or ():
+                if child.type in _INLINE_TEXT:
+                    append(child.content)
+                elif child.type in _BREAKS:
+                    append("\n")
+                # an image's description lives in its own children: not visible text
+        elif kind in _LITERAL_BLOCKS:
+            append(token.content)
+        elif token.nesting == -1 or kind == "hr":
+            append("\n")
+    return "".join(parts).strip()

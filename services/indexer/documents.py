@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import html
 from datetime import datetime
 from typing import Any
 
-import nh3
-from markdown_it import MarkdownIt
-
 from domain.application import Archive
 from domain.artifact import PUBLISHED, Artifact
+from infra.markdown import plain_text
 
-_markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
-
-
-def plain_text(markdown: str) -> str:
-    """The words of a Markdown body, without markup."""
-    rendered = _markdown.render(markdown or "")
-    return html.unescape(nh3.clean(rendered, tags=set())).strip()
+__all__ = ["DocumentBuilder", "media_summary", "plain_text"]
 
 
 class DocumentBuilder:
@@ -26,14 +17,22 @@ class DocumentBuilder:
 
     def __init__(self, archive: Archive) -> None:
         self.archive = archive
+        self._parents: tuple[tuple[tuple[str, int], ...], dict[str, str]] = ((), {})
 
     def term_parents(self) -> dict[str, str]:
-        parents = {}
-        for framework in self.archive.frameworks():
-            for term in framework.terms:
-                if term.get("parent"):
-                    parents[f"{framework.slug}:{term['id']}"] = f"{framework.slug}:{term['parent']}"
-        return parents
+        """Each framework term's broader term; worked out again only when a framework changes."""
+        frameworks = self.archive.frameworks()
+        key = tuple((framework.slug, framework.version) for framework in frameworks)
+        if key != self._parents[0]:
+            parents = {}
+            for framework in frameworks:
+                for term in framework.terms:
+                    if term.get("parent"):
+                        parents[f"{framework.slug}:{term['id']}"] = (
+                            f"{framework.slug}:{term['parent']}"
+                        )
+            self._parents = (key, parents)
+        return self._parents[1]
 
     def build(self, artifact: Artifact) -> dict[str, Any] | None:
         """The document for the published version, or None if nothing is readable."""
