@@ -70,6 +70,19 @@ class Settings(BaseSettings):
     indexer_poll_seconds: float = Field(
         0.05, description="How often the indexer polls a store without subscriptions."
     )
+    session_secret: str | None = Field(
+        None,
+        description="Key deriving the web forms' CSRF tokens from session ids (default: a "
+        "random key kept in the database beside the sessions, shared by every API host).",
+    )
+    rate_limits_enabled: bool = Field(True, description="Answer 429 to clients over a limit.")
+    rate_limits: dict[str, int] = Field(
+        default_factory=lambda: {"signin": 10, "write": 120, "search": 300, "fetch": 10},
+        description="Requests per minute per client (its token, else its IP), and the burst "
+        "allowed, for each limited kind (JSON): signin counts failed sign-ins and unknown "
+        "tokens per IP; write, token-authenticated writes; search; fetch, requests that "
+        "make this site fetch another.",
+    )
 
     def model_post_init(self, context: object) -> None:
         if not self.base_url:
