@@ -1,34 +1,37 @@
 """Fetching other sites' documents, guarded against being turned on our own network.
 
 Only http and https; every address a host name resolves to must be public
-(private, loopback, link-local, reserved and multicast addresses are refused
-unless a setting allows their network); redirects are followed by hand and
-each hop is checked again; answers are size- and time-limited.
+(private, loopback, link-local, reserved and multicast addresses are refused,
+also when embedded in an IPv6 address, unless a setting allows their network).
+The connection goes to the address that was checked (see ``fetch_guard``), so a
+host cannot resolve differently between the check and the connection. Redirects
+are followed by hand and each hop is checked again.
 
-A host could resolve differently between the check and the connection (DNS
-rebinding); the check narrows that window but does not close it.
+Every fetch has one total deadline (connect, TLS, headers and body together) and
+a size cap, and only ``max_concurrent`` fetches run at once in a process: a
+fetch that finds no free slot is refused with ``FetchBusy`` (503, Retry-After)
+instead of queueing behind slow sites. Errors name the URL asked for, never the
+address it resolved to.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import json
-import socket
+import threading
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from domain.errors import InvalidInput
+from domain.errors import DomainError, InvalidInput
+from infra.fetch_guard import AddressPolicy, Deadline, FetchRefused, PinnedBackend, PinnedTransport
+
+__all__ = ["FetchBusy", "FetchFailed", "FetchRefused", "GuardedFetcher"]
 
 ACCEPT = "application/ld+json, application/json;q=0.9"
+# No compressed answers: the size cap then bounds what is held in memory.
+HEADERS = {"Accept": ACCEPT, "Accept-Encoding": "identity"}
 MAX_REDIRECTS = 3
-
-
-class FetchRefused(InvalidInput):
-    """A URL we will not fetch (HTTP 422)."""
-
-    title = "Address refused"
 
 
 class FetchFailed(InvalidInput):
@@ -37,75 +40,145 @@ class FetchFailed(InvalidInput):
     title = "Could not fetch"
 
 
+class FetchBusy(DomainError):
+    """Too many fetches of other sites are running; try again shortly (HTTP 503)."""
+
+    title = "Busy"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
 class GuardedFetcher:
     def __init__(
         self,
         allow_networks: list[str] | tuple[str, ...] = (),
         *,
         timeout: float = 5.0,
+        deadline: float = 10.0,
         max_bytes: int = 2_000_000,
+        max_concurrent: int = 8,
     ) -> None:
-        self.allowed = [ipaddress.ip_network(n, strict=False) for n in allow_networks]
+        self.policy = AddressPolicy(allow_networks)
         self.timeout = timeout
+        self.deadline = deadline
         self.max_bytes = max_bytes
+        self.max_concurrent = max_concurrent
+        self.slots = threading.BoundedSemaphore(max_concurrent)
+        self._ssl: Any = None
+
+    # -- checks --------------------------------------------------------------
 
     def check(self, url: str) -> None:
-        parts = urlsplit(url)
+        """Refuses a URL whose scheme or resolved addresses are not fetchable."""
+        parts = self._parts(url)
+        self.policy.resolve(parts.hostname or "", parts.port or _default_port(parts.scheme))
+
+    def permitted(self, address: Any) -> bool:
+        return self.policy.permitted(address)
+
+    @staticmethod
+    def _parts(url: str) -> Any:
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises on a malformed port
+        except ValueError:
+            raise FetchRefused(f"{url!r} is not a URL that can be fetched.", url=url) from None
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise FetchRefused(f"Only http and https URLs can be fetched, not {url!r}.", url=url)
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        try:
-            infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
-        except socket.gaierror:
-            raise FetchFailed(f"The host {parts.hostname!r} could not be found.", url=url) from None
-        for info in infos:
-            address = ipaddress.ip_address(info[4][0])
-            if not self.permitted(address):
-                raise FetchRefused(
-                    f"{parts.hostname} resolves to {address}, a private or local address; "
-                    "such addresses are not fetched.",
-                    url=url,
-                )
+        return parts
 
-    def permitted(self, address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-        if any(address in network for network in self.allowed):
-            return True
-        return address.is_global and not address.is_multicast
+    # -- fetching ------------------------------------------------------------
 
-    def get_json(self, url: str) -> dict[str, Any]:
-        current = url
-        with httpx.Client(timeout=self.timeout, follow_redirects=False) as client:
-            for _ in range(MAX_REDIRECTS + 1):
-                self.check(current)
-                try:
-                    with client.stream("GET", current, headers={"Accept": ACCEPT}) as response:
-                        if response.is_redirect and "location" in response.headers:
-                            current = urljoin(current, response.headers["location"])
-                            continue
-                        body = self._read(response, current)
-                except httpx.HTTPError as error:
-                    raise FetchFailed(
-                        f"{current} could not be fetched: {error}", url=current
-                    ) from None
-                return self._parse(body, current)
+    def get_json(self, url: str, *, wait: float = 0.0) -> dict[str, Any]:
+        """The JSON object at ``url``, following up to three redirects."""
+        with self._slot(wait):
+            deadline = Deadline(self.deadline)
+            current = url
+            with self._client(deadline) as client:
+                for _ in range(MAX_REDIRECTS + 1):
+                    self._parts(current)
+                    try:
+                        with client.stream("GET", current, headers=HEADERS) as response:
+                            if response.is_redirect and "location" in response.headers:
+                                current = urljoin(current, response.headers["location"])
+                                continue
+                            body = self._read(response, current)
+                    except httpx.HTTPError as error:
+                        raise self._failed(current, error) from None
+                    return self._parse(body, current)
         raise FetchFailed(f"{url} redirected more than {MAX_REDIRECTS} times.", url=url)
+
+    def post_json(self, url: str, payload: dict[str, Any], *, wait: float = 0.0) -> int:
+        """POSTs ``payload``; returns the status code. Redirects are not followed."""
+        self._parts(url)
+        with self._slot(wait), self._client(Deadline(self.deadline)) as client:
+            try:
+                with client.stream("POST", url, json=payload) as response:
+                    for _ in response.iter_bytes():  # read (and drop) the answer in time
+                        pass
+                    return response.status_code
+            except httpx.HTTPError as error:
+                raise self._failed(url, error) from None
+
+    def _slot(self, wait: float) -> _Slot:
+        acquired = self.slots.acquire(timeout=wait) if wait > 0 else self.slots.acquire(False)
+        if not acquired:
+            raise FetchBusy(
+                f"{self.max_concurrent} fetches of other sites are already running; "
+                "try again shortly.",
+                retry_after=max(1, round(self.deadline)),
+            )
+        return _Slot(self.slots)
+
+    def _client(self, deadline: Deadline) -> httpx.Client:
+        if self._ssl is None:
+            self._ssl = httpx.create_ssl_context()
+        transport = PinnedTransport(PinnedBackend(self.policy, deadline), self._ssl)
+        return httpx.Client(transport=transport, timeout=self.timeout, follow_redirects=False)
+
+    def _failed(self, url: str, error: httpx.HTTPError) -> FetchFailed:
+        if isinstance(error, httpx.TimeoutException):
+            return FetchFailed(
+                f"{url} did not answer in time (at most {self.deadline:g} s in all).", url=url
+            )
+        return FetchFailed(f"{url} could not be fetched: the connection failed.", url=url)
 
     def _read(self, response: httpx.Response, url: str) -> bytes:
         if response.status_code != 200:
             raise FetchFailed(f"{url} answered {response.status_code}.", url=url)
-        body = b""
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            raise FetchFailed(f"{url} sent more than {self.max_bytes} bytes.", url=url)
+        body = bytearray()
         for chunk in response.iter_bytes():
             body += chunk
             if len(body) > self.max_bytes:
                 raise FetchFailed(f"{url} sent more than {self.max_bytes} bytes.", url=url)
-        return body
+        return bytes(body)
 
     @staticmethod
     def _parse(body: bytes, url: str) -> dict[str, Any]:
         try:
             document = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            raise FetchFailed(f"{url} did not answer with JSON.", url=url) from None
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            raise FetchFailed(f"{url} did not answer with usable JSON.", url=url) from None
         if not isinstance(document, dict):
             raise FetchFailed(f"{url} did not answer with a JSON object.", url=url)
         return document
+
+
+class _Slot:
+    def __init__(self, semaphore: threading.BoundedSemaphore) -> None:
+        self.semaphore = semaphore
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        self.semaphore.release()
+
+
+def _default_port(scheme: str) -> int:
+    return 443 if scheme == "https" else 80
