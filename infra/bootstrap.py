@@ -65,14 +65,25 @@ def build(settings: Settings | None = None) -> Container:
         coordination=coordination,
         queries=SearchService(archive, search, coordination),
         media=MediaService(
-            archive, build_media_store(settings), settings.media_limits, settings.media_part_size
+            archive,
+            build_media_store(settings),
+            settings.media_limits,
+            settings.media_part_size,
+            pixel_budget=settings.image_pixel_budget,
+            decode_memory=settings.image_decode_memory,
         ),
         publications=build_publications(settings.eventsourcing_env()),
         records=records,
         adaptations=AdaptationService(
             archive,
             records,
-            GuardedFetcher(settings.fetch_allow_networks, timeout=settings.fetch_timeout_seconds),
+            GuardedFetcher(
+                settings.fetch_allow_networks,
+                timeout=settings.fetch_timeout_seconds,
+                deadline=settings.fetch_deadline_seconds,
+                max_bytes=settings.fetch_max_bytes,
+                max_concurrent=settings.fetch_max_concurrent,
+            ),
         ),
     )
 

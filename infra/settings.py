@@ -55,6 +55,15 @@ class Settings(BaseSettings):
         },
         description="Largest upload per kind of media, in bytes (JSON).",
     )
+    image_pixel_budget: int = Field(
+        40_000_000,
+        description="Most pixels (width x height x frames) an uploaded image may have; "
+        "checked from its header before decoding. 40 Mpx fits a 1-2 GB server.",
+    )
+    image_decode_memory: int = Field(
+        1024 * 1024 * 1024,
+        description="Address space (bytes) of the child process that decodes an image.",
+    )
     site_name: str = Field("Commonplace", description="The name harvesters see.")
     oai_admin_email: str | None = Field(None, description="OAI-PMH Identify adminEmail.")
     oai_secret: str | None = Field(
@@ -67,6 +76,13 @@ class Settings(BaseSettings):
         description="Networks (CIDR) other sites may be fetched from although private or local.",
     )
     fetch_timeout_seconds: float = 5.0
+    fetch_deadline_seconds: float = Field(
+        10.0, description="Longest one fetch of another site may take in all (connect to body)."
+    )
+    fetch_max_bytes: int = Field(2_000_000, description="Largest answer read from another site.")
+    fetch_max_concurrent: int = Field(
+        8, description="Fetches of other sites at once per process; beyond it, 503."
+    )
     indexer_poll_seconds: float = Field(
         0.05, description="How often the indexer polls a store without subscriptions."
     )
