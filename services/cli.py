@@ -34,26 +34,35 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
     indexer: Annotated[bool, typer.Option(help="Also run the indexer process")] = True,
 ) -> None:
-    """Serve the API and run the indexer beside it; Ctrl-C stops both."""
-    import subprocess
-    import sys
+    """Serve the API and run the indexer beside it (restarted if it dies); Ctrl-C or SIGTERM
+    stops both."""
+    import signal
 
     import uvicorn
 
     from services.api.app import create_app
+    from services.indexer.supervisor import Supervisor
 
+    # uvicorn re-raises the signal it stopped for; as an exception it lets the `finally` run.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     overrides = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
     settings = Settings(**overrides)  # type: ignore[arg-type]
     built = build(settings)
-    prepare(built)
-    child = subprocess.Popen([sys.executable, "-m", "services.indexer"]) if indexer else None
-    console.print(f"Commonplace on {settings.base_url}")
+    supervisor = Supervisor(built.coordination) if indexer else None
     try:
+        prepare(built)
+        if supervisor is not None:
+            supervisor.start()
+        console.print(f"Commonplace on {settings.base_url}")
         uvicorn.run(create_app(container=built), host=settings.host, port=settings.port)
     finally:
-        if child is not None:
-            child.terminate()
-            child.wait(timeout=10)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not cut this short
+        if supervisor is not None:
+            supervisor.stop()
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 @app.command("indexer")

@@ -9,11 +9,13 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain import errors
 from domain.policy import NotSignedIn
 from infra.media.port import MediaStoreUnavailable
 from infra.search.port import InvalidQuery, SearchUnavailable
+from services.api import unavailable
 from services.api.responses import problem
 
 log = logging.getLogger("commonplace.api")
@@ -119,10 +121,57 @@ async def http_error(request: Request, exc: Exception) -> Response:
     return problem(exc.status_code, title, detail, headers=getattr(exc, "headers", None))
 
 
+async def storage_error(request: Request, exc: Exception) -> Response:
+    """A full disk, a locked database or a lost connection: 503; any other error: 500."""
+    why = unavailable.reason(exc)
+    if why is None:
+        return await server_error(request, exc)
+    log.error("Storage unavailable (%s) on %s %s: %s", why, request.method, request.url.path, exc)
+    return problem(
+        503,
+        "Service unavailable",
+        f"The archive's storage is unavailable right now ({why}); nothing was recorded. "
+        "Try again shortly.",
+        headers={"Retry-After": "5"},
+    )
+
+
 async def server_error(request: Request, exc: Exception) -> Response:
     """Last resort: log the failure, tell the caller without internals."""
     log.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem(500, "Internal error", "Something went wrong on our side; it has been logged.")
+
+
+class UnhandledErrors:
+    """Answers an unhandled exception with a problem+json 500 right here.
+
+    Starlette hands the ``Exception`` handler's response to the server and then
+    re-raises, and uvicorn closes the keep-alive connection when an application
+    raises, so the client's next request on it would fail too. Caught here the
+    exception ends with the response, and the connection stays open.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception as exc:
+            if started:
+                raise  # too late for a response of our own
+            response = await storage_error(Request(scope), exc)
+            await response(scope, receive, send)
 
 
 def install(app: FastAPI) -> None:
@@ -132,4 +181,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(InvalidQuery, invalid_query)
     app.add_exception_handler(SearchUnavailable, search_unavailable)
     app.add_exception_handler(MediaStoreUnavailable, storage_unavailable)
+    for cls in unavailable.CLASSES:
+        app.add_exception_handler(cls, storage_error)
     app.add_exception_handler(Exception, server_error)
+    app.add_middleware(UnhandledErrors)

@@ -1,15 +1,29 @@
-"""Runs the indexer as a long-lived process until SIGINT or SIGTERM."""
+"""Runs the indexer as a long-lived process until SIGINT or SIGTERM, or its parent goes.
+
+Started by ``commonplace serve``, it is told its parent's pid
+(``COMMONPLACE_INDEXER_PARENT_PID``) and stops when that parent is gone, however
+it went (SIGKILL included): on Linux the kernel sends it SIGTERM
+(``PR_SET_PDEATHSIG``), and everywhere it checks its parent pid every second.
+"""
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
+import os
 import signal
+import sys
 import threading
 from types import FrameType
 
 from infra.bootstrap import build
 from infra.settings import Settings
 from services.indexer.runner import Indexer
+
+PARENT_ENV = "COMMONPLACE_INDEXER_PARENT_PID"
+PR_SET_PDEATHSIG = 1
+log = logging.getLogger("commonplace.indexer")
 
 
 def run_indexer(settings: Settings | None = None) -> None:
@@ -21,6 +35,9 @@ def run_indexer(settings: Settings | None = None) -> None:
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
+    parent = os.environ.get(PARENT_ENV)
+    if parent:
+        follow_parent(int(parent), stop)
     with build(settings or Settings()) as container:
         indexer = Indexer(
             container.archive,
@@ -30,3 +47,20 @@ def run_indexer(settings: Settings | None = None) -> None:
             poll_interval=container.settings.indexer_poll_seconds,
         )
         indexer.run(stop)
+
+
+def follow_parent(parent: int, stop: threading.Event, interval: float = 1.0) -> None:
+    """Stop when the parent process is gone."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+
+    def watch() -> None:
+        while not stop.wait(interval):
+            if os.getppid() != parent:
+                log.warning("The process that started the indexer (%d) is gone; stopping", parent)
+                stop.set()
+
+    if os.getppid() != parent:  # it went before the death signal was asked for
+        stop.set()
+    threading.Thread(target=watch, daemon=True, name="indexer-parent").start()
