@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
+from infra.bootstrap import Container
+from infra.coordination import describe
 from infra.search.service import SearchRequest
 from services.api.deps import ContainerDep, PrincipalDep
 from services.api.problems import GatewayTimeout
@@ -119,5 +121,22 @@ async def browse_place(
 
 @router.get("/indexer/status", tags=["system"])
 async def indexer_status(container: ContainerDep) -> JSON:
-    """Where the indexer is: position, head of the log, lag, and the last error."""
-    return JSON({**container.queries.status(), "backend": container.settings.search_backend})
+    """Where the indexer is: position, head of the log, lag, and the last error; whether it
+    runs (its heartbeat), each view it keeps (search index, publications) with its own
+    errors and position, and how often ``serve`` had to restart it."""
+    return JSON(await run_in_threadpool(_indexer_status, container))
+
+
+def _indexer_status(container: Container) -> dict[str, object]:
+    status = {**container.queries.status(), "backend": container.settings.search_backend}
+    details = describe(container.coordination.load_status())
+    head = int(status["head"])
+    publications = container.publications.max_tracking_id(container.archive.name) or 0
+    views = details["views"]
+    views["search"] = {**views.get("search", {}), "position": status["position"]}
+    views["publications"] = {
+        **views.get("publications", {}),
+        "position": publications,
+        "lag_events": head - publications,
+    }
+    return {**status, **details}
