@@ -11,7 +11,7 @@ from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, MutableOrImmutableAggregate
-from eventsourcing.persistence import Recording
+from eventsourcing.persistence import RecordConflictError, Recording
 
 from domain import policy
 from domain.access import SYSTEM, AccessToken, Principal, Role, new_token, token_id_for
@@ -21,6 +21,7 @@ from domain.catalogue import Catalogued, event_topic
 from domain.catalogue_service import CatalogueCache, CatalogueService
 from domain.content import ContentChecker
 from domain.errors import (
+    ConcurrentWrite,
     Conflict,
     InvalidInput,
     NotFound,
@@ -73,7 +74,14 @@ class Archive(CatalogueService, MediaCommands, AdaptationCommands, Application[U
     # -- helpers -------------------------------------------------------------
 
     def _save(self, *aggregates: Aggregate) -> int | None:
-        position = position_of(self.save(*aggregates))
+        try:
+            position = position_of(self.save(*aggregates))
+        except RecordConflictError:
+            # Another request wrote the same aggregate version first (concurrent writes).
+            raise ConcurrentWrite(
+                "Someone else changed this at the same moment; nothing of yours was "
+                "recorded. Reload and try again."
+            ) from None
         if any(isinstance(a, Catalogued) for a in aggregates):
             self.catalogue.invalidate()
         return position

@@ -17,6 +17,7 @@ from domain.values import (
     check_contributors,
     check_language,
     check_visibility,
+    clean_texts,
     normalise_licence,
 )
 
@@ -43,7 +44,7 @@ class ContentChecker:
             )
         checked = dict(content)
         for name, value in content.items():
-            checked[name] = self._check_field(name, value)
+            checked[name] = self._check_field(name, clean_texts(value, name))
         return checked
 
     def _check_field(self, name: str, value: Any) -> Any:

@@ -52,3 +52,9 @@ class Forbidden(DomainError):
 
 class TooLarge(DomainError):
     title = "Too large"
+
+
+class ConcurrentWrite(Conflict):
+    """Two writes to the same aggregate version raced; the store kept the first (HTTP 409)."""
+
+    title = "Concurrent change"

@@ -32,6 +32,8 @@ def may_read_published(principal: Principal, published: dict[str, object] | None
 def check_readable(principal: Principal, artifact: Artifact) -> None:
     """Raise unless the principal may read the artifact's published version."""
     if artifact.status == WITHDRAWN:
+        if not may_read_published(principal, artifact.published):
+            raise not_found(artifact.id)  # members-only: others may not learn it existed
         reason = (artifact.withdrawal or {}).get("reason", "")
         raise Gone(f"This artifact was withdrawn: {reason}", reason=reason)
     if artifact.status != PUBLISHED:

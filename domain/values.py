@@ -131,3 +131,59 @@ def check_contributors(contributors: list[dict[str, str]]) -> list[dict[str, str
         if not str(person.get("name", "")).strip():
             raise InvalidInput("Every contributor needs a name.", field="contributors")
     return contributors
+
+
+# -- text ------------------------------------------------------------------------
+
+_SEPARATORS = {"\u2028": "\n", "\u2029": "\n\n"}
+# C0 controls but tab, newline and carriage return; DEL and C1; surrogates; U+FFFE/U+FFFF.
+_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def refused_character(value: str) -> str | None:
+    """The first character text may not hold, or None.
+
+    None of the refused characters can be written in XML (Atom, OAI-PMH), and
+    none is typed on purpose.
+    """
+    found = _REFUSED.search(value)
+    return found.group() if found else None
+
+
+def clean_text(value: str, field: str) -> str:
+    """Text as stored: line and paragraph separators become newlines; control
+    characters, lone surrogates and non-characters are refused, naming the field."""
+    refused = refused_character(value)
+    if refused is not None:
+        raise InvalidInput(
+            f"The {field} contains the character U+{ord(refused):04X}, which is not "
+            "text (a control character or an unpaired surrogate); remove it.",
+            field=field,
+            character=f"U+{ord(refused):04X}",
+        )
+    for separator, replacement in _SEPARATORS.items():
+        value = value.replace(separator, replacement)
+    return value
+
+
+def clean_texts(value: object, field: str) -> object:
+    """``clean_text`` applied to every string inside lists and mappings."""
+    if isinstance(value, str):
+        return clean_text(value, field)
+    if isinstance(value, list):
+        return [clean_texts(item, field) for item in value]
+    if isinstance(value, dict):
+        return {key: clean_texts(item, field) for key, item in value.items()}
+    return value
+
+
+def strip_refused(value: str) -> str:
+    """``value`` without the characters ``clean_text`` refuses: for writing out text
+    stored before they were refused (XML, bag metadata)."""
+    return _REFUSED.sub("", value)
+
+
+def one_line(value: str) -> str:
+    """``strip_refused`` text on one line: every line break (as ``str.splitlines``
+    knows them, U+2028 included) becomes a space."""
+    return " ".join(strip_refused(value).splitlines())

@@ -28,6 +28,9 @@ class UploadTarget:
 
 
 class MediaStore(ABC):
+    #: Seconds a ``download_url`` stays valid (0: the store gives no such URLs).
+    download_expires_in: int = 0
+
     @abstractmethod
     def put(self, key: str, data: IO[bytes], content_type: str) -> None:
         """Store bytes read from ``data`` (streamed, never whole in memory)."""

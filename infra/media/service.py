@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,12 +24,14 @@ from domain.access import Principal
 from domain.application import Archive, CommandResult
 from domain.artifact import Artifact
 from domain.catalogue import event_topic
-from domain.errors import InvalidInput, TooLarge
+from domain.errors import Conflict, InvalidInput, NotFound, TooLarge
 from domain.media import INLINE_TYPES, media_kind
-from infra.media.inspect import UnsafeImage, clean_image, duration_seconds, matches, sniff
-from infra.media.port import CHUNK, MediaStore
+from infra.media.decode import DEFAULT_DECODE_MEMORY, DEFAULT_PIXEL_BUDGET, clean_image_isolated
+from infra.media.inspect import UnsafeImage, duration_seconds, matches, sniff
+from infra.media.port import CHUNK, MediaStore, MediaStoreUnavailable
 
 ATTACHED = event_topic(Artifact, "MediaAttached")
+log = logging.getLogger("commonplace.media")
 SNIFF_BYTES = 8192
 
 
@@ -54,12 +57,21 @@ class UploadCheckFailed(InvalidInput):
 
 class MediaService:
     def __init__(
-        self, archive: Archive, store: MediaStore, limits: dict[str, int], part_size: int
+        self,
+        archive: Archive,
+        store: MediaStore,
+        limits: dict[str, int],
+        part_size: int,
+        *,
+        pixel_budget: int = DEFAULT_PIXEL_BUDGET,
+        decode_memory: int = DEFAULT_DECODE_MEMORY,
     ) -> None:
         self.archive = archive
         self.store = store
         self.limits = limits
         self.part_size = part_size
+        self.pixel_budget = pixel_budget
+        self.decode_memory = decode_memory
 
     # -- declaring and receiving ---------------------------------------------
 
@@ -116,21 +128,33 @@ class MediaService:
     def complete(
         self, principal: Principal, media_id: UUID, parts: list[dict[str, object]] | None
     ) -> CommandResult:
+        return self.record(principal, media_id, self.prepare(principal, media_id, parts))
+
+    def prepare(
+        self, principal: Principal, media_id: UUID, parts: list[dict[str, object]] | None
+    ) -> dict[str, Any]:
+        """Every object-store step of completing an upload, recording nothing: join the
+        parts, check the bytes, store them under their content address. Returns the
+        media record that ``record`` attaches."""
         upload = self.archive.upload_for(principal, media_id)
         if upload.completed:
-            from domain.errors import Conflict
-
             raise Conflict("This upload was already completed; its media is attached.")
         key = staging_key(media_id)
         if upload.multipart_id:
             self._join(key, upload.multipart_id, parts)
         try:
-            media = self._checked_media(media_id, upload, key)
+            return self._checked_media(media_id, upload, key)
         except UploadCheckFailed:
             self.store.delete(key)
             raise
+
+    def record(self, principal: Principal, media_id: UUID, media: dict[str, Any]) -> CommandResult:
+        """Attach prepared media (an event; no object-store call is needed for it)."""
         result = self.archive.complete_upload(principal, media_id, media)
-        self.store.delete(key)
+        try:
+            self.store.delete(staging_key(media_id))
+        except MediaStoreUnavailable:
+            log.warning("Staged bytes of %s left behind: storage unreachable", media_id)
         return result
 
     def _join(self, key: str, multipart_id: str, parts: list[dict[str, object]] | None) -> None:
@@ -199,7 +223,9 @@ class MediaService:
         }
         if kind == "image":
             try:
-                image = clean_image(path, upload.content_type)
+                image = clean_image_isolated(
+                    path, upload.content_type, budget=self.pixel_budget, memory=self.decode_memory
+                )
             except UnsafeImage as error:
                 raise UploadCheckFailed(str(error), field="content_type") from None
             media.update(width=image.width, height=image.height, size=len(image.data))
@@ -233,8 +259,6 @@ class MediaService:
         if variant is not None:
             found = media.get("variants", {}).get(variant)
             if found is None:
-                from domain.errors import NotFound
-
                 raise NotFound(
                     f"No variant {variant!r}; this media has: "
                     f"{', '.join(media.get('variants', {})) or 'none'}."

@@ -8,6 +8,8 @@ from typing import Any
 
 from lxml import etree
 
+from domain.values import strip_refused
+
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
 
@@ -47,17 +49,24 @@ def atom(records: list[dict[str, Any]], title: str, feed_url: str, home_url: str
 
 
 def _text(parent: Any, name: str, value: str, **attributes: str) -> Any:
-    element = etree.SubElement(parent, f"{{{ATOM}}}{name}", **attributes)
-    element.text = value
+    """An element holding ``value``; characters XML cannot carry (stored before they
+    were refused on input) are dropped rather than failing the whole feed."""
+    element = _element(parent, name, **attributes)
+    element.text = strip_refused(value)
     return element
 
 
+def _element(parent: Any, name: str, **attributes: str) -> Any:
+    safe = {key: strip_refused(value) for key, value in attributes.items()}
+    return etree.SubElement(parent, f"{{{ATOM}}}{name}", **safe)
+
+
 def _link(parent: Any, href: str, rel: str, media_type: str) -> None:
-    etree.SubElement(parent, f"{{{ATOM}}}link", href=href, rel=rel, type=media_type)
+    _element(parent, "link", href=href, rel=rel, type=media_type)
 
 
 def _atom_entry(feed: Any, record: dict[str, Any]) -> None:
-    entry = etree.SubElement(feed, f"{{{ATOM}}}entry")
+    entry = _element(feed, "entry")
     urls = record["urls"]
     _text(entry, "id", urls["api"])
     _text(entry, "title", record["title"])
@@ -69,12 +78,10 @@ def _atom_entry(feed: Any, record: dict[str, Any]) -> None:
     _link(entry, urls["jsonld"], "alternate", "application/ld+json")
     _link(entry, urls["package"], "enclosure", "application/zip")
     for person in record["contributors"] or [{"name": "Commonplace", "role": "publisher"}]:
-        author = etree.SubElement(entry, f"{{{ATOM}}}author")
+        author = _element(entry, "author")
         _text(author, "name", f"{person['name']} ({person['role']})")
     for term in record["terms"]:
-        etree.SubElement(
-            entry, f"{{{ATOM}}}category", term=term["key"], label=term["label"], scheme=term["url"]
-        )
+        _element(entry, "category", term=term["key"], label=term["label"], scheme=term["url"])
     _text(entry, "rights", record["licence"]["label"])
     _text(entry, "summary", record["summary"] or record["title"])
     _text(entry, "content", record["body_html"], type="html")

@@ -12,6 +12,7 @@ from typing import Any
 
 import bagit
 
+from domain.values import one_line, strip_refused
 from infra.media.port import MediaStore
 
 
@@ -31,12 +32,11 @@ def build_package(
     """Write a bag for ``record`` into ``folder`` and return the path of its zip."""
     bag_dir = folder / f"commonplace-{record['id']}"
     (bag_dir / "media").mkdir(parents=True)
-    (bag_dir / "artifact.md").write_text(record["body"], encoding="utf-8")
-    (bag_dir / "artifact.html").write_text(_html(record), encoding="utf-8")
-    (bag_dir / "metadata.jsonld").write_text(
-        json.dumps(jsonld, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
-    )
-    (bag_dir / "LICENSE.txt").write_text(attribution(record), encoding="utf-8")
+    _write(bag_dir / "artifact.md", record["body"])
+    _write(bag_dir / "artifact.html", _html(record))
+    metadata = json.dumps(jsonld, ensure_ascii=False, indent=2, default=str)
+    _write(bag_dir / "metadata.jsonld", metadata)
+    _write(bag_dir / "LICENSE.txt", attribution(record))
     for media in record["media"]:
         target = bag_dir / "media" / f"{media['id']}-{_safe(media['filename'])}"
         with open(target, "wb") as out:
@@ -44,15 +44,7 @@ def build_package(
                 out.write(chunk)
     bagit.make_bag(
         str(bag_dir),
-        {
-            "Source-Organization": "Commonplace",
-            "External-Identifier": record["urls"]["api"],
-            "External-Description": record["summary"][:500] or record["title"],
-            "Bagging-Date": datetime.now(UTC).date().isoformat(),
-            "Version": str(record["version"]),
-            "Source-URL": record["urls"]["page"],
-            "Date-Published": record["published_at"].isoformat(),
-        },
+        _bag_info(record),
         checksums=["sha256"],
     )
     archive = folder / f"{bag_dir.name}.zip"
@@ -61,6 +53,25 @@ def build_package(
             if path.is_file():
                 zipped.write(path, path.relative_to(folder).as_posix())
     return archive
+
+
+def _bag_info(record: dict[str, Any]) -> dict[str, str]:
+    """bag-info.txt tags: one line each (bagit reads any line break, U+2028 included,
+    as the start of a new tag and then refuses its own bag)."""
+    tags = {
+        "Source-Organization": "Commonplace",
+        "External-Identifier": record["urls"]["api"],
+        "External-Description": (record["summary"] or "")[:500] or record["title"],
+        "Bagging-Date": datetime.now(UTC).date().isoformat(),
+        "Version": str(record["version"]),
+        "Source-URL": record["urls"]["page"],
+        "Date-Published": record["published_at"].isoformat(),
+    }
+    return {name: one_line(value) for name, value in tags.items()}
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_text(strip_refused(text), encoding="utf-8")
 
 
 def new_workspace() -> tempfile.TemporaryDirectory[str]:

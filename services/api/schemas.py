@@ -6,11 +6,27 @@ import datetime as dt
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from domain.errors import InvalidInput
+from domain.values import clean_texts
+
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}$"
 
 
 class Strict(BaseModel):
+    """Request bodies: unknown fields refused, and text that is text (no control
+    characters or lone surrogates, which no feed or XML record could carry)."""
+
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _text_only(cls, value: Any, info: ValidationInfo) -> Any:
+        try:
+            return clean_texts(value, info.field_name or "body")
+        except InvalidInput as error:
+            raise ValueError(error.detail) from None
 
 
 class Contributor(Strict):
@@ -233,7 +249,9 @@ class MediaDescribe(Strict):
 
 
 class AdaptationSource(Strict):
-    artifact_id: str | None = Field(None, description="A local artifact")
+    artifact_id: str | None = Field(
+        None, pattern=UUID_PATTERN, description="A local artifact (its UUID)"
+    )
     version: int | None = Field(None, ge=1, description="Its version (default: the published one)")
     url: str | None = Field(None, max_length=2000, description="A remote Commonplace artifact URL")
 

@@ -269,7 +269,7 @@ def test_bad_uploads_are_refused_and_record_nothing(
         ({"size": 0}, 422, "empty"),
         ({"size": 31 * 1024 * 1024}, 413, "at most"),
         ({"filename": "../../etc/passwd"}, 201, ""),
-        ({"filename": "bad\x00name.png"}, 422, "NUL"),
+        ({"filename": "bad\x00name.png"}, 422, "U+0000"),
         ({"filename": "é" * 200 + ".png"}, 422, "longer than 255 bytes"),
         ({"sha256": "xyz"}, 422, "sha256"),
     ],

@@ -110,6 +110,13 @@ async def serve_variant(
     return await _serve(container, principal, media_id, variant)
 
 
+def redirect_cache_control(public: bool, url_lifetime: int) -> str:
+    """A redirect to a presigned URL may be reused only while the URL still works: for
+    at most half its lifetime (a cache may keep it that long after fetching it)."""
+    reuse = url_lifetime // 2
+    return f"public, max-age={reuse}" if public and reuse > 0 else "private, no-store"
+
+
 async def _serve(
     container: ContainerDep, principal: PrincipalDep, media_id: UUID, variant: str | None
 ) -> Response:
@@ -120,8 +127,10 @@ async def _serve(
         "Cache-Control": "public, max-age=300" if located.public else "private, no-store",
         "Content-Security-Policy": "default-src 'none'; sandbox",
     }
-    url = container.media.store.download_url(located.key, located.content_type, located.disposition)
+    store = container.media.store
+    url = store.download_url(located.key, located.content_type, located.disposition)
     if url is not None:
+        headers["Cache-Control"] = redirect_cache_control(located.public, store.download_expires_in)
         return RedirectResponse(url, status_code=307, headers=headers)
     size = container.media.store.size(located.key)
     if size is not None:

@@ -18,6 +18,7 @@ from starlette.responses import FileResponse, Response
 from domain.access import ANONYMOUS
 from domain.artifact import WITHDRAWN
 from domain.errors import Gone, NotFound
+from domain.policy import may_read_published
 from infra.bootstrap import Container
 from infra.search.service import SearchRequest
 from infra.syndication import feeds
@@ -32,12 +33,13 @@ FEED_SIZE = 50
 
 
 def public_record(container: Container, artifact_id: UUID) -> dict[str, Any]:
-    """The public record, or the right refusal: 410 for withdrawn, 404 otherwise."""
+    """The public record, or the right refusal: 410 for withdrawn public artifacts,
+    404 otherwise (a withdrawn members-only artifact never existed for the public)."""
     record = container.records.record(artifact_id)
     if record is not None:
         return record
     artifact = container.archive.load_artifact(artifact_id)
-    if artifact.status == WITHDRAWN:
+    if artifact.status == WITHDRAWN and may_read_published(ANONYMOUS, artifact.published):
         reason = (artifact.withdrawal or {}).get("reason", "")
         raise Gone(f"This artifact was withdrawn: {reason}", reason=reason)
     raise NotFound(f"No public artifact {artifact_id}.")

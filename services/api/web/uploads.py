@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from typing import IO
+from typing import IO, Any
 from uuid import UUID
 
 from domain.access import Principal
-from domain.application import CommandResult
 from domain.errors import InvalidInput
 from infra.bootstrap import Container
 
@@ -25,7 +24,7 @@ def digest_and_size(file: IO[bytes]) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def attach(
+def stage(
     container: Container,
     principal: Principal,
     artifact_id: UUID,
@@ -34,8 +33,10 @@ def attach(
     content_type: str,
     alt: str,
     caption: str,
-) -> CommandResult:
-    """Declare, receive and complete one upload (runs in a worker thread)."""
+) -> tuple[UUID, dict[str, Any]]:
+    """Declare, receive and check one upload and store its bytes, attaching nothing
+    (runs in a worker thread). Every object-store call happens here, so a store
+    that is down fails the save before anything is recorded on the artifact."""
     sha256, size = digest_and_size(file)
     if size > container.settings.media_part_size:
         raise InvalidInput(
@@ -54,4 +55,5 @@ def attach(
     answer = container.media.declare(principal, artifact_id, declared)
     media_id = UUID(answer["media_id"])
     container.media.receive(principal, media_id, file, None)
-    return container.media.complete(principal, media_id, None)
+    return media_id, container.media.prepare(principal, media_id, None)
+

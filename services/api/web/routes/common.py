@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from starlette.datastructures import FormData
 
+from domain.errors import InvalidInput
 from domain.policy import NotSignedIn
 from services.api.web.errors import WebRoute
 from services.api.web.session import Viewer, check_csrf, viewer_for
@@ -41,3 +42,11 @@ FormDep = Annotated[FormData, Depends(checked_form)]
 def text(form: FormData, name: str) -> str:
     value = form.get(name)
     return value.strip() if isinstance(value, str) else ""
+
+
+def form_version(form: FormData) -> int:
+    """The form's ``version`` field: a whole number (a missing one counts as 0)."""
+    value = text(form, "version") or "0"
+    if not value.isascii() or not value.isdigit() or len(value) > 18:
+        raise InvalidInput(f"The version {value[:40]!r} is not a whole number.", field="version")
+    return int(value)

@@ -16,6 +16,7 @@ from domain.errors import Conflict, InvalidInput, TooLarge, VersionConflict
 from domain.policy import require_role
 from domain.values import KINDS
 from infra.bootstrap import Container
+from infra.media.port import MediaStoreUnavailable
 from services.api.deps import ContainerDep
 from services.api.web import uploads
 from services.api.web.editor import conflict, editor_context, preview
@@ -28,7 +29,13 @@ from services.api.web.forms import (
     values_from_form,
 )
 from services.api.web.presenting import artifact_context
-from services.api.web.routes.common import FormDep, ViewerDep, page_router, text
+from services.api.web.routes.common import (
+    FormDep,
+    ViewerDep,
+    form_version,
+    page_router,
+    text,
+)
 from services.api.web.session import Viewer, check_csrf
 from services.api.web.templating import render
 
@@ -39,6 +46,11 @@ NOTICES = {
     "saved": "Saved.",
     "submitted": "Submitted for review. Editors will see it in their queue.",
 }
+STORE_DOWN = (
+    "Media storage cannot be reached right now, so nothing was saved: not the text, "
+    "not the file. Your changes are still in this form; choose the file again and "
+    "save in a moment."
+)
 ERROR_STATUS = {VersionConflict: 409, Conflict: 409, TooLarge: 413}
 
 
@@ -160,9 +172,17 @@ async def save_draft(
     if action == "preview":
         context = editor_context(container, principal, values, preview_html=preview(values))
         return render(request, viewer, "editor.html", context)
-    version = int(text(form, "version") or 0)
+    try:
+        version = form_version(form)
+    except InvalidInput as error:
+        return _refused(request, container, viewer, values, error)
     try:
         version = await _apply(container, principal, artifact_id, current, values, form, version)
+    except MediaStoreUnavailable:
+        values["version"] = version
+        context = editor_context(container, principal, values, error=STORE_DOWN, error_field="file")
+        headers = {"Retry-After": "10"}
+        return render(request, viewer, "editor.html", context, status=503, headers=headers)
     except VersionConflict as error:
         latest = error.extra.get("current") or current
         values["version"] = latest["version"]
@@ -201,18 +221,11 @@ async def _apply(
     archive = container.archive
     adapted = current.get("adapted_from") is not None
     content = content_for(current["kind"], values, adapted=adapted)
-    version = archive.revise_artifact(
-        principal, artifact_id, version, content, note=values.get("note", "")
-    ).version
-    for media_id, changes in media_changes(current.get("media", []), values["media"]):
-        version = archive.describe_media(principal, artifact_id, version, media_id, changes).version
-    action = text(form, "action")
-    if action.startswith("detach:"):
-        version = archive.detach_media(principal, artifact_id, version, action[7:]).version
     upload = uploaded_file(form)
-    if upload is not None:
-        result = await run_in_threadpool(
-            uploads.attach,
+    staged = None
+    if upload is not None:  # the object store first: if it is down, nothing is recorded
+        staged = await run_in_threadpool(
+            uploads.stage,
             container,
             principal,
             artifact_id,
@@ -222,7 +235,16 @@ async def _apply(
             text(form, "file_alt"),
             text(form, "file_caption"),
         )
-        version = result.version
+    version = archive.revise_artifact(
+        principal, artifact_id, version, content, note=values.get("note", "")
+    ).version
+    for media_id, changes in media_changes(current.get("media", []), values["media"]):
+        version = archive.describe_media(principal, artifact_id, version, media_id, changes).version
+    action = text(form, "action")
+    if action.startswith("detach:"):
+        version = archive.detach_media(principal, artifact_id, version, action[7:]).version
+    if staged is not None:
+        version = (await run_in_threadpool(container.media.record, principal, *staged)).version
     if action == "submit":
         version = archive.submit_artifact(principal, artifact_id, version).version
     return version

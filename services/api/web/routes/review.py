@@ -15,7 +15,7 @@ from domain.policy import require_role
 from infra.bootstrap import Container
 from services.api.deps import ContainerDep
 from services.api.web.editor import checklist
-from services.api.web.routes.common import FormDep, ViewerDep, page_router, text
+from services.api.web.routes.common import FormDep, ViewerDep, form_version, page_router, text
 from services.api.web.session import Viewer
 from services.api.web.templating import render
 
@@ -67,8 +67,8 @@ async def publish(
     form: FormDep,
 ) -> Response:
     principal = _editor(viewer, "publish")
-    version = int(text(form, "version") or 0)
     try:
+        version = form_version(form)
         container.archive.publish_artifact(
             principal,
             artifact_id,
@@ -96,8 +96,6 @@ async def withdraw(
     artifact_id: UUID, container: ContainerDep, viewer: ViewerDep, form: FormDep
 ) -> Response:
     principal = _editor(viewer, "withdraw artifacts")
-    version = text(form, "version")
-    container.archive.withdraw_artifact(
-        principal, artifact_id, text(form, "reason"), int(version) if version.isdigit() else None
-    )
+    version = form_version(form) if text(form, "version") else None
+    container.archive.withdraw_artifact(principal, artifact_id, text(form, "reason"), version)
     return RedirectResponse("/review?done=withdrawn", status_code=303)
