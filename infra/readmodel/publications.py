@@ -1,44 +1,47 @@
 """The publications read model: what the public may harvest, and every public change.
 
 For each artifact it keeps its latest public state (``public`` or ``deleted``,
-the log position and time of that change, its kind and its OAI sets), and it
-keeps one row per public change (published, republished, withdrawn) for the
+the log position and time of that change, its kind and its OAI sets, and what
+its syndication record is built from, so that an OAI-PMH harvest reads no
+aggregate), and it keeps one row per public change (published, republished, withdrawn) for the
 change feed. Members-only, draft and withdrawn content never appears, except
 as a tombstone for something that was public before.
 
 The view lives in the event store's database and records its eventsourcing
 tracking position in the same transaction as its rows (a TrackingRecorder
 subclass, as the eventsourcing documentation does for materialised views).
+Writing is in :mod:`infra.readmodel.publications_writes`.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from eventsourcing.persistence import InfrastructureFactory, Tracking, TrackingRecorder
+from eventsourcing.persistence import InfrastructureFactory, TrackingRecorder
 from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 from eventsourcing.utils import Environment
 from psycopg.sql import SQL
 
+from infra.readmodel.publications_writes import (
+    PublicationEvent,
+    PublicationsWriteFailed,
+    PublicationsWrites,
+    SqliteImmediateWrites,
+)
+
+__all__ = [
+    "ChangeRow",
+    "PublicationEvent",
+    "PublicationRow",
+    "Publications",
+    "PublicationsWriteFailed",
+    "build_publications",
+]
+
 TABLES = ("cp_publications", "cp_publication_sets", "cp_changes")
-
-
-@dataclass(frozen=True)
-class PublicationEvent:
-    """One publication-relevant event, as the projection hands it over."""
-
-    seq: int
-    artifact_id: str
-    datestamp: float
-    public: bool  # published publicly (False: withdrawn, or published for members only)
-    kind: str
-    version: int
-    title: str
-    sets: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,9 @@ class PublicationRow:
     version: int
     title: str
     sets: tuple[str, ...]
+    # What its syndication record is built from; None for a tombstone, when not asked
+    # for, or for a row written before the view stored it (then the aggregate is read).
+    record: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -66,7 +72,8 @@ class ChangeRow:
 SCHEMA = [
     "CREATE TABLE IF NOT EXISTS {p}cp_publications (artifact_id TEXT PRIMARY KEY, "
     "seq BIGINT NOT NULL, datestamp DOUBLE PRECISION NOT NULL, status TEXT NOT NULL, "
-    "kind TEXT NOT NULL, version INTEGER NOT NULL, title TEXT NOT NULL, sets TEXT NOT NULL)",
+    "kind TEXT NOT NULL, version INTEGER NOT NULL, title TEXT NOT NULL, sets TEXT NOT NULL, "
+    "record TEXT)",
     "CREATE INDEX IF NOT EXISTS cp_publications_seq ON {p}cp_publications (seq)",
     "CREATE TABLE IF NOT EXISTS {p}cp_publication_sets (setspec TEXT NOT NULL, "
     "artifact_id TEXT NOT NULL, PRIMARY KEY (setspec, artifact_id))",
@@ -78,7 +85,11 @@ SCHEMA = [
 ]
 
 
-class PublicationsQueries:
+# The columns of a row without its record (the headers of a list need no more).
+HEADER_COLUMNS = "p.artifact_id, p.seq, p.datestamp, p.status, p.kind, p.version, p.title, p.sets"
+
+
+class PublicationsQueries(PublicationsWrites):
     """Reads and writes shared by the SQLite and PostgreSQL views."""
 
     prefix = ""
@@ -87,82 +98,6 @@ class PublicationsQueries:
 
     def sql(self, text: str) -> str:
         return text.replace("{p}", self.prefix).replace("?", self.marker)
-
-    if TYPE_CHECKING:
-
-        def _insert_tracking(self, cursor: Any, tracking: Tracking) -> None: ...
-
-    # -- writing -------------------------------------------------------------
-
-    def apply(self, events: Sequence[PublicationEvent], tracking: Tracking) -> None:
-        with self.datastore.transaction(commit=True) as cursor:
-            for event in events:
-                self._apply_one(cursor, event)
-            self._insert_tracking(cursor, tracking)
-
-    def _apply_one(self, cursor: Any, event: PublicationEvent) -> None:
-        cursor.execute(
-            self.sql("SELECT * FROM {p}cp_publications WHERE artifact_id = ?"),
-            (event.artifact_id,),
-        )
-        row = cursor.fetchone()
-        was_public = row is not None and row["status"] == "public"
-        if row is not None and row["seq"] >= event.seq:
-            return  # already applied
-        if not event.public and not was_public:
-            return  # never public: nothing to say, not even a tombstone
-        if not event.public:  # a tombstone keeps what harvesters knew: title, kind, sets
-            previous = _publication(row)
-            event = PublicationEvent(
-                event.seq,
-                event.artifact_id,
-                event.datestamp,
-                False,
-                previous.kind,
-                event.version,
-                previous.title,
-                previous.sets,
-            )
-        status = "public" if event.public else "deleted"
-        change = "withdrawn" if not event.public else ("republished" if row else "published")
-        cursor.execute(
-            self.sql(
-                "INSERT INTO {p}cp_publications (artifact_id, seq, datestamp, status, kind, "
-                "version, title, sets) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (artifact_id) DO "
-                "UPDATE SET seq = excluded.seq, datestamp = excluded.datestamp, "
-                "status = excluded.status, kind = excluded.kind, version = excluded.version, "
-                "title = excluded.title, sets = excluded.sets"
-            ),
-            (
-                event.artifact_id,
-                event.seq,
-                event.datestamp,
-                status,
-                event.kind,
-                event.version,
-                event.title,
-                json.dumps(list(event.sets)),
-            ),
-        )
-        cursor.execute(
-            self.sql("DELETE FROM {p}cp_publication_sets WHERE artifact_id = ?"),
-            (event.artifact_id,),
-        )
-        for setspec in event.sets:
-            cursor.execute(
-                self.sql(
-                    "INSERT INTO {p}cp_publication_sets (setspec, artifact_id) VALUES (?, ?) "
-                    "ON CONFLICT DO NOTHING"
-                ),
-                (setspec, event.artifact_id),
-            )
-        cursor.execute(
-            self.sql(
-                "INSERT INTO {p}cp_changes (seq, artifact_id, type, datestamp, version, title) "
-                "VALUES (?,?,?,?,?,?) ON CONFLICT DO NOTHING"
-            ),
-            (event.seq, event.artifact_id, change, event.datestamp, event.version, event.title),
-        )
 
     # -- reading -------------------------------------------------------------
 
@@ -174,9 +109,12 @@ class PublicationsQueries:
         from_ts: float | None = None,
         until_ts: float | None = None,
         setspec: str | None = None,
+        records: bool = False,
     ) -> list[PublicationRow]:
+        """Rows in log order after ``after_seq``; with what their records need if ``records``."""
         where, params = self._filters(from_ts, until_ts, setspec)
-        sql = "SELECT p.* FROM {p}cp_publications p WHERE p.seq > ?" + where
+        columns = HEADER_COLUMNS + (", p.record" if records else "")
+        sql = f"SELECT {columns} FROM {{p}}cp_publications p WHERE p.seq > ?" + where
         sql += " ORDER BY p.seq LIMIT ?"
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute(self.sql(sql), (after_seq, *params, limit))
@@ -216,7 +154,9 @@ class PublicationsQueries:
     def get(self, artifact_id: str) -> PublicationRow | None:
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute(
-                self.sql("SELECT * FROM {p}cp_publications WHERE artifact_id = ?"), (artifact_id,)
+                self.sql(f"SELECT {HEADER_COLUMNS}, p.record FROM {{p}}cp_publications p "
+                         "WHERE p.artifact_id = ?"),
+                (artifact_id,),
             )
             row = cursor.fetchone()
         return _publication(row) if row else None
@@ -258,6 +198,10 @@ class PublicationsQueries:
 
 
 def _publication(row: Any) -> PublicationRow:
+    try:
+        stored = row["record"]
+    except (IndexError, KeyError):  # not selected (sqlite3.Row and dict rows differ here)
+        stored = None
     return PublicationRow(
         row["artifact_id"],
         int(row["seq"]),
@@ -267,12 +211,19 @@ def _publication(row: Any) -> PublicationRow:
         int(row["version"]),
         row["title"],
         tuple(json.loads(row["sets"])),
+        json.loads(stored) if stored else None,
     )
 
 
-class SqlitePublications(PublicationsQueries, SQLiteTrackingRecorder):
+class SqlitePublications(SqliteImmediateWrites, PublicationsQueries, SQLiteTrackingRecorder):
     def construct_create_table_statements(self) -> list[str]:
         return super().construct_create_table_statements() + [self.sql(s) for s in SCHEMA]
+
+    def _create_table(self, c: Any) -> None:
+        super()._create_table(c)
+        c.execute("SELECT name FROM pragma_table_info('cp_publications')")
+        if "record" not in {row["name"] for row in c.fetchall()}:  # made before records
+            c.execute("ALTER TABLE cp_publications ADD COLUMN record TEXT")
 
 
 class PostgresPublications(PublicationsQueries, PostgresTrackingRecorder):
@@ -282,6 +233,9 @@ class PostgresPublications(PublicationsQueries, PostgresTrackingRecorder):
         super().__init__(datastore, **kwargs)
         self.prefix = f'"{self.datastore.schema}".'
         self.sql_create_statements.extend(SQL(self.sql(s)) for s in SCHEMA)  # type: ignore[misc]
+        self.sql_create_statements.append(
+            SQL(self.sql("ALTER TABLE {p}cp_publications ADD COLUMN IF NOT EXISTS record TEXT"))  # type: ignore[arg-type]
+        )
 
 
 Publications = SqlitePublications | PostgresPublications

@@ -6,6 +6,7 @@ same record, so they never disagree about what was published.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -64,18 +65,42 @@ class Records:
             adapted_from=getattr(artifact, "adapted_from", None),
         )
 
+    def from_stored(self, artifact_id: str, stored: dict[str, Any]) -> dict[str, Any]:
+        """The record from what the publications read model keeps (see :func:`stored_record`).
+
+        Without ``body_html``: the syndication formats that read the view carry the
+        Markdown itself, and rendering it would cost more than the rest of the record.
+        """
+        return self.from_content(
+            artifact_id,
+            stored["kind"],
+            stored["content"],
+            int(stored["version"]),
+            body_html=False,
+            published_at=_when(stored.get("published_at")),
+            first_published_at=_when(stored.get("first_published_at")),
+            adapted_from=stored.get("adapted_from"),
+        )
+
     def from_content(
-        self, artifact_id: str, kind: str, content: dict[str, Any], version: int, **extra: Any
+        self,
+        artifact_id: str,
+        kind: str,
+        content: dict[str, Any],
+        version: int,
+        *,
+        body_html: bool = True,
+        **extra: Any,
     ) -> dict[str, Any]:
         licence = content.get("licence") or ALL_RIGHTS_RESERVED
-        return {
+        found = {
             "id": artifact_id,
             "kind": kind,
             "version": version,
             "title": content.get("title") or "",
             "summary": content.get("summary") or "",
             "body": content.get("body") or "",
-            "body_html": self.renderer.render(content.get("body") or ""),
+            "body_html": self.renderer.render(content.get("body") or "") if body_html else None,
             "language": content.get("language") or "en",
             "licence": {"uri": licence, "label": LICENCES.get(licence, licence)},
             "contributors": list(content.get("contributors") or []),
@@ -96,6 +121,9 @@ class Records:
             },
             **extra,
         }
+        if not body_html:
+            del found["body_html"]
+        return found
 
     def terms(self, keys: list[str]) -> list[dict[str, Any]]:
         frameworks = {f.slug: f for f in self.archive.frameworks()}
@@ -191,6 +219,35 @@ class Records:
             "caption": media.get("caption") or None,
             "description": media.get("alt") or None,
         }
+
+
+def stored_record(
+    kind: str,
+    version: int,
+    content: dict[str, Any],
+    published_at: datetime,
+    first_published_at: datetime | None,
+    adapted_from: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """What the publications read model keeps of a public publication for its record.
+
+    The published content as its ``Published`` event recorded it, plus what the
+    record adds from the rest of the artifact's history. Catalogue labels and URLs
+    are not kept: they are looked up when the record is built, so they follow renamed
+    places and the site's address.
+    """
+    return {
+        "kind": kind,
+        "version": version,
+        "content": content,
+        "published_at": published_at.isoformat(),
+        "first_published_at": first_published_at.isoformat() if first_published_at else None,
+        "adapted_from": adapted_from,
+    }
+
+
+def _when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
 
 
 def based_on(chain: list[dict[str, Any]]) -> dict[str, Any] | None:

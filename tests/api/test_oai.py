@@ -485,6 +485,56 @@ def test_selective_harvest_by_set(container: Container, server: Server) -> None:
         list(sickle.ListIdentifiers(metadataPrefix="oai_dc", set="place:nowhere"))
 
 
+def test_records_come_from_the_read_model_without_reading_any_artifact(
+    container: Container, server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    archive = container.archive
+    corpus = seed(container)
+    source = {
+        "uri": "https://other.example.net/api/v1/artifacts/1",
+        "title": "The original",
+        "version": 2,
+        "site": "Other",
+        "licence": "https://creativecommons.org/licenses/by/4.0/",
+    }
+    adapted = archive.adapt(
+        PARTNER, "story", {**READY_STORY, "adaptation_note": "Retold for Tucson."}, source
+    )
+    archive.publish_artifact(EDITOR, UUID(adapted.id), adapted.version)
+    # Republished after a revision: first published stays the first publication's time.
+    again = corpus.public[0]
+    artifact = archive.load_artifact(UUID(again))
+    first_at = artifact.first_published_at
+    revised = archive.revise_artifact(PARTNER, UUID(again), artifact.version, {"title": "Again"})
+    time.sleep(0.01)
+    republished = archive.publish_artifact(EDITOR, UUID(again), revised.version)
+    # A draft revision after publishing is not what was published.
+    archive.revise_artifact(PARTNER, UUID(again), republished.version, {"title": "Draft"})
+    catch_up(container)
+
+    def no_aggregates(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("an OAI-PMH request read an aggregate")
+
+    monkeypatch.setattr(archive, "load_artifact", no_aggregates)
+    monkeypatch.setattr(archive.repository, "get", no_aggregates)
+    rich = {
+        r.header.identifier: r
+        for r in Sickle(server.endpoint).ListRecords(metadataPrefix="commonplace")
+    }
+    assert len(rich) == len(corpus.public) + 2  # the withdrawn one and the adaptation
+    lineage = rich[server.oai_id(adapted.id)].xml.find("o:metadata/cp:artifact/cp:lineage", NS)
+    assert lineage.find("cp:adaptedFrom", NS).get("uri") == source["uri"]
+    assert lineage.findtext("cp:adaptationNote", namespaces=NS) == "Retold for Tucson."
+    node = rich[server.oai_id(again)].xml.find("o:metadata/cp:artifact", NS)
+    assert node.findtext("cp:title", namespaces=NS) == "Again"
+    assert node.get("version") == str(republished.version)
+    first = node.findtext("cp:dates/cp:firstPublished", namespaces=NS)
+    assert first == oai.datestamp(first_at.timestamp())
+    assert node.findtext("cp:dates/cp:published", namespaces=NS) >= first
+    dc = Sickle(server.endpoint).GetRecord(identifier=server.oai_id(again), metadataPrefix="oai_dc")
+    assert dc.metadata["title"] == ["Again"]
+
+
 # -- errors -------------------------------------------------------------------------
 
 
@@ -725,7 +775,7 @@ def test_metadata_with_lineage_and_awkward_characters_is_valid(
 class CountingPublications:
     """A read model of many rows that records how the repository reads it."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, stored: bool = True) -> None:
         self.rows = [
             SimpleNamespace(
                 artifact_id=str(UUID(int=n)),
@@ -733,6 +783,7 @@ class CountingPublications:
                 datestamp=1704067200.0 + n,
                 status="public" if n % 10 else "deleted",
                 sets=("kind:story",),
+                record=STORED if stored and n % 10 else None,
             )
             for n in range(1, size + 1)
         ]
@@ -748,41 +799,36 @@ class CountingPublications:
         return len(self.rows)
 
 
-class CountingRecords:
+STORED = {
+    "kind": "story",
+    "version": 2,
+    "content": {"title": "T", "licence": ALL_RIGHTS_RESERVED},
+    "published_at": "2024-01-01T00:00:00+00:00",
+    "first_published_at": "2024-01-01T00:00:00+00:00",
+    "adapted_from": None,
+}
+
+
+class CountingRecords(Records):
+    """Syndication records that count how many were loaded from an aggregate and built."""
+
     def __init__(self) -> None:
-        self.loaded = 0
+        super().__init__(archive=None, base_url="https://archive.example.org", renderer=None)  # type: ignore[arg-type]
+        self.loaded = self.built = 0
 
-    def record(self, artifact_id: str) -> dict[str, Any]:
+    def record(self, artifact_id: str | UUID) -> dict[str, Any] | None:
         self.loaded += 1
-        base = "https://archive.example.org"
-        return {
-            "id": artifact_id,
-            "kind": "story",
-            "version": 1,
-            "title": "T",
-            "summary": "",
-            "language": "en",
-            "licence": {"uri": ALL_RIGHTS_RESERVED, "label": "All rights"},
-            "contributors": [],
-            "themes": [],
-            "terms": [],
-            "place": None,
-            "urls": {
-                "page": f"{base}/artifacts/{artifact_id}",
-                "api": f"{base}/api/v1/artifacts/{artifact_id}",
-            },
-        }
+        return self.from_stored(str(artifact_id), STORED)
+
+    def from_stored(self, artifact_id: str, stored: dict[str, Any]) -> dict[str, Any]:
+        self.built += 1
+        return super().from_stored(artifact_id, stored)
+
+    def terms(self, keys: list[str]) -> list[dict[str, Any]]:
+        return []
 
 
-def test_a_long_list_is_read_and_built_one_page_at_a_time() -> None:
-    publications, records = CountingPublications(250), CountingRecords()
-    repository = oai.OAIRepository(
-        archive=None,
-        publications=publications,
-        records=records,
-        base_url="https://archive.example.org",
-        secret=b"x" * 32,
-    )
+def harvest_all(repository: oai.OAIRepository) -> tuple[int, list[str | None]]:
     arguments = [("verb", "ListRecords"), ("metadataPrefix", "oai_dc")]
     harvested, cursors = 0, []
     while True:
@@ -794,9 +840,33 @@ def test_a_long_list_is_read_and_built_one_page_at_a_time() -> None:
         cursors.append(token.get("cursor"))
         assert token.get("completeListSize") == "250"
         if not token.text:
-            break
+            return harvested, cursors
         arguments = [("verb", "ListRecords"), ("resumptionToken", token.text)]
+
+
+def counting_repository(stored: bool) -> tuple[oai.OAIRepository, Any, CountingRecords]:
+    publications, records = CountingPublications(250, stored), CountingRecords()
+    repository = oai.OAIRepository(
+        archive=None,
+        publications=publications,
+        records=records,
+        base_url="https://archive.example.org",
+        secret=b"x" * 32,
+    )
+    return repository, publications, records
+
+
+def test_a_long_list_is_read_and_built_one_page_at_a_time() -> None:
+    repository, publications, records = counting_repository(stored=True)
+    harvested, cursors = harvest_all(repository)
     assert harvested == 250 and cursors == ["0", "100", "200"]
     assert publications.limits == [oai.PAGE_SIZE + 1] * 3  # one page (and one look ahead) a time
     assert publications.counts == 1  # the list size travels in the token
-    assert records.loaded == 225  # tombstones need no record
+    assert records.built == 225  # tombstones need no record
+    assert records.loaded == 0  # every record comes from the read model, no aggregate is read
+
+
+def test_rows_stored_before_the_view_kept_records_are_built_from_the_artifact() -> None:
+    repository, _, records = counting_repository(stored=False)
+    harvested, _ = harvest_all(repository)
+    assert harvested == 250 and records.loaded == 225

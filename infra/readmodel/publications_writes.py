@@ -1,0 +1,173 @@
+"""Writing the publications read model: one writer transaction per batch.
+
+On SQLite the batch's transaction starts with ``BEGIN IMMEDIATE``: it takes the
+write lock first (waiting for it up to the busy timeout) and only then reads the
+rows it updates. The eventsourcing library's own transactions start with a
+deferred ``BEGIN``, whose upgrade from reading to writing SQLite refuses at once
+with "database is locked" (the busy timeout does not apply) whenever another
+connection committed in between, as the API does all the time.
+
+Every failure of a write is raised as :class:`PublicationsWriteFailed`, so that
+whoever drives the view (the indexer) can tell it apart from a failure of the
+search index and retry each on its own.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from eventsourcing.persistence import PersistenceError, Tracking
+
+
+class PublicationsWriteFailed(PersistenceError):
+    """The publications read model could not record a batch (nothing of it was kept)."""
+
+
+@dataclass(frozen=True)
+class PublicationEvent:
+    """One publication-relevant event, as the projection hands it over."""
+
+    seq: int
+    artifact_id: str
+    datestamp: float
+    public: bool  # published publicly (False: withdrawn, or published for members only)
+    kind: str
+    version: int
+    title: str
+    sets: tuple[str, ...]
+    # What a syndication record is built from (see infra.syndication.records.stored_record);
+    # None for a withdrawal or a members-only publication.
+    record: dict[str, Any] | None = field(default=None, compare=False)
+
+
+def _encode(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def dump_record(record: dict[str, Any] | None) -> str | None:
+    return None if record is None else json.dumps(record, default=_encode, separators=(",", ":"))
+
+
+class PublicationsWrites:
+    """The writing half of the view, shared by the SQLite and PostgreSQL adapters."""
+
+    datastore: Any
+
+    if TYPE_CHECKING:
+
+        def sql(self, text: str) -> str: ...
+        def _insert_tracking(self, cursor: Any, tracking: Tracking) -> None: ...
+
+    def apply(self, events: Sequence[PublicationEvent], tracking: Tracking) -> None:
+        """Record a batch and the position it reached, in one transaction."""
+        try:
+            with self._writing() as cursor:
+                for event in events:
+                    self._apply_one(cursor, event)
+                self._insert_tracking(cursor, tracking)
+        except PublicationsWriteFailed:
+            raise
+        except (PersistenceError, sqlite3.Error, OSError) as error:
+            raise PublicationsWriteFailed(f"publications read model: {error}") from error
+
+    @contextmanager
+    def _writing(self) -> Iterator[Any]:
+        with self.datastore.transaction(commit=True) as cursor:
+            yield cursor
+
+    def _apply_one(self, cursor: Any, event: PublicationEvent) -> None:
+        cursor.execute(
+            self.sql(
+                "SELECT seq, status, kind, title, sets FROM {p}cp_publications "
+                "WHERE artifact_id = ?"
+            ),
+            (event.artifact_id,),
+        )
+        row = cursor.fetchone()
+        was_public = row is not None and row["status"] == "public"
+        if row is not None and row["seq"] >= event.seq:
+            return  # already applied
+        if not event.public and not was_public:
+            return  # never public: nothing to say, not even a tombstone
+        record = dump_record(event.record) if event.public else None
+        if not event.public:  # a tombstone keeps what harvesters knew: title, kind, sets
+            event = PublicationEvent(
+                event.seq,
+                event.artifact_id,
+                event.datestamp,
+                False,
+                row["kind"],
+                event.version,
+                row["title"],
+                tuple(json.loads(row["sets"])),
+            )
+        status = "public" if event.public else "deleted"
+        change = "withdrawn" if not event.public else ("republished" if row else "published")
+        cursor.execute(
+            self.sql(
+                "INSERT INTO {p}cp_publications (artifact_id, seq, datestamp, status, kind, "
+                "version, title, sets, record) VALUES (?,?,?,?,?,?,?,?,?) "
+                "ON CONFLICT (artifact_id) DO UPDATE SET seq = excluded.seq, "
+                "datestamp = excluded.datestamp, status = excluded.status, "
+                "kind = excluded.kind, version = excluded.version, title = excluded.title, "
+                "sets = excluded.sets, record = excluded.record"
+            ),
+            (
+                event.artifact_id,
+                event.seq,
+                event.datestamp,
+                status,
+                event.kind,
+                event.version,
+                event.title,
+                json.dumps(list(event.sets)),
+                record,
+            ),
+        )
+        if row is not None:
+            cursor.execute(
+                self.sql("DELETE FROM {p}cp_publication_sets WHERE artifact_id = ?"),
+                (event.artifact_id,),
+            )
+        for setspec in event.sets:
+            cursor.execute(
+                self.sql(
+                    "INSERT INTO {p}cp_publication_sets (setspec, artifact_id) VALUES (?, ?) "
+                    "ON CONFLICT DO NOTHING"
+                ),
+                (setspec, event.artifact_id),
+            )
+        cursor.execute(
+            self.sql(
+                "INSERT INTO {p}cp_changes (seq, artifact_id, type, datestamp, version, title) "
+                "VALUES (?,?,?,?,?,?) ON CONFLICT DO NOTHING"
+            ),
+            (event.seq, event.artifact_id, change, event.datestamp, event.version, event.title),
+        )
+
+
+class SqliteImmediateWrites(PublicationsWrites):
+    """SQLite: the batch takes the write lock before its first read."""
+
+    @contextmanager
+    def _writing(self) -> Iterator[Any]:
+        with self.datastore.get_connection(commit=True) as connection:
+            cursor = connection.cursor()
+            cursor.execute("BEGIN IMMEDIATE")
+            try:
+                yield cursor
+            except BaseException:
+                connection.rollback()
+                raise
+            connection.commit()
