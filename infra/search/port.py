@@ -47,6 +47,11 @@ class SearchQuery:
     page: int = 1
     per_page: int = 20
     facets: bool = True
+    # None: every value of every facet. A number: that many values per facet (the most
+    # frequent), the selected ones always, and places as a tree opened down to the
+    # children of the deepest selected place (see infra.search.facet_caps).
+    facet_limit: int | None = None
+    facet_more: str | None = None  # one facet answered in full despite facet_limit
 
     @property
     def offset(self) -> int:
@@ -93,6 +98,11 @@ class SearchIndex(ABC):
     @abstractmethod
     def start_rebuild(self) -> Rebuild:
         """A new, empty index to fill; swapped in atomically by ``Rebuild.swap``."""
+
+    def health(self) -> dict[str, Any]:
+        """Whether the index can answer: ``state`` is ``ok``, ``missing``, ``broken`` or
+        ``unreachable``, with ``detail``; ``rebuilding`` says whether a rebuild is under way."""
+        return {"state": "ok", "detail": "", "rebuilding": False}
 
     def close(self) -> None:  # noqa: B027 - optional for adapters
         """Release connections."""

@@ -1,0 +1,201 @@
+"""The index's attributes as numpy columns, one slot per rowid, kept current by sequence number.
+
+A reader loads ``attrs`` once and afterwards only the rows whose ``seq`` is newer than
+the last it saw. Text values are dictionary-coded (-1 for none); places are one code
+per level of the document's place path; terms are bit sets (``uint64`` words), so a
+facet count over any set of rows is a handful of ``bincount`` calls.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from infra.search.fts_store import SEPARATOR
+
+CODED = ("kind", "convening", "excursion", "language", "licence")
+SELECT = (
+    "SELECT rowid, seq, alive, members_only, kind, convening, excursion, language, licence, "
+    "year, published_at, lat, lon, places, terms, term_filter FROM attrs WHERE seq > ? "
+    "ORDER BY seq"
+)
+Array = npt.NDArray[Any]
+# BITS[v, b] = 1 if bit b of byte value v is set: turns byte histograms into bit counts.
+BITS = ((np.arange(256)[:, None] >> np.arange(8)[None, :]) & 1).astype(np.int64)
+
+
+class Codes:
+    """Values and their small integer codes."""
+
+    def __init__(self) -> None:
+        self.values: list[str] = []
+        self.code_of: dict[str, int] = {}
+
+    def code(self, value: str | None) -> int:
+        if value is None:
+            return -1
+        code = self.code_of.get(value)
+        if code is None:
+            code = self.code_of[value] = len(self.values)
+            self.values.append(value)
+        return code
+
+
+class Columns:
+    """Every document's attributes; rowid is the index into each array."""
+
+    def __init__(self) -> None:
+        self.seq = 0
+        self.size = 0
+        self.codes = {name: Codes() for name in (*CODED, "places", "terms")}
+        self.place_levels: dict[int, set[int]] = {}  # place code -> levels it was seen at
+        self.alive = np.zeros(0, dtype=bool)
+        self.seqs = np.zeros(0, dtype=np.int64)  # the batch that last wrote each rowid
+        self.members = np.zeros(0, dtype=bool)
+        self.coded = {name: np.zeros(0, dtype=np.int32) for name in CODED}
+        self.year = np.zeros(0, dtype=np.int32)
+        self.published = np.zeros(0, dtype=np.float64)
+        self.lat = np.zeros(0, dtype=np.float64)
+        self.lon = np.zeros(0, dtype=np.float64)
+        self.places = np.zeros((0, 1), dtype=np.int32)
+        self.terms = np.zeros((0, 1), dtype=np.uint64)
+        self.term_filter = np.zeros((0, 1), dtype=np.uint64)
+
+    # -- loading -------------------------------------------------------------
+
+    def refresh(self, conn: sqlite3.Connection) -> list[int]:
+        """Bring in rows written since the last refresh; returns their rowids."""
+        rows = conn.execute(SELECT, (self.seq,)).fetchall()
+        if not rows:
+            return []
+        self._grow(max(r[0] for r in rows) + 1)
+        for row in rows:
+            self._set(row)
+        self.seq = rows[-1][1]
+        return [r[0] for r in rows]
+
+    def _grow(self, needed: int) -> None:
+        if needed <= self.size:
+            return
+        size = max(needed, int(self.size * 1.5) + 1024)
+
+        def grown(array: Array, fill: Any) -> Array:
+            shape = (size, *array.shape[1:])
+            bigger = np.full(shape, fill, dtype=array.dtype)
+            bigger[: len(array)] = array
+            return bigger
+
+        self.alive = grown(self.alive, False)
+        self.seqs = grown(self.seqs, 0)
+        self.members = grown(self.members, False)
+        self.coded = {name: grown(a, -1) for name, a in self.coded.items()}
+        self.year = grown(self.year, -1)
+        self.published = grown(self.published, 0.0)
+        self.lat, self.lon = grown(self.lat, np.nan), grown(self.lon, np.nan)
+        self.places = grown(self.places, -1)
+        self.terms, self.term_filter = grown(self.terms, 0), grown(self.term_filter, 0)
+        self.size = size
+
+    def _set(self, row: tuple[Any, ...]) -> None:
+        rowid, seq, alive, members, *coded = row[:9]
+        self.seqs[rowid] = seq
+        year, published, lat, lon, places, terms, term_filter = row[9:]
+        self.alive[rowid] = bool(alive)
+        self.members[rowid] = bool(members)
+        for name, value in zip(CODED, coded, strict=True):
+            self.coded[name][rowid] = self.codes[name].code(value)
+        self.year[rowid] = -1 if year is None else year
+        self.published[rowid] = published or 0.0
+        self.lat[rowid] = np.nan if lat is None else lat
+        self.lon[rowid] = np.nan if lon is None else lon
+        path = [self.codes["places"].code(p) for p in _split(places)]
+        if len(path) > self.places.shape[1]:
+            wider = np.full((self.size, len(path)), -1, dtype=np.int32)
+            wider[:, : self.places.shape[1]] = self.places
+            self.places = wider
+        self.places[rowid] = -1
+        for level, code in enumerate(path):
+            self.places[rowid, level] = code
+            self.place_levels.setdefault(code, set()).add(level)
+        term_codes = [self.codes["terms"].code(t) for t in _split(terms)]
+        filter_codes = [self.codes["terms"].code(t) for t in _split(term_filter)]
+        words = (len(self.codes["terms"].values) + 63) // 64
+        if words > self.terms.shape[1]:
+            self.terms = _widen(self.terms, words)
+            self.term_filter = _widen(self.term_filter, words)
+        self.terms[rowid] = _bits(term_codes, self.terms.shape[1])
+        self.term_filter[rowid] = _bits(filter_codes, self.terms.shape[1])
+
+    # -- asking --------------------------------------------------------------
+
+    def code(self, name: str, value: str) -> int:
+        """The code of a value, or -1 if no document ever had it."""
+        return self.codes[name].code_of.get(value, -1)
+
+    def has_term(self, bits: Array, term: str) -> Array:
+        code = self.code("terms", term)
+        if code < 0:
+            return np.zeros(self.size, dtype=bool)
+        word, bit = divmod(code, 64)
+        return (bits[:, word] & np.uint64(1 << bit)) != 0
+
+    def in_place(self, place: str) -> Array:
+        code = self.code("places", place)
+        found = np.zeros(self.size, dtype=bool)
+        for level in self.place_levels.get(code, ()):
+            found |= self.places[:, level] == code
+        return found
+
+    def count_coded(self, name: str, rows: Array) -> dict[str, int]:
+        return self.count_codes(self.codes[name], self.coded[name][rows])
+
+    @staticmethod
+    def count_codes(codes: Codes, values: Array) -> dict[str, int]:
+        values = values[values >= 0]
+        counts = np.bincount(values, minlength=len(codes.values))
+        return {codes.values[c]: int(counts[c]) for c in np.flatnonzero(counts)}
+
+    def count_places(self, rows: Array, levels: range | None = None) -> dict[str, int]:
+        chosen = self.places[rows]
+        wanted = levels if levels is not None else range(chosen.shape[1])
+        total = np.zeros(len(self.codes["places"].values), dtype=np.int64)
+        for level in wanted:
+            if level < chosen.shape[1]:
+                column = chosen[:, level]
+                column = column[column >= 0]
+                total += np.bincount(column, minlength=len(total))
+        values = self.codes["places"].values
+        return {values[c]: int(total[c]) for c in np.flatnonzero(total)}
+
+    def count_terms(self, bits: Array, rows: Array) -> dict[str, int]:
+        if not len(rows):
+            return {}
+        chosen = np.ascontiguousarray(bits[rows]).view(np.uint8).reshape(len(rows), -1)
+        values = self.codes["terms"].values
+        counts = np.zeros(chosen.shape[1] * 8, dtype=np.int64)
+        for byte in range(chosen.shape[1]):
+            histogram = np.bincount(chosen[:, byte], minlength=256)
+            counts[byte * 8 : byte * 8 + 8] = histogram @ BITS
+        # Little-endian uint64: byte k of word w holds bits 8k..8k+7 of that word.
+        return {values[c]: int(counts[c]) for c in np.flatnonzero(counts) if c < len(values)}
+
+
+def _split(value: str | None) -> list[str]:
+    return value.split(SEPARATOR) if value else []
+
+
+def _widen(array: Array, words: int) -> Array:
+    wider = np.zeros((len(array), words), dtype=np.uint64)
+    wider[:, : array.shape[1]] = array
+    return wider
+
+
+def _bits(codes: list[int], words: int) -> Array:
+    found = np.zeros(words, dtype=np.uint64)
+    for code in codes:
+        word, bit = divmod(code, 64)
+        found[word] |= np.uint64(1 << bit)
+    return found

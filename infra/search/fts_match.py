@@ -1,0 +1,145 @@
+"""Words to an FTS5 MATCH expression, and each expression's matches fetched once.
+
+Typo corrections come from the persisted vocabulary and symmetric-delete table that
+every write keeps current (no periodic rebuild of a typo index). The rowids and bm25
+scores of an expression are cached: a later search with the same words needs no
+FTS5 work beyond its page's snippets. When documents change, a cached entry is
+patched by re-running the expression on the changed rowids only; bm25's collection
+statistics (row count, average lengths) of the unchanged rows are then those of the
+time the entry was made, until it is refreshed (see ``MatchCache.max_patched``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+
+from infra.search.fts_columns import Array
+from infra.search.text import ParsedQuery, allowed_typos, deletes, typo_distance
+
+WEIGHTS = "10.0, 4.0, 1.0, 3.0, 2.0, 3.0"
+
+
+def quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def in_vocabulary(conn: sqlite3.Connection, word: str) -> bool:
+    return conn.execute("SELECT 1 FROM fts_vocab WHERE term = ?", (word,)).fetchone() is not None
+
+
+def corrections(conn: sqlite3.Connection, word: str, limit: int = 4) -> list[str]:
+    """Indexed words within the typo budget of ``word``, closest and most frequent first."""
+    budget = allowed_typos(word)
+    if not budget:
+        return []
+    keys = sorted(deletes(word) | {word})
+    marks = ",".join("?" * len(keys))
+    found = {
+        row[0]
+        for row in conn.execute(f"SELECT term FROM typo_keys WHERE key IN ({marks})", keys)
+        if row[0] != word
+    }
+    scored = []
+    for term in found:
+        distance = typo_distance(word, term)
+        if distance > budget:
+            continue
+        row = conn.execute("SELECT doc FROM fts_vocab WHERE term = ?", (term,)).fetchone()
+        if row is not None:  # still in the index
+            scored.append((distance, -row[0], term))
+    return [t for _, _, t in sorted(scored)][:limit]
+
+
+def match_expression(conn: sqlite3.Connection, parsed: ParsedQuery) -> str | None:
+    if parsed.empty:
+        return None
+    parts = []
+    for position, word in enumerate(parsed.words):
+        prefix = position == len(parsed.words) - 1 and parsed.last_is_prefix
+        options = [quote(word) + ("*" if prefix and len(word) >= 2 else "")]
+        if not in_vocabulary(conn, word):
+            options += [quote(t) for t in corrections(conn, word)]
+        parts.append(options[0] if len(options) == 1 else "(" + " OR ".join(options) + ")")
+    parts.extend(quote(" ".join(phrase)) for phrase in parsed.phrases)
+    expression = " AND ".join(parts)
+    if parsed.excluded:
+        expression = f"({expression}) NOT ({' OR '.join(quote(w) for w in parsed.excluded)})"
+    return expression
+
+
+@dataclass
+class Matches:
+    """An expression's matching rowids (ascending) and their bm25 scores (lower is better)."""
+
+    rowids: Array
+    scores: Array
+    seq: int  # the attribute sequence number these matches are current to
+    made: float
+    patched: int = 0
+
+
+def run(conn: sqlite3.Connection, expression: str, rowids: list[int] | None = None) -> Matches:
+    sql = f"SELECT rowid, bm25(fts, {WEIGHTS}) FROM fts WHERE fts MATCH ?"
+    params: list[object] = [expression]
+    if rowids is not None:
+        sql += f" AND rowid IN ({','.join('?' * len(rowids))})"
+        params += rowids
+    found = conn.execute(sql + " ORDER BY rowid", params).fetchall()
+    array = np.array(found, dtype=np.float64).reshape(-1, 2)
+    return Matches(array[:, 0].astype(np.int64), array[:, 1].copy(), 0, time.monotonic())
+
+
+class MatchCache:
+    """The matches of recent expressions, least recently used dropped first."""
+
+    def __init__(self, max_rows: int = 4_000_000, max_patched: int = 2000, max_age: float = 60.0):
+        self.entries: OrderedDict[str, Matches] = OrderedDict()
+        self.max_rows = max_rows  # total cached rowids (16 bytes each)
+        self.max_patched = max_patched  # changed rows patched in before a full re-run
+        self.max_age = max_age  # seconds an entry may be patched rather than re-run
+        self.lock = threading.Lock()
+
+    def get(
+        self, conn: sqlite3.Connection, expression: str, seq: int, changed: Array
+    ) -> Matches:
+        """Matches current to ``seq``; ``changed`` holds the seq of each rowid's last write."""
+        with self.lock:
+            entry = self.entries.get(expression)
+            if entry is not None:
+                self.entries.move_to_end(expression)
+        if entry is not None and entry.seq < seq:
+            entry = self._patched(conn, expression, entry, seq, changed)
+        if entry is None:
+            entry = run(conn, expression)
+            entry.seq = seq
+        with self.lock:
+            self.entries[expression] = entry
+            while sum(len(e.rowids) for e in self.entries.values()) > self.max_rows:
+                if len(self.entries) == 1:
+                    break
+                self.entries.popitem(last=False)
+        return entry
+
+    def _patched(
+        self, conn: sqlite3.Connection, expression: str, entry: Matches, seq: int, changed: Array
+    ) -> Matches | None:
+        rows = np.flatnonzero(changed > entry.seq)
+        too_old = time.monotonic() - entry.made > self.max_age
+        if too_old or entry.patched + len(rows) > self.max_patched:
+            return None
+        fresh = run(conn, expression, [int(r) for r in rows])
+        keep = ~np.isin(entry.rowids, rows)
+        rowids = np.concatenate([entry.rowids[keep], fresh.rowids])
+        scores = np.concatenate([entry.scores[keep], fresh.scores])
+        order = np.argsort(rowids, kind="stable")
+        return Matches(rowids[order], scores[order], seq, entry.made, entry.patched + len(rows))
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()

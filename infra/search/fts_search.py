@@ -1,0 +1,191 @@
+"""One search over a generation: filters as masks, top-k by partial sort, facets by
+bincount, and snippets and JSON for the returned page only."""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import sqlite3
+from typing import Any
+
+import numpy as np
+
+from infra.search.facet_caps import cap
+from infra.search.fts_columns import Array, Columns
+from infra.search.port import Hit, SearchQuery
+
+MARK_START, MARK_END = "\x02", "\x03"
+
+
+def km(lat1: float | None, lon1: float | None, lat2: float, lon2: float) -> float | None:
+    """Great-circle distance in kilometres (haversine)."""
+    if lat1 is None or lon1 is None:
+        return None
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0088 * 2 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def distances(columns: Columns, rows: Array, near: tuple[float, float]) -> Array:
+    """``km`` over many rows (NaN where a document has no coordinates)."""
+    lat, lon = columns.lat[rows], columns.lon[rows]
+    p1, p2 = np.radians(lat), math.radians(near[0])
+    dp, dl = p2 - p1, np.radians(near[1] - lon)
+    a = np.sin(dp / 2) ** 2 + np.cos(p1) * math.cos(p2) * np.sin(dl / 2) ** 2
+    return 6371.0088 * 2 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+
+
+def mask(columns: Columns, query: SearchQuery) -> Array:
+    """Which rowids pass the query's filters (alive and visible to the reader)."""
+    passing = columns.alive.copy()
+    if not query.include_members:
+        passing &= ~columns.members
+    for term in query.terms:
+        passing &= columns.has_term(columns.term_filter, term)
+    for place in query.places:
+        passing &= columns.in_place(place)
+    if query.kinds:
+        codes = [columns.code("kind", k) for k in query.kinds]
+        passing &= np.isin(columns.coded["kind"], [c for c in codes if c >= 0])
+    for name in ("convening", "excursion", "language", "licence"):
+        value = getattr(query, name)
+        if value is not None:
+            code = columns.code(name, value)
+            passing &= columns.coded[name] == code if code >= 0 else False
+    if query.year_from is not None:
+        passing &= columns.year >= query.year_from
+    if query.year_to is not None:
+        passing &= (columns.year <= query.year_to) & (columns.year >= 0)
+    if query.near and query.radius_km is not None:
+        passing &= _within(columns, query.near, query.radius_km, passing)
+    return passing
+
+
+def _within(columns: Columns, near: tuple[float, float], radius: float, passing: Array) -> Array:
+    lat, lon = near
+    dlat = radius / 111.0
+    dlon = radius / max(1e-6, 111.0 * math.cos(math.radians(lat)))
+    box = (
+        passing
+        & (columns.lat >= lat - dlat)
+        & (columns.lat <= lat + dlat)
+        & (columns.lon >= lon - dlon)
+        & (columns.lon <= lon + dlon)
+    )
+    rows = np.flatnonzero(box)
+    inside = np.zeros(columns.size, dtype=bool)
+    found = distances(columns, rows, near)
+    inside[rows] = found <= radius
+    for row in rows[np.abs(found - radius) < 1e-6]:  # on the edge: decide as km() does
+        inside[row] = (km(columns.lat[row], columns.lon[row], lat, lon) or 0.0) <= radius
+    return inside
+
+
+def page_of(
+    conn: sqlite3.Connection,
+    columns: Columns,
+    query: SearchQuery,
+    rows: Array,
+    scores: Array | None,
+) -> list[int]:
+    """The rowids of the requested page, in order, sorting only what the page needs."""
+    wanted = query.offset + query.per_page
+    if wanted <= 0 or not len(rows) or query.offset >= len(rows):
+        return []
+    published = columns.published[rows]
+    if query.sort == "distance" and query.near:
+        found = distances(columns, rows, query.near)
+        keys = [-published, np.where(np.isnan(found), np.inf, found)]
+    elif query.sort == "relevance" and scores is not None:
+        keys = [-published, scores]
+    else:
+        keys = [-published]
+    chosen = _smallest(keys, wanted)
+    ordered = rows[chosen][np.lexsort([rows[chosen], *(k[chosen] for k in keys)])]
+    if len(keys) == 1:
+        ordered = _ties_by_id(conn, columns, ordered)
+    return [int(r) for r in ordered[query.offset : wanted]]
+
+
+def _smallest(keys: list[Array], wanted: int) -> Array:
+    """Positions of the ``wanted`` smallest by the last key, with every tie at the edge."""
+    primary = keys[-1]
+    if len(primary) <= wanted:
+        return np.arange(len(primary))
+    edge = np.partition(primary, wanted - 1)[wanted - 1]
+    return np.flatnonzero(primary <= edge)
+
+
+def _ties_by_id(conn: sqlite3.Connection, columns: Columns, ordered: Array) -> Array:
+    """Newest first and, for equal times, by id (as ``ORDER BY published_at DESC, id``)."""
+    published = columns.published[ordered]
+    if len(np.unique(published)) == len(published):
+        return ordered
+    marks = ",".join("?" * len(ordered))
+    ids = dict(conn.execute(f"SELECT rowid, id FROM attrs WHERE rowid IN ({marks})",
+                            [int(r) for r in ordered]).fetchall())  # fmt: skip
+    keyed = sorted(ordered.tolist(), key=lambda r: (-columns.published[r], ids[r]))
+    return np.array(keyed, dtype=np.int64)
+
+
+def facets(columns: Columns, rows: Array, query: SearchQuery) -> dict[str, dict[str, int]]:
+    found: dict[str, dict[str, int]] = {
+        "terms": columns.count_terms(columns.terms, rows),
+        "term_filter": columns.count_terms(columns.term_filter, rows),
+        "kind": columns.count_coded("kind", rows),
+        "convening": columns.count_coded("convening", rows),
+    }
+    years = columns.year[rows]
+    years = years[years >= 0]
+    if len(years):
+        low = int(years.min())
+        counts = np.bincount(years - low)
+        found["year"] = {str(low + i): int(counts[i]) for i in np.flatnonzero(counts)}
+    levels = [columns.count_places(rows, range(n, n + 1)) for n in range(columns.places.shape[1])]
+    if query.facet_limit is None or query.facet_more == "places":
+        found["places"] = {k: v for counts in levels for k, v in counts.items()}
+    else:
+        found["places"] = {"": 0}  # filled from the levels by cap()
+    capped = cap({k: v for k, v in found.items() if v}, levels, query)
+    return {k: v for k, v in capped.items() if v}
+
+
+def hits(
+    conn: sqlite3.Connection, page: list[int], expression: str | None, near: Any
+) -> list[Hit]:
+    """Snippets and documents for the page's rowids only."""
+    if not page:
+        return []
+    marks = ",".join("?" * len(page))
+    rows = {
+        r[0]: r[1:]
+        for r in conn.execute(
+            f"SELECT rowid, d.id, d.hit, a.lat, a.lon FROM docs d JOIN attrs a USING (rowid) "
+            f"WHERE rowid IN ({marks})",
+            page,
+        )
+    }
+    snippets: dict[int, tuple[str, ...]] = {}
+    if expression:
+        columns = ", ".join(
+            f"snippet(fts, {c}, '{MARK_START}', '{MARK_END}', '…', 24)" for c in (2, 1, 0)
+        )
+        sql = f"SELECT rowid, {columns} FROM fts WHERE fts MATCH ? AND rowid IN ({marks})"
+        snippets = {r[0]: r[1:] for r in conn.execute(sql, [expression, *page])}
+    found = []
+    for rowid in page:
+        doc_id, raw, lat, lon = rows[rowid]
+        document = json.loads(raw)
+        marked = [s for s in snippets.get(rowid, ()) if s and MARK_START in s]
+        text = marked[0] if marked else document.get("summary") or _body_start(conn, rowid)
+        snippet = html.escape(text).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+        distance = km(lat, lon, *near) if near else None
+        found.append(Hit(id=doc_id, document=document, snippet=snippet, distance_km=distance))
+    return found
+
+
+def _body_start(conn: sqlite3.Connection, rowid: int) -> str:
+    row = conn.execute("SELECT substr(body, 1, 200) FROM docs WHERE rowid = ?", (rowid,)).fetchone()
+    return str(row[0] or "") if row else ""

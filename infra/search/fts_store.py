@@ -1,0 +1,236 @@
+"""One generation file of the embedded index: how documents are written.
+
+Text is stored once, in ``docs``; ``fts`` is an external-content FTS5 table over
+it, and each document's hit JSON (everything but the body) sits next to the text.
+``attrs`` holds one row of filter and facet attributes per rowid, stamped with the
+sequence number of the batch that last changed it; a removed document keeps a
+tombstone row (``alive = 0``), so readers can bring in-memory columns up to date
+by reading only ``seq > last seen``, and rowids are never reused. ``vocab`` and
+``typo_keys`` (a symmetric-delete table) are kept current by every write, so a new
+word can be corrected as soon as it is indexed. Everything, and the eventsourcing
+tracking record, is written in one transaction per batch.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
+
+from infra.search.text import deletes, words
+
+FORMAT = "2"
+COLUMNS = ("title", "summary", "body", "places", "contributors", "themes")
+SEPARATOR = "\x1f"  # between the values of a multi-valued attribute
+TOKENIZE = "tokenize = 'unicode61 remove_diacritics 2'"
+
+SCHEMA = [
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS docs (rowid INTEGER PRIMARY KEY, id TEXT NOT NULL, "
+    + ", ".join(f"{c} TEXT" for c in COLUMNS)
+    + ", hit TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS attrs (rowid INTEGER PRIMARY KEY, id TEXT NOT NULL, "
+    "seq INTEGER NOT NULL, alive INTEGER NOT NULL, members_only INTEGER NOT NULL, kind TEXT, "
+    "year INTEGER, convening TEXT, excursion TEXT, language TEXT, licence TEXT, "
+    "published_at REAL, lat REAL, lon REAL, places TEXT, terms TEXT, term_filter TEXT)",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5("
+    + ", ".join(COLUMNS)
+    + f", content = 'docs', content_rowid = 'rowid', {TOKENIZE})",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS fts_vocab USING fts5vocab(fts, row)",
+    "CREATE TABLE IF NOT EXISTS vocab (term TEXT PRIMARY KEY) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS typo_keys (key TEXT NOT NULL, term TEXT NOT NULL, "
+    "PRIMARY KEY (key, term)) WITHOUT ROWID",
+]
+# Built after a bulk load (a rebuild), at once for the live index.
+INDEXES = [
+    "CREATE UNIQUE INDEX IF NOT EXISTS attrs_id ON attrs (id)",
+    "CREATE INDEX IF NOT EXISTS attrs_seq ON attrs (seq)",
+]
+DOC_INSERT = (
+    "INSERT INTO docs (rowid, id, " + ", ".join(COLUMNS) + ", hit) VALUES (?,?,?,?,?,?,?,?,?)"
+)
+ATTR_INSERT = (
+    "INSERT OR REPLACE INTO attrs (rowid, id, seq, alive, members_only, kind, year, convening, "
+    "excursion, language, licence, published_at, lat, lon, places, terms, term_filter) "
+    "VALUES (?,?,?,1,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+FTS_COLUMNS = "rowid, " + ", ".join(COLUMNS)
+
+
+def joined(values: Iterable[str]) -> str:
+    return SEPARATOR.join(values)
+
+
+class FtsStore(SQLiteTrackingRecorder):
+    """One generation file: documents, attributes, FTS5, vocabulary and tracking."""
+
+    def __init__(self, path: Path, *, bulk: bool = False) -> None:
+        self.path = path
+        self.bulk = bulk  # a rebuild's fresh file: indexes and vocabulary come at the end
+        self._bulk_ids: dict[str, int] = {}  # while bulk: which id has which rowid
+        super().__init__(SQLiteDatastore(str(path), lock_timeout=10))
+        self.create_table()
+
+    def construct_create_table_statements(self) -> list[str]:
+        statements = super().construct_create_table_statements() + SCHEMA
+        statements.append(f"INSERT OR IGNORE INTO meta (key, value) VALUES ('format', '{FORMAT}')")
+        return statements + ([] if self.bulk else INDEXES)
+
+    def write(
+        self,
+        upserts: Iterable[dict[str, Any]],
+        deletions: Iterable[str],
+        tracking: Tracking | None,
+    ) -> None:
+        documents = {d["id"]: d for d in upserts}
+        removed = [i for i in deletions if i not in documents]
+        with self.datastore.transaction(commit=True) as c:
+            c.execute("SELECT coalesce(max(seq), 0) + 1, coalesce(max(rowid), 0) FROM attrs")
+            seq, last_rowid = c.fetchone()
+            wanted = [*documents, *removed]
+            if self.bulk:
+                known = {i: self._bulk_ids[i] for i in wanted if i in self._bulk_ids}
+            else:
+                known = _rowids(c, wanted)
+            if known:
+                _forget(c, list(known.values()))
+            gone = [(seq, known[i]) for i in removed if i in known]
+            if gone:
+                c.executemany("UPDATE attrs SET alive = 0, seq = ? WHERE rowid = ?", gone)
+            rows = []
+            for doc in documents.values():
+                rowid = known.get(doc["id"])
+                if rowid is None:
+                    last_rowid += 1
+                    rowid = last_rowid
+                rows.append((rowid, doc))
+                if self.bulk:
+                    self._bulk_ids[doc["id"]] = rowid
+            _insert(c, rows, seq)
+            if not self.bulk:
+                add_words(c, documents.values())
+            if tracking is not None:
+                self._insert_tracking(c, tracking)
+
+    def finish_bulk(self) -> None:
+        """After a bulk load: the indexes, and the vocabulary from FTS5's own."""
+        with self.datastore.transaction(commit=True) as c:
+            for statement in INDEXES:
+                c.execute(statement)
+            c.execute("INSERT OR IGNORE INTO vocab (term) SELECT term FROM fts_vocab")
+            c.execute("SELECT term FROM vocab")
+            add_typo_keys(c, [row[0] for row in c.fetchall()])
+        self.bulk = False
+        self._bulk_ids.clear()
+
+    def close(self) -> None:
+        self.datastore.close()
+
+
+def _rowids(c: SQLiteCursor, ids: list[str]) -> dict[str, int]:
+    """Rowids of these ids, removed ones included (a document coming back keeps its rowid)."""
+    found: dict[str, int] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        c.execute(
+            f"SELECT id, rowid FROM attrs WHERE id IN ({','.join('?' * len(chunk))})",
+            chunk,
+        )
+        found.update(c.fetchall())
+    return found
+
+
+def _forget(c: SQLiteCursor, rowids: list[int]) -> None:
+    """Remove documents' text from FTS5 (external content needs the old values) and docs."""
+    for start in range(0, len(rowids), 500):
+        chunk = rowids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        c.execute(
+            f"INSERT INTO fts (fts, {FTS_COLUMNS}) SELECT 'delete', {FTS_COLUMNS} FROM docs "
+            f"WHERE rowid IN ({marks})",
+            chunk,
+        )
+        c.execute(f"DELETE FROM docs WHERE rowid IN ({marks})", chunk)
+
+
+def _insert(c: SQLiteCursor, rows: list[tuple[int, dict[str, Any]]], seq: int) -> None:
+    texts = [
+        (
+            rowid,
+            doc["title"],
+            doc["summary"],
+            doc["body"],
+            " ".join(doc["place_names"]),
+            " ".join(doc["contributors"]),
+            " ".join(doc["themes"]),
+        )
+        for rowid, doc in rows
+    ]
+    c.executemany(
+        DOC_INSERT,
+        [(t[0], doc["id"], *t[1:], hit_json(doc)) for t, (_, doc) in zip(texts, rows, strict=True)],
+    )
+    c.executemany(ATTR_INSERT, [attribute_row(rowid, doc, seq) for rowid, doc in rows])
+    c.executemany(f"INSERT INTO fts ({FTS_COLUMNS}) VALUES (?,?,?,?,?,?,?)", texts)
+
+
+def hit_json(doc: dict[str, Any]) -> str:
+    """The document as a hit shows it: everything but the body."""
+    return json.dumps({k: v for k, v in doc.items() if k != "body"}, ensure_ascii=False)
+
+
+def attribute_row(rowid: int, doc: dict[str, Any], seq: int) -> tuple[Any, ...]:
+    geo = doc.get("_geo") or {}
+    return (
+        rowid,
+        doc["id"],
+        seq,
+        int(doc["members_only"]),
+        doc["kind"],
+        doc.get("year"),
+        doc.get("convening"),
+        doc.get("excursion"),
+        doc["language"],
+        doc["licence"],
+        doc["published_at"],
+        geo.get("lat"),
+        geo.get("lng"),
+        joined(doc["place_path"]),
+        joined(doc["terms"]),
+        joined(doc["term_filter"]),
+    )
+
+
+def _document_words(doc: dict[str, Any]) -> Iterator[str]:
+    for name in ("title", "summary", "body"):
+        yield from words(doc[name])
+    for name in ("place_names", "contributors", "themes"):
+        for value in doc[name]:
+            yield from words(value)
+
+
+def add_words(c: SQLiteCursor, documents: Iterable[dict[str, Any]]) -> None:
+    """New words into the vocabulary and the typo table, as they are indexed."""
+    found = {w for doc in documents for w in _document_words(doc)}
+    if not found:
+        return
+    candidates = sorted(found)
+    known: set[str] = set()
+    for start in range(0, len(candidates), 500):
+        chunk = candidates[start : start + 500]
+        c.execute(f"SELECT term FROM vocab WHERE term IN ({','.join('?' * len(chunk))})", chunk)
+        known.update(row[0] for row in c.fetchall())
+    new = [w for w in candidates if w not in known]
+    c.executemany("INSERT OR IGNORE INTO vocab (term) VALUES (?)", [(w,) for w in new])
+    add_typo_keys(c, new)
+
+
+def add_typo_keys(c: SQLiteCursor, terms: list[str]) -> None:
+    c.executemany(
+        "INSERT OR IGNORE INTO typo_keys (key, term) VALUES (?, ?)",
+        [(key, term) for term in terms if len(term) >= 4 for key in deletes(term) | {term}],
+    )
