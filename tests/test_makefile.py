@@ -21,7 +21,7 @@ def dry_run(target: str, venv: Path) -> list[str]:
         text=True,
         check=True,
     )
-    return result.stdout.splitlines()
+    return result.stdout.replace("\\\n", " ").splitlines()
 
 
 def installs(lines: list[str]) -> list[str]:
