@@ -7,8 +7,8 @@ from uuid import UUID, uuid4
 
 from domain import policy
 from domain.access import SYSTEM, Principal, Role
-from domain.artifact import Artifact
-from domain.errors import InvalidInput
+from domain.artifact import PUBLISHED, Artifact
+from domain.errors import InvalidInput, NotFound
 from domain.values import LICENCES, allows_derivatives, check_kind
 
 if TYPE_CHECKING:
@@ -47,9 +47,20 @@ class AdaptationCommands:
         return self._result(artifact, self._save(artifact))
 
     def report_adaptation(self, artifact_id: UUID, report: dict[str, Any]) -> bool:
-        """Record a verified adaptation once; returns whether anything was recorded."""
+        """Record a verified adaptation once; returns whether anything was recorded.
+
+        Only an artifact published publicly takes reports: nothing is ever written to a
+        draft, a members-only or a withdrawn artifact on the word of another document.
+        A report whose adaptation or notice id is already recorded is not recorded again.
+        """
         artifact = self.load_artifact(artifact_id)
-        if artifact.has_adaptation(report["url"]):
+        published = artifact.published or {}
+        if artifact.status != PUBLISHED or published["content"].get("visibility") != "public":
+            raise NotFound(f"No public artifact {artifact_id}.")
+        notice_id = report.get("notice_id")
+        if artifact.has_adaptation(report["url"]) or (
+            notice_id and any(r.get("notice_id") == notice_id for r in artifact.adaptations)
+        ):
             return False
         artifact.report_adaptation(report=report, by=str(report.get("site") or SYSTEM.id))
         self._save(artifact)

@@ -10,12 +10,14 @@ from eventsourcing.utils import Environment
 
 from domain.access import SYSTEM
 from domain.application import Archive
+from domain.outbox import Outbox
 from domain.vocabularies import seeded_frameworks
 from infra.coordination import Coordination, FileCoordination, PostgresCoordination
 from infra.fetch import GuardedFetcher
 from infra.markdown import MarkdownRenderer
 from infra.media.port import MediaStore
 from infra.media.service import MediaService
+from infra.outbox import build_outbox
 from infra.readmodel.publications import build_publications
 from infra.search.port import SearchIndex
 from infra.search.service import SearchService
@@ -36,9 +38,11 @@ class Container:
     publications: Any
     records: Records
     adaptations: AdaptationService
+    outbox: Outbox
 
     def close(self) -> None:
         self.publications.datastore.close()
+        self.outbox.close()
         self.search.close()
         self.coordination.close()
         self.archive.close()
@@ -85,6 +89,7 @@ def build(settings: Settings | None = None) -> Container:
                 max_concurrent=settings.fetch_max_concurrent,
             ),
         ),
+        outbox=build_outbox(settings.eventsourcing_env()),
     )
 
 

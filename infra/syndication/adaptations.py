@@ -9,40 +9,21 @@ before recording anything.
 
 from __future__ import annotations
 
-import logging
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID
 
-import httpx
-
 from domain.access import Principal, Role
 from domain.application import Archive, CommandResult
-from domain.errors import InvalidInput, NotFound
+from domain.errors import InvalidInput
 from domain.policy import require_role
 from infra.fetch import FetchFailed, GuardedFetcher
+from infra.syndication.lineage import local_id, may_see, site_of, visible_chain
+from infra.syndication.notices import MAX_GENERATIONS, AdaptationNotices, name_of
 from infra.syndication.records import Records
 
-log = logging.getLogger("commonplace.adaptations")
-MAX_GENERATIONS = 8
 TERM_PATH = "/api/v1/browse/terms/"
-
-
-def site_of(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
-def _node(value: Any) -> dict[str, Any] | None:
-    if isinstance(value, list):
-        value = value[0] if value else None
-    return value if isinstance(value, dict) else None
-
-
-def _name(value: Any) -> str:
-    node = _node(value)
-    return str(node.get("name", "")) if node else ""
+__all__ = ["AdaptationService", "copy_content", "remote_ancestry", "site_of"]
 
 
 class AdaptationService:
@@ -51,6 +32,7 @@ class AdaptationService:
         self.records = records
         self.fetcher = fetcher
         self.site = records.base
+        self.notices = AdaptationNotices(archive, records, fetcher)
 
     # -- adapting ------------------------------------------------------------
 
@@ -59,10 +41,10 @@ class AdaptationService:
     ) -> CommandResult:
         require_role(principal, Role.PARTNER, "adapt artifacts")
         if source.get("url"):
-            found_kind, content, described = self._remote(str(source["url"]))
+            found_kind, content, described = self._remote(principal, str(source["url"]))
         elif source.get("artifact_id"):
             found_kind, content, described = self._local(
-                principal, UUID(str(source["artifact_id"])), source.get("version")
+                principal, _artifact_id(source["artifact_id"]), source.get("version")
             )
         else:
             raise InvalidInput("Name the source: artifact_id (and version) or url.", field="source")
@@ -88,26 +70,35 @@ class AdaptationService:
             "licence": view.get("licence"),
             "place": place["name"] if place else None,
             "note": view.get("adaptation_note"),
-            "ancestors": self.ancestry(artifact.adapted_from),
+            # Only the ancestors the adapter may see travel with the new draft.
+            "ancestors": visible_chain(self.archive, self.site, principal, artifact.adapted_from),
         }
         return artifact.kind, copy_content(view), described
 
-    def _remote(self, url: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    def _remote(self, principal: Principal, url: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
+        here = local_id(self.site, url)
+        if here is not None:  # our own artifact, named by its address: read it here
+            return self._local(principal, here, None)
         document = self.fetcher.get_json(url)
         types = document.get("@type") or []
         if "CreativeWork" not in (types if isinstance(types, list) else [types]):
             raise FetchFailed(f"{url} does not describe a creative work in JSON-LD.", url=url)
         licence = str(document.get("license") or "all-rights-reserved")
-        uri = str(document.get("@id") or url)
+        uri = _text(document.get("@id")) or url
+        if site_of(uri) != site_of(url):
+            raise FetchFailed(
+                f"{url} describes a work at another address ({uri}); adapt it from there.",
+                url=url,
+            )
         described = {
             "uri": uri,
             "site": site_of(uri),
-            "id": document.get("identifier"),
-            "version": document.get("version"),
-            "title": document.get("name", ""),
+            "id": _text(document.get("identifier")),
+            "version": _int(document.get("version")),
+            "title": str(document.get("name") or ""),
             "licence": licence,
-            "place": _name(document.get("spatialCoverage")) or None,
-            "note": document.get("schema:editorsNote"),
+            "place": name_of(document.get("spatialCoverage")) or None,
+            "note": _text(document.get("schema:editorsNote")),
             "ancestors": remote_ancestry(document.get("isBasedOn")),
         }
         return (
@@ -117,8 +108,8 @@ class AdaptationService:
         )
 
     def _content(self, document: dict[str, Any]) -> dict[str, Any]:
-        people = [{"name": _name(a), "role": "storyteller"} for a in document.get("author", [])]
-        for role in document.get("contributor", []):
+        people = [{"name": _name(a), "role": "storyteller"} for a in _list(document.get("author"))]
+        for role in _list(document.get("contributor")):
             if isinstance(role, dict) and role.get("roleName") and _name(role.get("contributor")):
                 people.append({"name": _name(role["contributor"]), "role": role["roleName"]})
         licence = document.get("license") or "all-rights-reserved"
@@ -128,8 +119,8 @@ class AdaptationService:
             "body": document.get("text", ""),
             "language": document.get("inLanguage", "en"),
             "licence": licence,
-            "themes": list(document.get("keywords") or []),
-            "terms": self._known_terms(document.get("educationalAlignment") or []),
+            "themes": [k for k in _list(document.get("keywords")) if isinstance(k, str)],
+            "terms": self._known_terms(_list(document.get("educationalAlignment"))),
             "contributors": [p for p in people if p["name"]],
         }
 
@@ -148,101 +139,18 @@ class AdaptationService:
                     found.append(f"{framework}:{term}")
         return found
 
-    def ancestry(self, adapted_from: dict[str, Any] | None) -> list[dict[str, Any]]:
-        """The chain of sources from the direct one back to the origin."""
-        if not adapted_from:
-            return []
-        head = {
-            k: adapted_from.get(k)
-            for k in ("uri", "site", "id", "version", "title", "place", "note")
-        }
-        return [head, *adapted_from.get("ancestors", [])]
+    # -- notices -------------------------------------------------------------
 
-    # -- after publishing: tell every ancestor -------------------------------
-
-    def after_publish(self, artifact_id: UUID) -> list[dict[str, Any]]:
-        artifact = self.archive.load_artifact(artifact_id)
-        if not artifact.adapted_from or artifact.published is None:
-            return []
-        content = artifact.published["content"]
-        if content.get("visibility") != "public":
-            return []
-        url = self.records.api_url(str(artifact_id))
-        place = self.records.place(content.get("place"))
-        report = {
-            "url": url,
-            "site": self.site,
-            "title": content.get("title", ""),
-            "place": place["name"] if place else None,
-            "based_on": artifact.adapted_from["uri"],
-            "note": content.get("adaptation_note"),
-            "version": artifact.version,
-            "reported_at": datetime.now(UTC).isoformat(),
-        }
-        return [self._notify(target, report) for target in self.ancestry(artifact.adapted_from)]
-
-    def _notify(self, target: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:
-        if target.get("site") == self.site and target.get("id"):
-            recorded = self.archive.report_adaptation(UUID(str(target["id"])), report)
-            return {"uri": target["uri"], "status": "recorded" if recorded else "known"}
-        notice_url = f"{target['uri']}/adaptation-notices"
-        try:
-            self.fetcher.check(notice_url)
-            response = httpx.post(
-                notice_url, json={"adaptation_url": report["url"]}, timeout=self.fetcher.timeout
-            )
-        except (httpx.HTTPError, FetchFailed) as error:
-            log.warning("Could not notify %s: %s", notice_url, error)
-            return {"uri": target["uri"], "status": "unreachable"}
-        return {
-            "uri": target["uri"],
-            "status": "accepted" if response.is_success else "refused",
-            "http_status": response.status_code,
-        }
-
-    # -- receiving notices ---------------------------------------------------
-
-    def receive_notice(self, artifact_id: UUID, adaptation_url: str) -> dict[str, Any]:
-        if self.records.record(artifact_id) is None:
-            raise NotFound(f"No public artifact {artifact_id}.")
-        ours = self.records.api_url(str(artifact_id))
-        document = self.fetcher.get_json(adaptation_url)
-        based_on = self._verify(document, ours)
-        uri = str(document.get("@id") or adaptation_url)
-        report = {
-            "url": uri,
-            "site": site_of(uri),
-            "title": document.get("name", ""),
-            "place": _name(document.get("spatialCoverage")) or None,
-            "based_on": based_on,
-            "note": document.get("schema:editorsNote"),
-            "version": document.get("version"),
-            "reported_at": datetime.now(UTC).isoformat(),
-        }
-        recorded = self.archive.report_adaptation(artifact_id, report)
-        return {"recorded": recorded, "adaptation": report}
-
-    def _verify(self, document: dict[str, Any], ours: str) -> str:
-        """Follow isBasedOn, fetching each generation, until it reaches ``ours``."""
-        direct = _node(document.get("isBasedOn"))
-        node = document
-        for _ in range(MAX_GENERATIONS):
-            parent = _node(node.get("isBasedOn"))
-            if parent is None or not parent.get("@id"):
-                break
-            if parent["@id"] == ours:
-                assert direct is not None
-                return str(direct["@id"])
-            node = self.fetcher.get_json(str(parent["@id"]))
-        raise InvalidInput(
-            "This notice could not be verified: the adaptation's JSON-LD does not lead back "
-            "to this artifact through isBasedOn. Nothing was recorded.",
-            field="adaptation_url",
-        )
+    def receive_notice(
+        self, artifact_id: UUID, adaptation_url: str, notice_id: str | None = None
+    ) -> dict[str, Any]:
+        """Another site reports an adaptation; recorded once it is verified."""
+        return self.notices.receive(artifact_id, adaptation_url, notice_id)
 
     # -- lineage -------------------------------------------------------------
 
     def lineage(self, principal: Principal, artifact_id: UUID) -> dict[str, Any]:
+        """Ancestors and descendants, limited to what ``principal`` may see."""
         view = self.archive.get_artifact(principal, artifact_id)
         artifact = self.archive.load_artifact(artifact_id)
         me = self.records.api_url(str(artifact_id))
@@ -260,11 +168,13 @@ class AdaptationService:
         }
         edges: list[dict[str, Any]] = []
         child, note = me, view.get("adaptation_note")
-        for depth, ancestor in enumerate(self.ancestry(artifact.adapted_from), start=1):
+        ancestors = visible_chain(self.archive, self.site, principal, artifact.adapted_from)
+        for depth, ancestor in enumerate(ancestors, start=1):
             nodes.setdefault(ancestor["uri"], _graph_node(ancestor, ancestor["uri"], -depth))
             edges.append({"from": ancestor["uri"], "to": child, "note": note})
             child, note = ancestor["uri"], ancestor.get("note")
-        for report in artifact.adaptations:
+        reports = [r for r in artifact.adaptations if self._may_see_report(principal, r)]
+        for report in reports:
             parent_generation = nodes.get(report["based_on"], {}).get("generation", 0)
             nodes.setdefault(
                 report["url"], _graph_node(report, report["url"], parent_generation + 1)
@@ -272,13 +182,20 @@ class AdaptationService:
             edges.append(
                 {"from": report["based_on"], "to": report["url"], "note": report.get("note")}
             )
-        places = {r["place"] for r in artifact.adaptations if r.get("place")}
+        places = {r["place"] for r in reports if r.get("place")}
         return {
             "artifact": me,
             "nodes": sorted(nodes.values(), key=lambda n: n["generation"]),
             "edges": edges,
-            "adaptations": {"count": len(artifact.adaptations), "places": len(places)},
+            "adaptations": {"count": len(reports), "places": len(places)},
         }
+
+    def _may_see_report(self, principal: Principal, report: dict[str, Any]) -> bool:
+        """Reports of this site's adaptations are shown only while the reader may see them."""
+        if site_of(str(report.get("url") or "")) != self.site:
+            return True
+        found = local_id(self.site, report.get("url"))
+        return found is not None and may_see(self.archive, principal, found)
 
 
 def _graph_node(source: dict[str, Any], url: str, generation: int) -> dict[str, Any]:
@@ -303,11 +220,11 @@ def remote_ancestry(value: Any) -> list[dict[str, Any]]:
             {
                 "uri": uri,
                 "site": site_of(uri),
-                "id": node.get("identifier"),
-                "version": node.get("version"),
-                "title": node.get("name", ""),
-                "place": _name(node.get("spatialCoverage")) or None,
-                "note": node.get("schema:editorsNote"),
+                "id": _text(node.get("identifier")),
+                "version": _int(node.get("version")),
+                "title": str(node.get("name") or ""),
+                "place": name_of(node.get("spatialCoverage")) or None,
+                "note": _text(node.get("schema:editorsNote")),
             }
         )
         node = _node(node.get("isBasedOn"))
@@ -328,3 +245,34 @@ def copy_content(view: dict[str, Any]) -> dict[str, Any]:
         "themes",
     )
     return {key: view[key] for key in keep if view.get(key) is not None}
+
+
+def _node(value: Any) -> dict[str, Any] | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return value if isinstance(value, dict) else None
+
+
+def _name(value: Any) -> str:
+    return name_of(value)
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _artifact_id(value: Any) -> UUID:
+    try:
+        return UUID(str(value))
+    except ValueError:
+        raise InvalidInput(
+            f"{value!r} is not an artifact id.", field="source.artifact_id"
+        ) from None

@@ -14,6 +14,7 @@ from domain.application import Archive
 from domain.artifact import PUBLISHED
 from domain.values import ALL_RIGHTS_RESERVED, LICENCES
 from infra.markdown import MarkdownRenderer
+from infra.syndication.lineage import public_source
 
 AUTHOR_ROLES = frozenset({"storyteller", "presenter"})
 # An inline context (schema.org as the vocabulary, links typed as IRIs), so that
@@ -62,7 +63,7 @@ class Records:
             artifact.version,
             published_at=artifact.published["at"],
             first_published_at=artifact.first_published_at,
-            adapted_from=getattr(artifact, "adapted_from", None),
+            adapted_from=public_source(self.archive, self.base, artifact.adapted_from),
         )
 
     def from_stored(self, artifact_id: str, stored: dict[str, Any]) -> dict[str, Any]:
@@ -79,7 +80,7 @@ class Records:
             body_html=False,
             published_at=_when(stored.get("published_at")),
             first_published_at=_when(stored.get("first_published_at")),
-            adapted_from=stored.get("adapted_from"),
+            adapted_from=public_source(self.archive, self.base, stored.get("adapted_from")),
         )
 
     def from_content(

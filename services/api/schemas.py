@@ -264,3 +264,6 @@ class AdaptationRequest(Strict):
 
 class AdaptationNotice(Strict):
     adaptation_url: str = Field(max_length=2000)
+    notice_id: str | None = Field(
+        None, max_length=100, description="The sender's id for this notice; repeats are ignored"
+    )

@@ -19,6 +19,7 @@ from types import FrameType
 
 from infra.bootstrap import build
 from infra.settings import Settings
+from services.indexer.outbox import sender_for, start_sender
 from services.indexer.runner import Indexer
 
 PARENT_ENV = "COMMONPLACE_INDEXER_PARENT_PID"
@@ -46,7 +47,13 @@ def run_indexer(settings: Settings | None = None) -> None:
             publications=container.publications,
             poll_interval=container.settings.indexer_poll_seconds,
         )
-        indexer.run(stop)
+        # The outbox sender (notices to other sites) runs beside the indexer, in a thread.
+        sender = start_sender(sender_for(container), stop)
+        try:
+            indexer.run(stop)
+        finally:
+            stop.set()
+            sender.join(timeout=30)
 
 
 def follow_parent(parent: int, stop: threading.Event, interval: float = 1.0) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from infra.bootstrap import Container
+from services.indexer.outbox import sender_for
 from tests.conftest import Api
 
 
@@ -28,7 +30,7 @@ def adapt(
 
 
 def test_local_adaptation_needs_a_note_and_reports_itself(
-    api: Api, ready_story: dict[str, Any]
+    api: Api, container: Container, ready_story: dict[str, Any]
 ) -> None:
     origin = published(api, ready_story)
     draft = adapt(api, {"artifact_id": origin})
@@ -56,6 +58,9 @@ def test_local_adaptation_needs_a_note_and_reports_itself(
         headers=api.as_("editor", **{"If-Match": noted.headers["ETag"]}),
     )
     assert done.status_code == 200
+    # The request only recorded events; the outbox follower tells the source.
+    assert api.client.get(f"/api/v1/artifacts/{origin}").json()["adaptations"]["count"] == 0
+    sender_for(container).catch_up()
     origin_view = api.client.get(f"/api/v1/artifacts/{origin}").json()
     assert origin_view["adaptations"] == {"count": 1, "places": ["England"], "place_count": 1}
     lineage = api.client.get(f"/api/v1/artifacts/{origin}/lineage").json()

@@ -1,43 +1,107 @@
-"""Adaptations across sites: adapt, receive notices, read lineage."""
+"""Adaptations across sites: adapt, receive notices, read lineage, see the outbox."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
 
+from domain.access import Role
+from domain.outbox import STATES, OutboxEntry
+from domain.policy import require_role
+from infra.fetch import FetchBusy
 from services.api.deps import ContainerDep, PrincipalDep
-from services.api.responses import JSON
+from services.api.responses import JSON, problem
 from services.api.routes.artifacts import written
 from services.api.schemas import AdaptationNotice, AdaptationRequest
 
 router = APIRouter(tags=["adaptations"])
+T = TypeVar("T")
+BUSY: dict[int | str, dict[str, Any]] = {
+    503: {"description": "Too many fetches of other sites at once; see Retry-After"}
+}
 
 
-@router.post("/api/v1/adaptations", status_code=201)
-async def adapt(body: AdaptationRequest, container: ContainerDep, principal: PrincipalDep) -> JSON:
+async def fetching(call: Callable[..., T], *args: Any) -> T | Response:
+    """Runs a call that fetches other sites in the thread pool; busy means 503, not a queue."""
+    try:
+        return await run_in_threadpool(call, *args)
+    except FetchBusy as busy:
+        return problem(
+            503, busy.title, busy.detail, headers={"Retry-After": str(busy.retry_after)}
+        )
+
+
+@router.post("/api/v1/adaptations", status_code=201, responses=BUSY)
+async def adapt(body: AdaptationRequest, container: ContainerDep, principal: PrincipalDep) -> Any:
     """A new draft for your place, prefilled from a local or remote Commonplace artifact."""
     source = body.source.model_dump(exclude_none=True)
-    result = await run_in_threadpool(
-        container.adaptations.adapt, principal, source, body.place, body.kind
-    )
+    result = await fetching(container.adaptations.adapt, principal, source, body.place, body.kind)
+    if isinstance(result, Response):
+        return result
     return written(container, principal, result, status=201)
 
 
-@router.post("/api/v1/artifacts/{artifact_id}/adaptation-notices", status_code=201)
+@router.post(
+    "/api/v1/artifacts/{artifact_id}/adaptation-notices", status_code=201, responses=BUSY
+)
 async def adaptation_notice(
     artifact_id: UUID, body: AdaptationNotice, container: ContainerDep
-) -> JSON:
-    """Another site reports an adaptation; it is verified by fetching its JSON-LD first."""
-    answer = await run_in_threadpool(
-        container.adaptations.receive_notice, artifact_id, body.adaptation_url
+) -> Response:
+    """Another site reports an adaptation; it is verified by fetching its JSON-LD first.
+
+    201 when recorded, 200 when this adaptation (or this notice id) was already recorded.
+    """
+    answer = await fetching(
+        container.adaptations.receive_notice, artifact_id, body.adaptation_url, body.notice_id
     )
+    if isinstance(answer, Response):
+        return answer
     return JSON(answer, 201 if answer["recorded"] else 200)
 
 
 @router.get("/api/v1/artifacts/{artifact_id}/lineage")
 async def lineage(artifact_id: UUID, container: ContainerDep, principal: PrincipalDep) -> JSON:
-    """Ancestors back to the origin and descendants, across generations and sites."""
+    """Ancestors back to the origin and descendants, across generations and sites.
+
+    Only what the reader may see: a source the reader may not read is left out,
+    with everything beyond it.
+    """
     graph = await run_in_threadpool(container.adaptations.lineage, principal, artifact_id)
     return JSON(graph)
+
+
+@router.get("/api/v1/outbox", tags=["system"])
+async def outbox(
+    container: ContainerDep,
+    principal: PrincipalDep,
+    state: Annotated[str | None, Query(pattern="^(pending|sent|failed)$")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> JSON:
+    """Notices to other sites (editors): sent, pending with the next try, failed with why."""
+    require_role(principal, Role.EDITOR, "see the outbox")
+    entries = await run_in_threadpool(container.outbox.entries, state, limit)
+    counts = await run_in_threadpool(container.outbox.counts)
+    shown = {s: counts.get(s, 0) for s in STATES}
+    return JSON({"counts": shown, "entries": [_entry(e) for e in entries]})
+
+
+def _entry(entry: OutboxEntry) -> dict[str, Any]:
+    return {
+        "id": entry.notice.id,
+        "kind": entry.notice.kind,
+        "target": entry.notice.target,
+        "payload": entry.notice.payload,
+        "position": entry.notice.position,
+        "state": entry.state,
+        "attempts": entry.attempts,
+        "created_at": entry.created_at,
+        "next_attempt_at": entry.next_attempt_at if entry.state == "pending" else None,
+        "last_error": entry.last_error if entry.state != "sent" else None,
+        "sent_at": entry.sent_at,
+        "note": entry.last_error if entry.state == "sent" else None,
+    }

@@ -7,7 +7,6 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Header, Query, Request
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from domain.application import CommandResult
@@ -170,11 +169,8 @@ async def publish_artifact(
         visibility=body.visibility,
         note=body.note,
     )
-    notified = await run_in_threadpool(container.adaptations.after_publish, artifact_id)
-    response = written(container, principal, result)
-    if notified:
-        response.headers["X-Adaptation-Notices"] = str(len(notified))
-    return response
+    # Adaptation notices to other sites go out from the outbox, not from this request.
+    return written(container, principal, result)
 
 
 @router.post("/{artifact_id}/withdraw", response_model=ArtifactOut)

@@ -6,7 +6,6 @@ from typing import Any
 from uuid import UUID
 
 from fastapi import Request
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 from domain.access import Principal, Role
@@ -87,7 +86,6 @@ async def publish(
             message = error.detail
         failed = {"id": str(artifact_id), "message": message}
         return _render_queue(request, container, viewer, status=status, failed=failed)
-    await run_in_threadpool(container.adaptations.after_publish, artifact_id)
     return RedirectResponse(f"/artifacts/{artifact_id}?done=published", status_code=303)
 
 

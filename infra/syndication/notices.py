@@ -1,0 +1,196 @@
+"""Adaptation notices: telling every site in an adaptation's ancestry, and being told.
+
+Sending: when an adaptation is published publicly, the outbox follower asks
+``notices`` for one notice per work in its ancestry, and later ``deliver``
+sends each (a POST to ``{work}/adaptation-notices`` on another site; for a work
+of this site the same verification a remote site would make, then the report is
+recorded). Receiving: ``receive`` fetches the adaptation's JSON-LD and follows
+``isBasedOn`` back to the artifact told, and records the adaptation only if it
+gets there, the artifact is published publicly here, and the document is
+served from the site it claims to be from.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.utils import get_topic
+
+from domain.access import ANONYMOUS
+from domain.application import Archive
+from domain.artifact import Artifact
+from domain.errors import DomainError, InvalidInput, NotFound
+from domain.outbox import Notice, Outcome
+from infra.fetch import FetchBusy, FetchFailed, FetchRefused, GuardedFetcher
+from infra.syndication.lineage import chain, local_id, site_of, visible_chain
+from infra.syndication.records import Records
+
+KIND = "adaptation"
+MAX_GENERATIONS = 8
+RETRY_STATUSES = frozenset({408, 409, 425, 429})
+
+
+def _node(value: Any) -> dict[str, Any] | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return value if isinstance(value, dict) else None
+
+
+def name_of(value: Any) -> str:
+    node = _node(value)
+    return str(node.get("name") or "") if node else ""
+
+
+class AdaptationNotices:
+    kind = KIND
+    topics = (get_topic(Artifact.Published),)  # type: ignore[attr-defined]
+
+    def __init__(self, archive: Archive, records: Records, fetcher: GuardedFetcher) -> None:
+        self.archive = archive
+        self.records = records
+        self.fetcher = fetcher
+        self.site = records.base
+
+    # -- sending -------------------------------------------------------------
+
+    def notices(self, event: Any, position: int) -> list[Notice]:
+        """One notice per work in the ancestry of an adaptation published publicly."""
+        if (getattr(event, "content", None) or {}).get("visibility") != "public":
+            return []
+        artifact_id, version = event.originator_id, event.originator_version
+        artifact = self.archive.load_artifact(artifact_id, version=version)
+        found = []
+        for node in chain(artifact.adapted_from):
+            target = node.get("uri")
+            if not isinstance(target, str) or not target:
+                continue
+            key = f"{artifact_id}/{version}/{target}"
+            found.append(
+                Notice(
+                    id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"{self.site}/notices/{key}")),
+                    kind=KIND,
+                    target=target,
+                    payload={"artifact_id": str(artifact_id), "version": version},
+                    position=position,
+                )
+            )
+        return found
+
+    def deliver(self, notice: Notice) -> Outcome:
+        artifact_id = UUID(str(notice.payload["artifact_id"]))
+        ours = self.records.api_url(str(artifact_id))
+        if self.records.record(artifact_id) is None:
+            return Outcome.give_up("The adaptation is no longer public; nothing was sent.")
+        if site_of(notice.target) == self.site:
+            return self._deliver_here(notice, ours)
+        artifact = self.archive.load_artifact(artifact_id)
+        public = {
+            n["uri"]
+            for n in visible_chain(self.archive, self.site, ANONYMOUS, artifact.adapted_from)
+        }
+        if notice.target not in public:
+            return Outcome.give_up(
+                "This work is not reachable through the adaptation's public lineage."
+            )
+        try:
+            status = self.fetcher.post_json(
+                f"{notice.target}/adaptation-notices",
+                {"adaptation_url": ours, "notice_id": notice.id},
+                wait=self.fetcher.deadline,
+            )
+        except FetchRefused as error:
+            return Outcome.give_up(error.detail)
+        except (FetchFailed, FetchBusy) as error:
+            return Outcome.again(error.detail)
+        if status in (200, 201):
+            return Outcome.done("recorded" if status == 201 else "known")
+        if status in RETRY_STATUSES or status >= 500:
+            return Outcome.again(f"{notice.target} answered {status}.")
+        return Outcome.give_up(f"{notice.target} refused the notice ({status}).")
+
+    def _deliver_here(self, notice: Notice, ours: str) -> Outcome:
+        target_id = local_id(self.site, notice.target)
+        if target_id is None:
+            return Outcome.give_up("This address names no artifact of this site.")
+        try:
+            answer = self.receive(target_id, ours, notice.id)
+        except (FetchFailed, FetchBusy) as error:
+            return Outcome.again(error.detail)
+        except DomainError as error:
+            return Outcome.give_up(error.detail)
+        return Outcome.done("recorded" if answer["recorded"] else "known")
+
+    # -- receiving -----------------------------------------------------------
+
+    def receive(
+        self, artifact_id: UUID, adaptation_url: str, notice_id: str | None = None
+    ) -> dict[str, Any]:
+        if self.records.record(artifact_id) is None:
+            raise NotFound(f"No public artifact {artifact_id}.")
+        ours = self.records.api_url(str(artifact_id))
+        started = time.monotonic()
+        document = self._document(adaptation_url)
+        uri = str(document.get("@id") or adaptation_url)
+        if site_of(uri) != site_of(adaptation_url):
+            raise InvalidInput(
+                "The adaptation's JSON-LD names an address on another site than the one it "
+                "was fetched from. Nothing was recorded.",
+                field="adaptation_url",
+            )
+        based_on = self._verify(document, ours, started)
+        report = {
+            "url": uri,
+            "site": site_of(uri),
+            "title": str(document.get("name") or ""),
+            "place": name_of(document.get("spatialCoverage")) or None,
+            "based_on": based_on,
+            "note": _text(document.get("schema:editorsNote")),
+            "version": _int(document.get("version")),
+            "reported_at": datetime.now(UTC).isoformat(),
+        }
+        if notice_id:
+            report["notice_id"] = notice_id
+        recorded = self.archive.report_adaptation(artifact_id, report)
+        return {"recorded": recorded, "adaptation": report}
+
+    def _document(self, url: str) -> dict[str, Any]:
+        """A work's JSON-LD: this site's from its records (public only), others' fetched."""
+        if site_of(url) != self.site:
+            return self.fetcher.get_json(url)
+        artifact_id = local_id(self.site, url)
+        record = self.records.record(artifact_id) if artifact_id else None
+        if record is None:
+            raise FetchFailed(f"{url} is not a public artifact of this site.", url=url)
+        return self.records.jsonld(record)
+
+    def _verify(self, document: dict[str, Any], ours: str, started: float) -> str:
+        """Follow isBasedOn, fetching each generation, until it reaches ``ours``."""
+        direct = _node(document.get("isBasedOn"))
+        node = document
+        for _ in range(MAX_GENERATIONS):
+            parent = _node(node.get("isBasedOn"))
+            if parent is None or not isinstance(parent.get("@id"), str):
+                break
+            if parent["@id"] == ours:
+                assert direct is not None
+                return str(direct["@id"])
+            if time.monotonic() - started > 2 * self.fetcher.deadline:
+                break
+            node = self._document(parent["@id"])
+        raise InvalidInput(
+            "This notice could not be verified: the adaptation's JSON-LD does not lead back "
+            "to this artifact through isBasedOn. Nothing was recorded.",
+            field="adaptation_url",
+        )
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
