@@ -1,0 +1,98 @@
+"""Building search documents in worker processes while the rebuild writes.
+
+Each worker opens the archive's event store itself (its own connection, its own
+catalogue cache) and turns one range of log positions at a time into documents:
+it reads the notifications, decodes the events and builds the documents, which
+is most of a rebuild's CPU time. The rebuilding process hands out the ranges in
+log order, writes the answers in the same order, and so never waits for more
+than the slowest range in flight.
+
+Only stores that another process can open qualify (SQLite files, PostgreSQL);
+an in-memory store is rebuilt in one process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from domain.application import Archive
+from services.indexer.projection import TOPICS, SearchProjection
+
+_projection: SearchProjection | None = None
+
+
+@dataclass
+class Chunk:
+    """The documents of one range of the log, last event per artifact winning."""
+
+    upserts: list[dict[str, Any]]
+    deletions: list[str]
+    last: int  # the last position read (0 if the range held no relevant event)
+
+
+def default_workers() -> int:
+    """Builders beside the writing process: one per core, less the writer's, at least one."""
+    return max(1, (os.cpu_count() or 1) - 1)
+
+
+def shareable_env(archive: Archive) -> dict[str, str] | None:
+    """The archive's settings if another process can open its store, else None."""
+    env = {str(k): str(v) for k, v in archive.env.items()}
+    module = env.get("PERSISTENCE_MODULE", "")
+    if module == "eventsourcing.postgres":
+        return env
+    if module == "eventsourcing.sqlite":
+        name = env.get("SQLITE_DBNAME", "")
+        return None if not name or ":memory:" in name or "mode=memory" in name else env
+    return None
+
+
+def _start_worker(env: dict[str, str]) -> None:
+    global _projection
+    _projection = SearchProjection(Archive(env=env))
+
+
+def build_range(start: int, stop: int) -> Chunk:
+    """Documents for the log positions ``start`` to ``stop`` (inclusive), in a worker."""
+    assert _projection is not None, "the worker was not started"
+    archive = _projection.archive
+    batch = archive.recorder.select_notifications(
+        start, stop - start + 1, stop=stop, topics=list(TOPICS)
+    )
+    if not batch:
+        return Chunk([], [], 0)
+    changes = _projection.changes(batch)
+    return Chunk(list(changes.upserts.values()), sorted(changes.deletions), batch[-1].id)
+
+
+class Builders:
+    """A pool of document builders; ``chunks`` yields their answers in log order."""
+
+    def __init__(self, env: dict[str, str], workers: int, page: int) -> None:
+        self.page = page
+        self.in_flight = max(2, 2 * workers)
+        self.pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(env,),
+        )
+
+    def chunks(self, head: int) -> Iterator[Chunk]:
+        pending: deque[Future[Chunk]] = deque()
+        start = 1
+        while start <= head or pending:
+            while start <= head and len(pending) < self.in_flight:
+                stop = min(head, start + self.page - 1)
+                pending.append(self.pool.submit(build_range, start, stop))
+                start = stop + 1
+            yield pending.popleft().result()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,59 @@
+"""The rebuild with document building in worker processes gives the same index as one process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from domain.application import Archive
+from infra.bootstrap import Container
+from infra.coordination import FileCoordination
+from infra.search.sqlite_fts import SqliteFtsIndex
+from services.indexer.rebuild import rebuild
+from services.indexer.rebuild_workers import shareable_env
+from tests.conftest import EDITOR, PARTNER
+from tests.integration.test_indexer import assert_same_documents
+
+
+def history(archive: Archive, story: dict[str, Any]) -> None:
+    """Publications, a withdrawal and a republication, spread over many small ranges."""
+    ids = []
+    for n in range(8):
+        created = archive.create_artifact(PARTNER, "story", {**story, "title": f"Story {n}"})
+        archive.publish_artifact(EDITOR, UUID(created.id), created.version)
+        ids.append(UUID(created.id))
+    archive.withdraw_artifact(EDITOR, ids[0], "duplicate")
+    archive.revise_artifact(PARTNER, ids[1], 2, {"title": "Retitled"})
+    archive.publish_artifact(EDITOR, ids[1], 3)
+    archive.withdraw_artifact(EDITOR, ids[2], "consent")
+    again = archive.load_artifact(ids[2]).version
+    archive.publish_artifact(EDITOR, ids[2], again)  # published again, in a later range
+
+
+def test_worker_processes_build_the_same_index(
+    container: Container, ready_story: dict[str, Any], tmp_path: Path
+) -> None:
+    archive = container.archive
+    history(archive, ready_story)
+    assert shareable_env(archive) is not None
+    alone = SqliteFtsIndex(tmp_path / "alone")
+    single = rebuild(archive, alone, FileCoordination(tmp_path / "alone"), workers=0, page=3)
+    piped = SqliteFtsIndex(tmp_path / "piped")
+    report = rebuild(archive, piped, FileCoordination(tmp_path / "piped"), workers=2, page=3)
+    assert report.workers == 2 and single.workers == 0
+    assert report.position == single.position == archive.head
+    assert report.documents == single.documents
+    assert len(piped.all_ids()) == 7  # eight published, one withdrawn for good
+    assert_same_documents(alone, piped)
+    alone.close()
+    piped.close()
+
+
+def test_a_store_only_this_process_can_open_is_rebuilt_in_process() -> None:
+    archive = Archive(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    assert shareable_env(archive) is None
+    sqlite_memory = Archive(
+        env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": ":memory:"}
+    )
+    assert shareable_env(sqlite_memory) is None
