@@ -16,7 +16,11 @@ import uvicorn
 from infra.bootstrap import Container, build, seed_frameworks
 from infra.settings import Settings
 from services.api.app import create_app
+from services.indexer.outbox import OutboxSender, start_sender
 from tests.conftest import seed_places
+
+# Fast retries, so that a test sees a notice retried within a second or two.
+SENDER_BACKOFF = 0.2
 
 
 @dataclass
@@ -24,6 +28,7 @@ class Site:
     url: str
     container: Container
     tokens: dict[str, str]
+    sender: OutboxSender
 
     def headers(self, role: str, **extra: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[role]}", **extra}
@@ -33,17 +38,31 @@ class Site:
 
 
 @contextmanager
-def running_site(data_dir: Path) -> Iterator[Site]:
+def running_site(data_dir: Path, port: int = 0) -> Iterator[Site]:
+    """A site with its API and its outbox sender (as ``commonplace serve`` runs them).
+
+    Started again on the same ``data_dir`` and ``port``, it is the same site restarted.
+    """
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
+    sock.bind(("127.0.0.1", port))
     url = f"http://127.0.0.1:{sock.getsockname()[1]}"
     settings = Settings(
         data_dir=data_dir, load_demo=False, base_url=url, fetch_allow_networks=["127.0.0.0/8"]
     )
     container = build(settings)
-    seed_frameworks(container.archive)
-    seed_places(container.archive)
+    if container.archive.head == 0:
+        seed_frameworks(container.archive)
+        seed_places(container.archive)
+    sender = OutboxSender(
+        container.archive,
+        container.outbox,
+        [container.adaptations.notices],
+        base_backoff=SENDER_BACKOFF,
+        max_backoff=1.0,
+        poll_interval=0.05,
+    )
+    stop = threading.Event()
     tokens = {
         role: container.archive.issue_token(role, f"{role} of {url}")[0]
         for role in ("partner", "editor")
@@ -53,14 +72,17 @@ def running_site(data_dir: Path) -> Iterator[Site]:
     )
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
+    sending = start_sender(sender, stop)
     deadline = time.monotonic() + 10
     while not server.started:
         assert time.monotonic() < deadline, "the site did not start"
         time.sleep(0.01)
     try:
-        yield Site(url, container, tokens)
+        yield Site(url, container, tokens, sender)
     finally:
+        stop.set()
         server.should_exit = True
         thread.join(timeout=10)
+        sending.join(timeout=15)
         sock.close()
         container.close()
