@@ -46,8 +46,8 @@ def name_of(value: Any) -> str:
 
 
 class AdaptationNotices:
-    kind = KIND
-    topics = (get_topic(Artifact.Published),)  # type: ignore[attr-defined]
+    kind: str = KIND
+    topics: tuple[str, ...] = (get_topic(Artifact.Published),)  # type: ignore[attr-defined]
 
     def __init__(self, archive: Archive, records: Records, fetcher: GuardedFetcher) -> None:
         self.archive = archive
