@@ -26,7 +26,7 @@ from infra.media.inspect import ImageResult, UnsafeImage
 
 DEFAULT_PIXEL_BUDGET = 40_000_000  # 40 Mpx: ~160 MB per decoded RGBA copy
 DEFAULT_DECODE_MEMORY = 1024 * 1024 * 1024  # address space of the decoding child
-DECODE_SECONDS = 60.0
+DECODE_SECONDS = 120.0
 
 
 def check_dimensions(path: Path, budget: int) -> tuple[int, int]:

@@ -346,3 +346,57 @@ def test_search_documents_carry_media(api: Api, ready_story: dict[str, Any]) -> 
             "thumbnail": f"/media/{photo['media_id']}/320",
         }
     ]
+
+
+def test_a_pixel_bomb_is_refused_with_422(api: Api, ready_story: dict[str, Any]) -> None:
+    """88 Mpx in a few KB (under Pillow's own 89 Mpx limit): refused from its header."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("1", (9400, 9400)).save(out, "PNG")
+    data = out.getvalue()
+    story = draft(api, ready_story)
+    declared = declare(api, story["id"], data, "image/png", filename="bomb.png", alt="x")
+    assert send(api, declared.json(), data).status_code == 204
+    done = complete(api, declared.json()["media_id"])
+    assert done.status_code == 422, done.text
+    assert done.headers["content-type"] == PROBLEM
+    assert "at most 40 million" in done.json()["detail"]
+
+
+class StandInPresigningStore:
+    """A stand-in for S3: the local store, but serving by redirect to a URL that
+    expires after 60 seconds, as the S3 adapter does."""
+
+    download_expires_in = 60
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def download_url(self, key: str, content_type: str, disposition: str) -> str:
+        return f"https://objects.invalid/{key}?X-Amz-Expires={self.download_expires_in}"
+
+
+def test_a_redirect_is_never_cached_longer_than_its_url_works(
+    api: Api, container: Any, ready_story: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    story = draft(api, ready_story)
+    photo = attach(api, story["id"], media_samples.png(), "image/png", alt="A chart")
+    api.client.post(
+        f"/api/v1/artifacts/{story['id']}/publish",
+        headers=api.as_("editor", **{"If-Match": photo["etag"]}),
+    )
+    monkeypatch.setattr(container.media, "store", StandInPresigningStore(container.media.store))
+    served = api.client.get(f"/media/{photo['media_id']}", follow_redirects=False)
+    assert served.status_code == 307
+    cache = served.headers["cache-control"]
+    assert cache.startswith("public, max-age=")
+    assert int(cache.rsplit("=", 1)[1]) < 60, cache
+    monkeypatch.setattr(StandInPresigningStore, "download_expires_in", 1)
+    served = api.client.get(f"/media/{photo['media_id']}", follow_redirects=False)
+    assert served.headers["cache-control"] == "private, no-store"

@@ -80,3 +80,52 @@ def test_audio_duration(tmp_path: Path) -> None:
     path = tmp_path / "a.wav"
     path.write_bytes(media_samples.wav(2.0))
     assert duration_seconds(path) == pytest.approx(2.0, abs=0.01)
+
+
+def wide_png(path: Path, width: int, height: int, mode: str = "1") -> Path:
+    """A tiny file (a few KB) that decodes to width x height pixels."""
+    Image.new(mode, (width, height)).save(path, "PNG")
+    return path
+
+
+def test_a_pixel_bomb_is_refused_from_its_header_before_decoding(tmp_path: Path) -> None:
+    """88 Mpx in 11 KB: under Pillow's own limit (89 Mpx), so it used to be decoded."""
+    import time
+
+    from infra.media.decode import clean_image_isolated
+
+    bomb = wide_png(tmp_path / "bomb.png", 9400, 9400)
+    assert bomb.stat().st_size < 20_000
+    started = time.monotonic()
+    with pytest.raises(UnsafeImage, match="9400 by 9400 pixels; at most 40 million"):
+        clean_image_isolated(bomb, "image/png")
+    assert time.monotonic() - started < 1.0, "refused from the header, not decoded"
+
+
+def test_frames_of_an_animation_count_towards_the_budget(tmp_path: Path) -> None:
+    from infra.media.decode import check_dimensions
+
+    frames = [Image.new("RGB", (100, 100), (i * 40, 0, 0)) for i in range(5)]
+    path = tmp_path / "a.gif"
+    frames[0].save(path, "GIF", save_all=True, append_images=frames[1:])
+    assert check_dimensions(path, 50_000) == (100, 100)
+    with pytest.raises(UnsafeImage, match="in 5 frames"):
+        check_dimensions(path, 49_999)
+
+
+def test_decoding_runs_in_a_child_whose_memory_is_limited(tmp_path: Path) -> None:
+    """Within the pixel budget but beyond the child's memory: the child fails, the
+    caller gets UnsafeImage, and the calling process never holds the pixels."""
+    import resource
+
+    from infra.media.decode import clean_image_isolated
+
+    image = wide_png(tmp_path / "big.png", 6000, 6000, "RGB")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(UnsafeImage, match="memory set aside"):
+        clean_image_isolated(image, "image/png", budget=10**9, memory=256 * 2**20)
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mb < 50, grown_mb
+    cleaned = clean_image_isolated(wide_png(tmp_path / "ok.png", 1500, 1000, "RGB"), "image/png")
+    assert (cleaned.width, cleaned.height) == (1500, 1000)
+    assert set(cleaned.thumbnails) == {"320", "1280"}

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import re
+from uuid import UUID
 
+import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
@@ -244,3 +246,57 @@ def test_withdrawing_from_the_artifact_page(demo: Demo) -> None:
     assert done.status_code == 303
     gone = demo.client().get(f"/artifacts/{artifact_id}")
     assert gone.status_code == 410 and "Consent ended." in gone.text
+
+
+def test_a_save_with_a_file_while_storage_is_down_records_nothing_and_keeps_the_form(
+    demo: Demo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """S3 unreachable (nothing listens on port 9): the text and the file are saved
+    together or not at all, and what was typed is shown again."""
+    from infra.media.s3 import S3MediaStore
+
+    client = demo.client("partner")
+    artifact_id = create(demo, client, title="Saved with a photo")
+    page = client.get(f"/drafts/{artifact_id}/edit").text
+    before = demo.container.archive.load_artifact(UUID(artifact_id)).version
+    down = S3MediaStore(
+        "cp-down", endpoint_url="http://127.0.0.1:9", access_key="k", secret_key="s"
+    )
+    monkeypatch.setattr(demo.container.media, "store", down)
+    typed = "A paragraph typed while the storage was down."
+    answer = client.post(
+        f"/drafts/{artifact_id}/content",
+        data={
+            **editor_fields(title="Saved with a photo", body=typed),
+            "csrf": csrf_of(page),
+            "version": version_of(page),
+            "file_alt": "Chairs",
+            "file_caption": "",
+        },
+        files={"file": ("circle.jpg", small_jpeg(), "image/jpeg")},
+    )
+    assert answer.status_code == 503
+    assert answer.headers["retry-after"]
+    assert typed in answer.text, "the typed form is shown again"
+    assert "nothing was saved" in answer.text
+    assert demo.container.archive.load_artifact(UUID(artifact_id)).version == before
+    assert version_of(answer.text) == str(before)
+
+
+@pytest.mark.parametrize("version", ["abc", "1e3", "-1", "\uff11"])
+def test_a_version_that_is_not_a_number_is_refused_not_a_500(demo: Demo, version: str) -> None:
+    client = demo.client("partner")
+    artifact_id = create(demo, client, title="Odd versions")
+    page = client.get(f"/drafts/{artifact_id}/edit").text
+    answer = client.post(
+        f"/drafts/{artifact_id}/content",
+        data={**editor_fields(body="Kept"), "csrf": csrf_of(page), "version": version},
+    )
+    assert answer.status_code == 422, answer.status_code
+    assert "Kept" in answer.text
+    editor = demo.client("editor")
+    queue = editor.get("/review").text
+    published = editor.post(
+        f"/review/{artifact_id}/publish", data={"csrf": csrf_of(queue), "version": version}
+    )
+    assert published.status_code == 422, published.status_code
