@@ -8,10 +8,13 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from infra.bootstrap import Container, build, prepare
+from infra.sessions import SqlSessionStore
 from infra.settings import Settings
-from services.api import problems, web
+from services.api import openapi, problems, web
 from services.api.deps import ArchiveDep
 from services.api.limits import BodyLimit
+from services.api.methods import Methods
+from services.api.ratelimit import RateLimits
 from services.api.responses import JSON
 from services.api.routes import (
     adaptations,
@@ -22,6 +25,7 @@ from services.api.routes import (
     search,
     syndication,
 )
+from services.api.web.session import WebSessions
 
 DESCRIPTION = """
 Commonplace keeps a learning community's stories, presentations of learning and
@@ -48,7 +52,16 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         lifespan=lifespan,
     )
     app.state.container = container
+    settings = container.settings
+    # Web sign-in sessions live in the read-model database, beside the publications view.
+    app.state.web_sessions = WebSessions(
+        SqlSessionStore(container.publications.datastore),
+        container.archive,
+        settings.base_url,
+        settings.session_secret,
+    )
     problems.install(app)
+    openapi.install(app)
     app.include_router(artifacts.router)
     app.include_router(catalogue.router)
     app.include_router(search.router)
@@ -64,8 +77,11 @@ def create_app(settings: Settings | None = None, container: Container | None = N
 
     # Upload bodies are limited by their declared size instead (see routes/media.py).
     app.add_middleware(
-        BodyLimit, max_bytes=container.settings.max_request_bytes, exempt_suffixes=("/content",)
+        BodyLimit, max_bytes=settings.max_request_bytes, exempt_suffixes=("/content",)
     )
+    app.add_middleware(Methods)  # OPTIONS, HEAD wherever GET, and the full Allow on a 405
+    if settings.rate_limits_enabled:
+        app.add_middleware(RateLimits, per_minute=settings.rate_limits)
     web.install(app)  # the web pages: their router and web-only middleware
     return app
 

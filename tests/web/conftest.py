@@ -63,7 +63,9 @@ def csrf_of(html: str) -> str:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     folder: Path = tmp_path_factory.mktemp("web")
-    container = build(Settings(data_dir=folder / "data", load_demo=False))
+    # An https site, as deployed: its cookies carry the __Host- prefix.
+    settings = Settings(data_dir=folder / "data", load_demo=False, base_url="https://testserver")
+    container = build(settings)
     load_demo(container.archive)
     site = Demo(container)
     site.index()

@@ -14,6 +14,11 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.api.web.errors import error_response
+from services.api.web.session import UNSAFE, sessions_of
+
+
+def from_this_site(request: Request) -> bool:
+    return sessions_of(request).from_this_site(request)
 
 log = logging.getLogger("commonplace.web")
 
@@ -32,7 +37,7 @@ SECURITY_HEADERS = {
     "permissions-policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
     "cross-origin-opener-policy": "same-origin",
 }
-CONVERTED = frozenset({400, 404, 405, 413, 422, 500, 503})
+CONVERTED = frozenset({400, 404, 405, 413, 422, 429, 500, 503})
 
 
 def is_page(path: str) -> bool:
@@ -93,6 +98,11 @@ class WebPages:
 
         if not page:
             await self.app(scope, receive, sending)
+            return
+        if scope.get("method") in UNSAFE and not from_this_site(Request(scope)):
+            # Cross-site (or Origin: null) page posts are refused before any route runs.
+            detail = "This form was sent from another site, so it was not accepted."
+            await error_response(Request(scope), 403, detail)(scope, receive, sending)
             return
         try:
             await self.app(scope, receive, sending)

@@ -43,12 +43,13 @@ async def signin(
         return render(request, viewer, "signin.html", context, status=401, headers=headers)
     default = "/drafts" if principal.at_least(Role.PARTNER) else "/"
     response = RedirectResponse(safe_next(text(form, "next"), default), status_code=303)
-    sign_in(response, token)
+    sign_in(request, response, token)
     return response
 
 
 @router.post("/signout")
-async def signout(form: FormDep) -> Response:
+async def signout(request: Request, form: FormDep) -> Response:
+    """Ends the session server-side, so a copy of the cookie no longer works."""
     response = RedirectResponse("/?signed_out=1", status_code=303)
-    sign_out(response)
+    sign_out(request, response)
     return response
