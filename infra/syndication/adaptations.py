@@ -18,7 +18,7 @@ from domain.application import Archive, CommandResult
 from domain.errors import InvalidInput
 from domain.policy import require_role
 from infra.fetch import FetchFailed, GuardedFetcher
-from infra.syndication.lineage import local_id, may_see, site_of, visible_chain
+from infra.syndication.lineage import local_id, may_see, site_of, visible_chain, visible_source
 from infra.syndication.notices import MAX_GENERATIONS, AdaptationNotices, name_of
 from infra.syndication.records import Records
 
@@ -189,6 +189,12 @@ class AdaptationService:
             "edges": edges,
             "adaptations": {"count": len(reports), "places": len(places)},
         }
+
+    def visible_source(
+        self, principal: Principal, adapted_from: dict[str, Any] | None
+    ) -> dict[str, Any] | None:
+        """An ``adapted_from`` as ``principal`` may see it."""
+        return visible_source(self.archive, self.site, principal, adapted_from)
 
     def _may_see_report(self, principal: Principal, report: dict[str, Any]) -> bool:
         """Reports of this site's adaptations are shown only while the reader may see them."""

@@ -123,6 +123,8 @@ async def get_artifact(
     data = container.archive.get_artifact(
         principal, artifact_id, draft=view == "draft", version=version, as_of=as_of
     )
+    # Only the sources this reader may see (a members-only source stays hidden from others).
+    data["adapted_from"] = container.adaptations.visible_source(principal, data.get("adapted_from"))
     return JSON(artifact_json(container, data), headers={"ETag": etag_for(data["version"])})
 
 
