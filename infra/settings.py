@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+from ipaddress import ip_address
 from pathlib import Path
 from typing import Literal
 from urllib.parse import unquote, urlsplit
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_admin_email(base_url: str) -> str:
+    """``archive@`` the site's host name; ``archive@localhost`` when the site has none.
+
+    An address cannot end in a bare IP address (RFC 5321 writes it ``[127.0.0.1]``),
+    so a site still on ``http://127.0.0.1:8000`` gets ``archive@localhost``: valid,
+    and plainly a local one. A public site's BASE_URL names its domain.
+    """
+    host = (urlsplit(base_url).hostname or "").rstrip(".")
+    try:
+        ip_address(host)
+    except ValueError:
+        if "." in host:
+            return f"archive@{host}"
+    return "archive@localhost"
 
 
 class Settings(BaseSettings):
@@ -18,10 +35,12 @@ class Settings(BaseSettings):
         None, description="postgresql://user:password@host:port/dbname; unset means SQLite."
     )
     database_schema: str | None = Field(None, description="PostgreSQL schema (default: public).")
-    host: str = "127.0.0.1"
-    port: int = 8000
+    host: str = Field("127.0.0.1", description="Interface `serve` listens on.")
+    port: int = Field(8000, description="Port `serve` listens on.")
     base_url: str = Field(
-        "", description="Public URL of this site (default: http://HOST:PORT)."
+        "",
+        description="Public URL of this site, used in feeds, OAI-PMH, JSON-LD and upload URLs.",
+        json_schema_extra={"shown_default": "http://HOST:PORT"},
     )
     max_request_bytes: int = Field(1_048_576, description="Largest JSON request body accepted.")
     load_demo: bool = Field(True, description="Load the demo archive into an empty store on start.")
@@ -38,12 +57,12 @@ class Settings(BaseSettings):
     media_backend: Literal["local", "s3"] = Field(
         "local", description="local (a folder in the data directory) or s3."
     )
-    s3_bucket: str = "commonplace-media"
+    s3_bucket: str = Field("commonplace-media", description="S3 bucket for media.")
     s3_endpoint_url: str | None = Field(None, description="e.g. http://127.0.0.1:9000 for MinIO")
-    s3_region: str = "us-east-1"
-    s3_access_key: str | None = None
-    s3_secret_key: str | None = None
-    s3_prefix: str = ""
+    s3_region: str = Field("us-east-1", description="S3 region.")
+    s3_access_key: str | None = Field(None, description="S3 access key (unset: boto3's own).")
+    s3_secret_key: str | None = Field(None, description="S3 secret key.")
+    s3_prefix: str = Field("", description="Prefix of every media key in the bucket.")
     media_part_size: int = Field(16 * 1024 * 1024, description="Uploads above this go in parts.")
     media_limits: dict[str, int] = Field(
         default_factory=lambda: {
@@ -64,8 +83,15 @@ class Settings(BaseSettings):
         1024 * 1024 * 1024,
         description="Address space (bytes) of the child process that decodes an image.",
     )
-    site_name: str = Field("Commonplace", description="The name harvesters see.")
-    oai_admin_email: str | None = Field(None, description="OAI-PMH Identify adminEmail.")
+    site_name: str = Field(
+        "Commonplace", description="The site's name: page headers, titles and harvesters."
+    )
+    oai_admin_email: str | None = Field(
+        None,
+        description="Contact address OAI-PMH harvesters are given (Identify's adminEmail); "
+        "archive@localhost while BASE_URL's host is an IP address.",
+        json_schema_extra={"shown_default": "archive@<host of BASE_URL>"},
+    )
     oai_secret: str | None = Field(
         None,
         description="Key signing OAI-PMH resumption tokens; set the same on every API host "
@@ -75,7 +101,9 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Networks (CIDR) other sites may be fetched from although private or local.",
     )
-    fetch_timeout_seconds: float = 5.0
+    fetch_timeout_seconds: float = Field(
+        5.0, description="Longest wait for another site when fetching from it."
+    )
     fetch_deadline_seconds: float = Field(
         10.0, description="Longest one fetch of another site may take in all (connect to body)."
     )
@@ -104,6 +132,8 @@ class Settings(BaseSettings):
         if not self.base_url:
             self.base_url = f"http://{self.host}:{self.port}"
         self.base_url = self.base_url.rstrip("/")
+        if not self.oai_admin_email:
+            self.oai_admin_email = default_admin_email(self.base_url)
 
     @property
     def uses_postgres(self) -> bool:

@@ -153,7 +153,7 @@ def test_history_and_diff_pages_read_well(demo: Demo) -> None:
         if item["published"]["number"] > 1 and item["visibility"] == "public"
     )
     history = demo.client().get(f"/artifacts/{revised['id']}/history")
-    assert history.status_code == 200 and "Compare two versions" in history.text
+    assert history.status_code == 200 and "Compare two editions" in history.text
     versions = [int(v) for v in re.findall(r'<option value="(\d+)"', history.text)]
     diff = demo.client().get(
         f"/artifacts/{revised['id']}/diff?from={versions[0]}&to={versions[-1]}"

@@ -11,7 +11,7 @@ from domain.values import CONTRIBUTOR_ROLES, KINDS, LICENCES
 from infra.bootstrap import Container
 from infra.search.service import SearchRequest
 from services.api.web import diffs
-from services.api.web.forms import content_for
+from services.api.web.forms import LICENCE_HELP, content_for
 from services.api.web.presenting import PRIVATE_RENDERER, media_items
 from services.api.web.vocab import framework_trees, place_names, place_tree, term_labels
 
@@ -53,6 +53,7 @@ def editor_context(
         "convenings": archive.list_convenings(),
         "excursions": archive.list_excursions(),
         "licences": LICENCES,
+        "licence_help": LICENCE_HELP,
         "roles": CONTRIBUTOR_ROLES,
         "presentation_options": presentation_options(container, principal)
         if "presentations" in KINDS[kind].fields

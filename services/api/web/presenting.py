@@ -10,6 +10,7 @@ from domain.access import Principal
 from domain.errors import DomainError
 from domain.values import ALL_RIGHTS_RESERVED, LICENCES
 from infra.bootstrap import Container
+from infra.demo import fiction
 from infra.markdown import MarkdownRenderer
 from services.api.web.templating import kind_label
 from services.api.web.vocab import framework_trees
@@ -90,14 +91,14 @@ def stage_label(container: Container, stage: str | None) -> str | None:
     return stage
 
 
-def attribution(view: dict[str, Any], page_url: str) -> str:
+def attribution(view: dict[str, Any], page_url: str, site_name: str = "Commonplace") -> str:
     """A ready-to-copy attribution line (TASL: title, author, source, licence)."""
     authors = [c["name"] for c in view.get("contributors") or []]
     by = f" by {', '.join(authors)}" if authors else ""
     licence = view.get("licence") or ALL_RIGHTS_RESERVED
     label = LICENCES.get(licence, licence)
     terms = f", licensed under {label} ({licence})" if licence != ALL_RIGHTS_RESERVED else ""
-    return f"“{view.get('title') or 'Untitled'}”{by}, Commonplace, {page_url}{terms}."
+    return f"“{view.get('title') or 'Untitled'}”{by}, {site_name}, {page_url}{terms}."
 
 
 def context_links(container: Container, view: dict[str, Any]) -> dict[str, Any]:
@@ -157,9 +158,10 @@ def artifact_context(
         "crumbs": place_crumbs(container, view.get("place")),
         "term_groups": grouped_terms(container, view.get("terms") or []),
         "stage": stage_label(container, view.get("stage")),
-        "attribution": attribution(view, page_url),
+        "attribution": attribution(view, page_url, container.settings.site_name),
         "page_url": page_url,
         "presentations": presentations(container, principal, view.get("presentations") or []),
         "lineage": {} if draft else lineage(container, principal, view),
+        "demo_notice": fiction.artifact_notice(container.archive, view),
         **context_links(container, view),
     }

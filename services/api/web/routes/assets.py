@@ -33,6 +33,14 @@ async def static_file(name: str, request: Request) -> Response:
     return Response(asset.data, media_type=asset.content_type, headers=headers)
 
 
+@router.get("/favicon.ico")
+async def favicon() -> Response:
+    """Browsers ask for /favicon.ico whatever the page says: they get the SVG icon."""
+    icon = assets()["favicon.svg"]
+    headers = {"Cache-Control": "public, max-age=86400", "X-Content-Type-Options": "nosniff"}
+    return Response(icon.data, media_type=icon.content_type, headers=headers)
+
+
 @router.get("/files/{media_id}")
 async def file(media_id: UUID, container: ContainerDep, viewer: ViewerDep) -> Response:
     """A media file as the signed-in person may see it (their drafts, members-only work)."""

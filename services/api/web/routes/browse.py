@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from domain.errors import NotFound
 from infra.bootstrap import Container
+from infra.demo import fiction
 from infra.search.service import SearchRequest
 from services.api.deps import ContainerDep
 from services.api.web import worldmap
@@ -122,6 +123,7 @@ async def place_page(
         "nearby_km": int(NEARBY_KM),
         "map": worldmap.draw(place["name"], points, world=False) if len(points) > 1 else None,
         "search_url": SearchState(place=(slug,)).url(),
+        "demo_notice": fiction.place_notice(container.archive, slug),
     }
     return render(request, viewer, "place.html", context)
 
