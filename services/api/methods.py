@@ -44,7 +44,7 @@ class Methods:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("OPTIONS", "HEAD", *METHODS):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         application = scope.get("app")

@@ -52,6 +52,49 @@ WRITES = {
     428: "The edit needs `If-Match` with the ETag read.",
 }
 SEARCHING = {504: "The index did not reach the requested position in time."}
+ANY: dict[str, Any] = {"schema": {}}
+BINARY: dict[str, Any] = {"schema": {"type": "string", "format": "binary"}}
+NOT_MODIFIED = {"304": {"description": "Unchanged since the ETag or date sent."}}
+# What routes answering with a plain Response send on success, by path; methods as in the doc.
+SUCCESS: dict[str, dict[str, Any]] = {
+    "/api/v1/artifacts/{artifact_id}/jsonld": {
+        "200": {"description": "JSON-LD (schema.org).", "content": {"application/ld+json": ANY}}
+    },
+    "/api/v1/artifacts/{artifact_id}/package": {
+        "200": {"description": "A BagIt package.", "content": {"application/zip": BINARY}}
+    },
+    "/feeds/atom": {
+        "200": {"description": "An Atom feed.", "content": {"application/atom+xml": BINARY}},
+        **NOT_MODIFIED,
+    },
+    "/feeds/json": {
+        "200": {"description": "A JSON Feed.", "content": {"application/feed+json": ANY}},
+        **NOT_MODIFIED,
+    },
+    "/oai": {
+        "200": {"description": "An OAI-PMH response (errors too).", "content": {"text/xml": BINARY}}
+    },
+    "/oai/schemas/commonplace.xsd": {
+        "200": {"description": "XML Schema.", "content": {"application/xml": BINARY}}
+    },
+    "/media/{media_id}": {
+        "200": {"description": "The file.", "content": {"*/*": BINARY}},
+        "307": {"description": "Where the file is (a short-lived address)."},
+    },
+    "/media/{media_id}/{variant}": {
+        "200": {"description": "The thumbnail.", "content": {"image/*": BINARY}},
+        "307": {"description": "Where the thumbnail is (a short-lived address)."},
+    },
+}
+# A few answers are not problem documents: OAI-PMH harvesters expect text when it is down.
+OTHER: dict[str, dict[str, Any]] = {
+    "/oai": {
+        "503": {
+            "description": "The repository is unavailable; see Retry-After.",
+            "content": {"text/plain": BINARY},
+        }
+    },
+}
 RETRY_AFTER = {
     "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}
 }
@@ -85,8 +128,13 @@ def complete(document: dict[str, Any]) -> dict[str, Any]:
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             responses = operation["responses"]
+            if path in SUCCESS:
+                for status in [s for s in responses if s.startswith("2")]:
+                    del responses[status]
+                responses.update(SUCCESS[path])
             for status, description in statuses_for(method, path).items():
                 responses[str(status)] = _problem_response(description, status)
+            responses.update(OTHER.get(path, {}))
     # FastAPI's own validation schemas are no longer referred to: the 422 is a Problem.
     for name in ("HTTPValidationError", "ValidationError"):
         schemas.pop(name, None)
