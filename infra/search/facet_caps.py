@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from infra.search.port import SearchQuery
 
 Counts = dict[str, int]
+DEFAULT_FACET_LIMIT = 10  # values per facet in the API's and the web page's answers
 
 
 def top(counts: Counts, limit: int | None, selected: Iterable[str] = ()) -> Counts:

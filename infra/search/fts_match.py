@@ -29,12 +29,38 @@ def quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+FREQUENCY_SECONDS = 30.0  # how long a word's document count is reused for ranking corrections
+_frequencies: dict[tuple[str, str], tuple[float, int | None]] = {}
+
+
 def in_vocabulary(conn: sqlite3.Connection, word: str) -> bool:
-    return conn.execute("SELECT 1 FROM fts_vocab WHERE term = ?", (word,)).fetchone() is not None
+    sql = "SELECT 1 FROM fts_instances WHERE term = ? LIMIT 1"
+    return conn.execute(sql, (word,)).fetchone() is not None
 
 
-def corrections(conn: sqlite3.Connection, word: str, limit: int = 4) -> list[str]:
-    """Indexed words within the typo budget of ``word``, closest and most frequent first."""
+def frequency(conn: sqlite3.Connection, database: str, term: str) -> int | None:
+    """How many documents have ``term`` (None: none now), remembered for a short while."""
+    now = time.monotonic()
+    known = _frequencies.get((database, term))
+    if known is not None and now - known[0] < FREQUENCY_SECONDS:
+        return known[1]
+    row = conn.execute("SELECT doc FROM fts_vocab WHERE term = ?", (term,)).fetchone()
+    found = int(row[0]) if row else None
+    if len(_frequencies) > 100_000:
+        _frequencies.clear()
+    _frequencies[(database, term)] = (now, found)
+    return found
+
+
+def corrections(
+    conn: sqlite3.Connection, word: str, limit: int = 4, database: str = ""
+) -> list[str]:
+    """Indexed words within the typo budget of ``word``, closest and most frequent first.
+
+    The candidates come from ``typo_keys``, current with every write; their document
+    counts (which only order candidates of equal distance) may be up to
+    ``FREQUENCY_SECONDS`` old, as the previous design's rebuilt typo index could be.
+    """
     budget = allowed_typos(word)
     if not budget:
         return []
@@ -50,13 +76,15 @@ def corrections(conn: sqlite3.Connection, word: str, limit: int = 4) -> list[str
         distance = typo_distance(word, term)
         if distance > budget:
             continue
-        row = conn.execute("SELECT doc FROM fts_vocab WHERE term = ?", (term,)).fetchone()
-        if row is not None:  # still in the index
-            scored.append((distance, -row[0], term))
+        count = frequency(conn, database, term) if in_vocabulary(conn, term) else None
+        if count is not None:  # still in the index
+            scored.append((distance, -count, term))
     return [t for _, _, t in sorted(scored)][:limit]
 
 
-def match_expression(conn: sqlite3.Connection, parsed: ParsedQuery) -> str | None:
+def match_expression(
+    conn: sqlite3.Connection, parsed: ParsedQuery, database: str = ""
+) -> str | None:
     if parsed.empty:
         return None
     parts = []
@@ -64,7 +92,7 @@ def match_expression(conn: sqlite3.Connection, parsed: ParsedQuery) -> str | Non
         prefix = position == len(parsed.words) - 1 and parsed.last_is_prefix
         options = [quote(word) + ("*" if prefix and len(word) >= 2 else "")]
         if not in_vocabulary(conn, word):
-            options += [quote(t) for t in corrections(conn, word)]
+            options += [quote(t) for t in corrections(conn, word, database=database)]
         parts.append(options[0] if len(options) == 1 else "(" + " OR ".join(options) + ")")
     parts.extend(quote(" ".join(phrase)) for phrase in parsed.phrases)
     expression = " AND ".join(parts)

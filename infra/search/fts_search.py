@@ -13,6 +13,7 @@ import numpy as np
 
 from infra.search.facet_caps import cap
 from infra.search.fts_columns import Array, Columns
+from infra.search.fts_store import COLUMNS, TOKENIZE
 from infra.search.port import Hit, SearchQuery
 
 MARK_START, MARK_END = "\x02", "\x03"
@@ -143,7 +144,12 @@ def facets(columns: Columns, rows: Array, query: SearchQuery) -> dict[str, dict[
         low = int(years.min())
         counts = np.bincount(years - low)
         found["year"] = {str(low + i): int(counts[i]) for i in np.flatnonzero(counts)}
-    levels = [columns.count_places(rows, range(n, n + 1)) for n in range(columns.places.shape[1])]
+    depth = columns.places.shape[1]
+    if query.facet_limit is not None and query.facet_more != "places":
+        # Only the levels a capped answer shows: down to the deepest selection's children.
+        chosen = [columns.place_levels.get(columns.code("places", p), set()) for p in query.places]
+        depth = min(depth, max((max(s) for s in chosen if s), default=-1) + 2)
+    levels = [columns.count_places(rows, range(n, n + 1)) for n in range(depth)]
     if query.facet_limit is None or query.facet_more == "places":
         found["places"] = {k: v for counts in levels for k, v in counts.items()}
     else:
@@ -152,40 +158,75 @@ def facets(columns: Columns, rows: Array, query: SearchQuery) -> dict[str, dict[
     return {k: v for k, v in capped.items() if v}
 
 
+PAGE_SCHEMA = [
+    "CREATE TABLE page_docs (rowid INTEGER PRIMARY KEY, " + ", ".join(COLUMNS) + ")",
+    "CREATE VIRTUAL TABLE page USING fts5(" + ", ".join(COLUMNS)
+    + f", content = 'page_docs', content_rowid = 'rowid', {TOKENIZE})",
+]
+
+
+def page_connection() -> sqlite3.Connection:
+    """An in-memory FTS5 table for one page's documents at a time (see ``hits``)."""
+    conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+    for statement in PAGE_SCHEMA:
+        conn.execute(statement)
+    return conn
+
+
 def hits(
-    conn: sqlite3.Connection, page: list[int], expression: str | None, near: Any
+    conn: sqlite3.Connection,
+    scratch: sqlite3.Connection,
+    page: list[int],
+    expression: str | None,
+    near: Any,
 ) -> list[Hit]:
-    """Snippets and documents for the page's rowids only."""
+    """Snippets and documents for the page's rowids only.
+
+    A snippet depends only on its document and the expression, so the page's documents
+    are indexed on their own in ``scratch`` and the snippets made there: FTS5 would
+    otherwise evaluate the whole expression again for every rowid it is asked about
+    (for a prefix, merging every matching word's list each time).
+    """
     if not page:
         return []
     marks = ",".join("?" * len(page))
     rows = {
         r[0]: r[1:]
         for r in conn.execute(
-            f"SELECT rowid, d.id, d.hit, a.lat, a.lon FROM docs d JOIN attrs a USING (rowid) "
-            f"WHERE rowid IN ({marks})",
+            f"SELECT rowid, d.id, d.hit, a.lat, a.lon, {', '.join('d.' + c for c in COLUMNS)} "
+            f"FROM docs d JOIN attrs a USING (rowid) WHERE rowid IN ({marks})",
             page,
         )
     }
-    snippets: dict[int, tuple[str, ...]] = {}
-    if expression:
-        columns = ", ".join(
-            f"snippet(fts, {c}, '{MARK_START}', '{MARK_END}', '…', 24)" for c in (2, 1, 0)
-        )
-        sql = f"SELECT rowid, {columns} FROM fts WHERE fts MATCH ? AND rowid IN ({marks})"
-        snippets = {r[0]: r[1:] for r in conn.execute(sql, [expression, *page])}
+    snippets = _snippets(scratch, rows, expression) if expression else {}
     found = []
     for rowid in page:
-        doc_id, raw, lat, lon = rows[rowid]
+        doc_id, raw, lat, lon, *texts = rows[rowid]
         document = json.loads(raw)
         marked = [s for s in snippets.get(rowid, ()) if s and MARK_START in s]
-        text = marked[0] if marked else document.get("summary") or _body_start(conn, rowid)
+        text = marked[0] if marked else (document.get("summary") or (texts[2] or "")[:200])
         snippet = html.escape(text).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
         distance = km(lat, lon, *near) if near else None
         found.append(Hit(id=doc_id, document=document, snippet=snippet, distance_km=distance))
     return found
 
 
-def _body_start(conn: sqlite3.Connection, rowid: int) -> str:
-    row = conn.execute("SELECT substr(body, 1, 200) FROM docs WHERE rowid = ?", (rowid,)).fetchone()
-    return str(row[0] or "") if row else ""
+def _snippets(
+    scratch: sqlite3.Connection, rows: dict[int, tuple[Any, ...]], expression: str
+) -> dict[int, tuple[str, ...]]:
+    columns = ", ".join(
+        f"snippet(page, {c}, '{MARK_START}', '{MARK_END}', '…', 24)" for c in (2, 1, 0)
+    )
+    scratch.execute("BEGIN")
+    try:
+        scratch.executemany(
+            f"INSERT INTO page_docs VALUES (?{',?' * len(COLUMNS)})",
+            [(rowid, *row[4:]) for rowid, row in rows.items()],
+        )
+        scratch.execute("INSERT INTO page (page) VALUES ('rebuild')")
+        sql = f"SELECT rowid, {columns} FROM page WHERE page MATCH ?"
+        return {r[0]: r[1:] for r in scratch.execute(sql, [expression])}
+    finally:
+        scratch.execute("INSERT INTO page (page) VALUES ('delete-all')")
+        scratch.execute("DELETE FROM page_docs")
+        scratch.execute("COMMIT")

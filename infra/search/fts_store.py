@@ -14,7 +14,7 @@ tracking record, is written in one transaction per batch.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRe
 
 from infra.search.text import deletes, words
 
-FORMAT = "2"
+FORMAT = "3"
 COLUMNS = ("title", "summary", "body", "places", "contributors", "themes")
 SEPARATOR = "\x1f"  # between the values of a multi-valued attribute
 TOKENIZE = "tokenize = 'unicode61 remove_diacritics 2'"
@@ -41,6 +41,8 @@ SCHEMA = [
     + ", ".join(COLUMNS)
     + f", content = 'docs', content_rowid = 'rowid', {TOKENIZE})",
     "CREATE VIRTUAL TABLE IF NOT EXISTS fts_vocab USING fts5vocab(fts, row)",
+    # "Is this word indexed?" stops at its first instance; the row table counts them all.
+    "CREATE VIRTUAL TABLE IF NOT EXISTS fts_instances USING fts5vocab(fts, instance)",
     "CREATE TABLE IF NOT EXISTS vocab (term TEXT PRIMARY KEY) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS typo_keys (key TEXT NOT NULL, term TEXT NOT NULL, "
     "PRIMARY KEY (key, term)) WITHOUT ROWID",
@@ -205,17 +207,20 @@ def attribute_row(rowid: int, doc: dict[str, Any], seq: int) -> tuple[Any, ...]:
     )
 
 
-def _document_words(doc: dict[str, Any]) -> Iterator[str]:
+def _document_words(doc: dict[str, Any]) -> set[str]:
+    found: set[str] = set()
     for name in ("title", "summary", "body"):
-        yield from words(doc[name])
+        found.update(words(doc[name]))
     for name in ("place_names", "contributors", "themes"):
-        for value in doc[name]:
-            yield from words(value)
+        found.update(words(" ".join(doc[name])))
+    return found
 
 
 def add_words(c: SQLiteCursor, documents: Iterable[dict[str, Any]]) -> None:
     """New words into the vocabulary and the typo table, as they are indexed."""
-    found = {w for doc in documents for w in _document_words(doc)}
+    found: set[str] = set()
+    for doc in documents:
+        found |= _document_words(doc)
     if not found:
         return
     candidates = sorted(found)

@@ -30,7 +30,7 @@ from eventsourcing.persistence import Tracking
 
 from infra.search.fts_columns import Columns
 from infra.search.fts_match import MatchCache, match_expression
-from infra.search.fts_search import facets, hits, km, mask, page_of
+from infra.search.fts_search import facets, hits, km, mask, page_connection, page_of
 from infra.search.fts_store import FORMAT, FtsStore
 from infra.search.port import (
     InvalidQuery,
@@ -134,6 +134,12 @@ class Reader:
             self.local.conn = conn
         return conn
 
+    def scratch(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self.local, "scratch", None)
+        if conn is None:
+            conn = self.local.scratch = page_connection()
+        return conn
+
     def still_there(self) -> bool:
         try:
             return self.path.stat().st_ino == self.inode
@@ -155,7 +161,7 @@ class Reader:
             with self.lock:
                 self.columns.refresh(conn)
                 seq = self.columns.seq
-            expression = match_expression(conn, parse(query.q))
+            expression = match_expression(conn, parse(query.q), str(self.path))
             matches = None
             if expression:
                 matches = self.matches.get(conn, expression, seq, self.columns.seqs)
@@ -171,7 +177,7 @@ class Reader:
                     rows, ranks = np.flatnonzero(passing), None
                 page = page_of(conn, columns, query, rows, ranks)
                 counted = facets(columns, rows, query) if query.facets else {}
-            found = hits(conn, page, expression, query.near)
+            found = hits(conn, self.scratch(), page, expression, query.near)
         return SearchResult(total=len(rows), hits=found, facets=counted)
 
     def close(self) -> None:

@@ -152,8 +152,8 @@ def report_latencies(latencies: Latencies, out: Out, add_row: AddRow) -> None:
         f"{http.p50 - direct.p50:.1f} ms at p50")  # fmt: skip
     out(f"   response size: median {statistics.median(sizes) / 1024:.1f} KiB, "
         f"max {max(sizes) / 1024:.1f} KiB")  # fmt: skip
-    out(f"   typo index rebuilt during the timed direct searches: {latencies.typo_rebuilds} "
-        "time(s) (it reads the whole fts5vocab; every 30 s, on the next unknown word)")  # fmt: skip
+    out("   typo corrections: from the vocabulary and symmetric-delete tables every write "
+        "keeps current (no typo index is rebuilt)")  # fmt: skip
     out(f"   {'by kind of query':<28} {'n':>4}  {'direct p50':>10} {'p95':>8}  "
         f"{'http p50':>9} {'p95':>8}  {'hits p50':>8}")  # fmt: skip
     groups: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
