@@ -168,6 +168,9 @@ class Settings(BaseSettings):
             POSTGRES_CONNECT_TIMEOUT="5",
             POSTGRES_POOL_SIZE="5",
             POSTGRES_MAX_OVERFLOW="10",
+            # Check a pooled connection before handing it out: after a restart or a
+            # terminated backend, dead connections are replaced instead of failing requests.
+            POSTGRES_PRE_PING="y",
         )
         if self.database_schema:
             env["POSTGRES_SCHEMA"] = self.database_schema
