@@ -117,6 +117,9 @@ class Map:
     grid: list[str]
     markers: list[Marker]
     note: str
+    # west, north, pixels per degree of latitude, longitude squeeze: lets a script turn a
+    # point on the drawing back into coordinates (the place picker).
+    frame: tuple[float, float, float, float] | None = None
 
 
 def _frame(points: list[Point], margin: float) -> tuple[float, float, float, float]:
@@ -157,7 +160,22 @@ def draw(title: str, points: list[Point], *, world: bool, width: int = 960) -> M
             Marker(point.label, point.url, point.count, x, y, round(radius, 1), x > width * 0.55)
         )
     return Map(title, width, height, outlines, _grid(west, south, east, north, xy), markers,
-               _note(west, east, squeeze))  # fmt: skip
+               _note(west, east, squeeze), (west, north, scale, squeeze))  # fmt: skip
+
+
+def picker(around: tuple[float, float] | None = None, span_km: float = 40.0) -> Map:
+    """A map to pick a point on: the world, or about ``span_km`` around a (lat, lon)."""
+    if around is None:
+        return draw("Pick a point", [], world=True)
+    lat, lon = around
+    half = span_km / 2 / 111.32
+    corners = [
+        Point("", "", "", 1, lat - half, lon - half),
+        Point("", "", "", 1, lat + half, lon + half),
+    ]
+    drawn = draw("Pick a point", corners, world=False)
+    return Map(drawn.title, drawn.width, drawn.height, drawn.outlines, drawn.grid, [],
+               drawn.note, drawn.frame)  # fmt: skip
 
 
 def _widen(

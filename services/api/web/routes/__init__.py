@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from services.api.web.routes import account, assets, browse, editing, reading, review
+from services.api.web.routes import account, assets, browse, editing, places, reading, review
 
 router = APIRouter(include_in_schema=False)
-for module in (assets, reading, browse, account, editing, review):
+for module in (assets, reading, browse, account, editing, review, places):
     router.include_router(module.router)

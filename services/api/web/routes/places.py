@@ -1,0 +1,257 @@
+"""Editors' pages for the catalogue: add and edit places (a point typed or picked on the
+map), schedule convenings and plan their learning excursions.
+
+Every form carries the CSRF token and goes through the same Archive commands as the
+API (``register_place``, ``update_place``, ``schedule_convening``, ``plan_excursion``);
+a refused form comes back filled in, with the reason and the field to fix.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from starlette.datastructures import FormData
+from starlette.responses import RedirectResponse, Response
+
+from domain.access import Role
+from domain.catalogue import PLACE_KINDS
+from domain.errors import Conflict, InvalidInput
+from domain.policy import require_role
+from infra.bootstrap import Container
+from services.api.deps import ContainerDep
+from services.api.problems import status_for
+from services.api.web import catalogue_forms as forms
+from services.api.web import worldmap
+from services.api.web.routes.common import FormDep, ViewerDep, page_router
+from services.api.web.session import Viewer
+from services.api.web.templating import render
+from services.api.web.vocab import place_tree
+
+router = page_router()
+REFUSED = (InvalidInput, Conflict)
+
+
+def _editor(viewer: Viewer, action: str) -> None:
+    require_role(viewer.principal, Role.EDITOR, action)
+
+
+def _failure(exc: InvalidInput | Conflict) -> dict[str, Any]:
+    field = str(exc.extra.get("field") or "")
+    bad = "slug" if field.endswith("slug") else field  # "place slug" is the slug field
+    return {"error": exc.detail, "bad": bad, "status": status_for(exc)}
+
+
+@router.get("/catalogue")
+async def catalogue_page(request: Request, container: ContainerDep, viewer: ViewerDep) -> Response:
+    """Places, convenings and their excursions, with links to add and edit them."""
+    _editor(viewer, "manage places and convenings")
+    archive = container.archive
+    convenings = [archive.get_convening(c["slug"]) for c in archive.list_convenings()]
+    context = {"places": place_tree(archive), "convenings": convenings}
+    return render(request, viewer, "catalogue.html", context)
+
+
+# -- places ------------------------------------------------------------------------------
+
+
+def _place_form(
+    request: Request,
+    container: Container,
+    viewer: Viewer,
+    values: dict[str, Any],
+    *,
+    editing: str | None = None,
+    failure: dict[str, Any] | None = None,
+) -> Response:
+    failure = failure or {}
+    context = {
+        "values": values,
+        "editing": editing,
+        "kinds": PLACE_KINDS,
+        "places": [p for p in place_tree(container.archive) if p.slug != editing],
+        "picker": _picker(container, values),
+        "error": failure.get("error"),
+        "bad": failure.get("bad"),
+    }
+    return render(
+        request, viewer, "place_form.html", context, status=failure.get("status", 200)
+    )
+
+
+@router.get("/catalogue/places/new")
+async def new_place_page(
+    request: Request, container: ContainerDep, viewer: ViewerDep, parent: str = ""
+) -> Response:
+    _editor(viewer, "add places")
+    values = {"slug": "", "name": "", "kind": "school", "parent": parent, "lat": "", "lon": ""}
+    return _place_form(request, container, viewer, values)
+
+
+@router.post("/catalogue/places/new")
+async def add_place(
+    request: Request, container: ContainerDep, viewer: ViewerDep, form: FormDep
+) -> Response:
+    _editor(viewer, "add places")
+    try:
+        data = forms.place_data(form)
+        data["slug"] = forms.new_slug(form, data["name"])
+        container.archive.register_place(viewer.principal, data)
+    except REFUSED as exc:
+        return _place_form(request, container, viewer, _typed(form), failure=_failure(exc))
+    return RedirectResponse(f"/places/{data['slug']}", status_code=303)
+
+
+@router.get("/places/{slug}/edit")
+async def edit_place_page(
+    slug: str, request: Request, container: ContainerDep, viewer: ViewerDep
+) -> Response:
+    _editor(viewer, "edit places")
+    place = container.archive.get_place(slug)
+    values = {k: ("" if place[k] is None else place[k]) for k in ("name", "kind", "parent")}
+    values.update(slug=slug, lat=_shown(place["lat"]), lon=_shown(place["lon"]))
+    return _place_form(request, container, viewer, values, editing=slug)
+
+
+@router.post("/places/{slug}/edit")
+async def update_place(
+    slug: str, request: Request, container: ContainerDep, viewer: ViewerDep, form: FormDep
+) -> Response:
+    _editor(viewer, "edit places")
+    container.archive.get_place(slug)  # 404 for a place that does not exist
+    try:
+        container.archive.update_place(viewer.principal, slug, forms.place_data(form))
+    except REFUSED as exc:
+        values = {**_typed(form), "slug": slug}
+        return _place_form(request, container, viewer, values, editing=slug, failure=_failure(exc))
+    return RedirectResponse(f"/places/{slug}", status_code=303)
+
+
+# How wide the map to pick a point is, by the kind of place it is centred on.
+SPAN_KM = {"country": 3000.0, "region": 900.0, "city": 60.0, "district": 40.0, "trust": 60.0}
+
+
+def _picker(container: Container, values: dict[str, Any]) -> worldmap.Map:
+    """The map to pick a point on: around the point typed, else the nearest place outside."""
+    try:
+        here = float(values["lat"]), float(values["lon"])
+        return worldmap.picker(here, SPAN_KM.get(str(values.get("kind")), 15.0))
+    except (KeyError, TypeError, ValueError):
+        pass
+    archive = container.archive
+    slug = values.get("parent") or ""
+    chain = [*archive.place_ancestors(slug), archive.catalogue.get_place_record(slug)]
+    for place in reversed(chain):
+        if place is not None and place.lat is not None and place.lon is not None:
+            return worldmap.picker((place.lat, place.lon), SPAN_KM.get(place.kind, 15.0))
+    return worldmap.picker(None)
+
+
+def _typed(form: FormData) -> dict[str, str]:
+    names = ("slug", "name", "kind", "parent", "lat", "lon")
+    return {name: forms.field(form, name) for name in names}
+
+
+def _shown(value: float | None) -> str:
+    return "" if value is None else f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+# -- convenings and excursions -----------------------------------------------------------
+
+
+def _convening_form(
+    request: Request,
+    container: Container,
+    viewer: Viewer,
+    values: dict[str, str],
+    failure: dict[str, Any] | None = None,
+) -> Response:
+    failure = failure or {}
+    context = {
+        "values": values,
+        "places": place_tree(container.archive),
+        "error": failure.get("error"),
+        "bad": failure.get("bad"),
+    }
+    status = failure.get("status", 200)
+    return render(request, viewer, "convening_form.html", context, status=status)
+
+
+CONVENING_FIELDS = ("slug", "title", "place", "starts", "ends", "question", "summary")
+
+
+@router.get("/catalogue/convenings/new")
+async def new_convening_page(
+    request: Request, container: ContainerDep, viewer: ViewerDep
+) -> Response:
+    _editor(viewer, "schedule convenings")
+    return _convening_form(request, container, viewer, dict.fromkeys(CONVENING_FIELDS, ""))
+
+
+@router.post("/catalogue/convenings/new")
+async def schedule_convening(
+    request: Request, container: ContainerDep, viewer: ViewerDep, form: FormDep
+) -> Response:
+    _editor(viewer, "schedule convenings")
+    try:
+        data = forms.convening_data(form)
+        container.archive.schedule_convening(viewer.principal, data)
+    except REFUSED as exc:
+        typed = {name: forms.field(form, name) for name in CONVENING_FIELDS}
+        return _convening_form(request, container, viewer, typed, _failure(exc))
+    return RedirectResponse(f"/catalogue#convening-{data['slug']}", status_code=303)
+
+
+EXCURSION_FIELDS = ("slug", "title", "host_place", "big_question", "date")
+
+
+def _excursion_form(
+    request: Request,
+    container: Container,
+    viewer: Viewer,
+    convening: dict[str, Any],
+    values: dict[str, Any],
+    failure: dict[str, Any] | None = None,
+) -> Response:
+    failure = failure or {}
+    context = {
+        "convening": convening,
+        "values": values,
+        "places": place_tree(container.archive),
+        "roles": forms.LEADER_ROLES,
+        "error": failure.get("error"),
+        "bad": failure.get("bad"),
+    }
+    status = failure.get("status", 200)
+    return render(request, viewer, "excursion_form.html", context, status=status)
+
+
+@router.get("/catalogue/convenings/{slug}/excursions/new")
+async def new_excursion_page(
+    slug: str, request: Request, container: ContainerDep, viewer: ViewerDep
+) -> Response:
+    _editor(viewer, "plan excursions")
+    convening = container.archive.get_convening(slug)
+    values: dict[str, Any] = dict.fromkeys(EXCURSION_FIELDS, "")
+    values.update(date=convening["starts"], leaders=[])
+    return _excursion_form(request, container, viewer, convening, values)
+
+
+@router.post("/catalogue/convenings/{slug}/excursions/new")
+async def plan_excursion(
+    slug: str, request: Request, container: ContainerDep, viewer: ViewerDep, form: FormDep
+) -> Response:
+    _editor(viewer, "plan excursions")
+    convening = container.archive.get_convening(slug)
+    try:
+        data = forms.excursion_data(form, slug)
+        container.archive.plan_excursion(viewer.principal, data)
+    except REFUSED as exc:
+        typed: dict[str, Any] = {name: forms.field(form, name) for name in EXCURSION_FIELDS}
+        names = [v for v in form.getlist("leader_name") if isinstance(v, str)]
+        roles = [v for v in form.getlist("leader_role") if isinstance(v, str)]
+        typed["leaders"] = [
+            {"name": n, "role": r} for n, r in zip(names, roles, strict=False) if n.strip()
+        ]
+        return _excursion_form(request, container, viewer, convening, typed, _failure(exc))
+    return RedirectResponse(f"/catalogue#convening-{slug}", status_code=303)
