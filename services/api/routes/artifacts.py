@@ -86,6 +86,11 @@ async def list_artifacts(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> JSON:
     """Artifacts you may see, oldest first, with simple filters and paging."""
+
+    def visible(item: dict[str, Any]) -> dict[str, Any] | None:
+        """Only the sources this reader may see, as for one artifact."""
+        return container.adaptations.visible_source(principal, item.get("adapted_from"))
+
     page = archive.list_artifacts(
         principal,
         kind=kind,
@@ -97,7 +102,9 @@ async def list_artifacts(
         after=after,
         limit=limit,
     )
-    page["items"] = [artifact_json(container, item) for item in page["items"]]
+    page["items"] = [
+        artifact_json(container, {**item, "adapted_from": visible(item)}) for item in page["items"]
+    ]
     return JSON(page)
 
 
