@@ -209,7 +209,8 @@ class SearchService:
         return self.index.position(self.archive.name)
 
     def status(self) -> dict[str, Any]:
-        position = self.position()
+        index = self.index.health()  # a missing or broken index is reported, not raised
+        position = self.position() if index["state"] == "ok" else 0
         head = self.archive.head
         lag_seconds = 0.0
         if head > position:
@@ -226,6 +227,7 @@ class SearchService:
             "last_error": saved.get("last_error"),
             "last_error_at": saved.get("last_error_at"),
             "retries": saved.get("retries", 0),
+            "index": index,
         }
 
 
