@@ -79,12 +79,16 @@ class GuardedFetcher:
         return self.policy.permitted(address)
 
     @staticmethod
-    def _parts(url: str) -> Any:
+    def _malformed(url: str) -> FetchRefused:
+        return FetchRefused(f"{url!r} is not a URL that can be fetched.", url=url)
+
+    @classmethod
+    def _parts(cls, url: str) -> Any:
         try:
             parts = urlsplit(url)
             parts.port  # noqa: B018 - raises on a malformed port
         except ValueError:
-            raise FetchRefused(f"{url!r} is not a URL that can be fetched.", url=url) from None
+            raise cls._malformed(url) from None
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise FetchRefused(f"Only http and https URLs can be fetched, not {url!r}.", url=url)
         return parts
@@ -107,6 +111,8 @@ class GuardedFetcher:
                             body = self._read(response, current)
                     except httpx.HTTPError as error:
                         raise self._failed(current, error) from None
+                    except (httpx.InvalidURL, ValueError):  # IDNA and other malformed hosts
+                        raise self._malformed(current) from None
                     return self._parse(body, current)
         raise FetchFailed(f"{url} redirected more than {MAX_REDIRECTS} times.", url=url)
 
@@ -121,6 +127,8 @@ class GuardedFetcher:
                     return response.status_code
             except httpx.HTTPError as error:
                 raise self._failed(url, error) from None
+            except (httpx.InvalidURL, ValueError):
+                raise self._malformed(url) from None
 
     def _slot(self, wait: float) -> _Slot:
         acquired = self.slots.acquire(timeout=wait) if wait > 0 else self.slots.acquire(False)

@@ -3,7 +3,8 @@
 ``AddressPolicy`` says whether an address is public: besides the ranges Python
 already calls private, it looks inside IPv6 forms that embed an IPv4 address
 (IPv4-mapped ``::ffff:``, IPv4-compatible ``::a.b.c.d``, NAT64 ``64:ff9b::/96``
-and ``64:ff9b:1::/48``, 6to4 ``2002::/16``, Teredo) and judges the embedded one.
+and ``64:ff9b:1::/48``, IPv4-translated ``::ffff:0:0:0/96``, 6to4 ``2002::/16``,
+Teredo) and judges the embedded one.
 
 ``PinnedBackend`` is an httpcore network backend that resolves a host once,
 checks every address it resolved to, and connects to a checked address, so a
@@ -27,7 +28,12 @@ import httpx
 from domain.errors import InvalidInput
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
-NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+# NAT64 (well-known and local-use prefixes) and SIIT IPv4-translated addresses.
+TRANSLATED = (
+    ipaddress.ip_network("64:ff9b::/96"),
+    ipaddress.ip_network("64:ff9b:1::/48"),
+    ipaddress.ip_network("::ffff:0:0:0/96"),
+)
 
 
 class FetchRefused(InvalidInput):
@@ -85,7 +91,7 @@ def embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | Non
     if address.teredo is not None:
         return address.teredo[1]
     low = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
-    if any(address in network for network in NAT64):
+    if any(address in network for network in TRANSLATED):
         return low
     if int(address) >> 32 == 0:  # IPv4-compatible ::a.b.c.d (also :: and ::1)
         return low

@@ -173,6 +173,7 @@ def test_deeply_nested_json_is_refused_cleanly(site: str) -> None:
         "http://[64:ff9b::a9fe:a9fe]/",
         "http://[2002:7f00:1::]/",
         "http://[2002:a00:1::1]/",
+        "http://[::ffff:0:7f00:1]/",
         "http://[::]/",
         "http://0.0.0.0/",
         "http://2130706433/",
@@ -185,6 +186,14 @@ def test_deeply_nested_json_is_refused_cleanly(site: str) -> None:
 def test_private_addresses_in_every_spelling_are_refused(url: str) -> None:
     with pytest.raises(FetchRefused):
         GuardedFetcher().check(url)
+
+
+@pytest.mark.parametrize(
+    "url", ["http://\x00x.example/", "http://xn--/", "https://exa\u2028mple.com/", "http://[::1"]
+)
+def test_malformed_urls_are_refused_not_crashed_on(url: str) -> None:
+    with pytest.raises(FetchRefused, match="not a URL that can be fetched"):
+        GuardedFetcher().get_json(url)
 
 
 def test_public_addresses_inside_ipv6_forms_are_allowed() -> None:
