@@ -14,8 +14,10 @@ this process.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from eventsourcing.persistence import Tracking
@@ -27,6 +29,7 @@ from services.indexer.projection import TOPICS, SearchProjection
 from services.indexer.rebuild_workers import Builders, default_workers, shareable_env
 
 Progress = Callable[[int, int], None]  # (notifications read, total)
+log = logging.getLogger("commonplace.indexer")
 
 
 @dataclass
@@ -37,6 +40,7 @@ class RebuildReport:
     workers: int = 0  # processes that built documents (0: all in this one)
     writing: float = 0.0  # seconds spent writing the bulk of the documents
     waiting: float = 0.0  # seconds the writer waited for documents (building, if in process)
+    building: float = 0.0  # seconds spent reading the log and building documents, all processes
 
 
 def rebuild(
@@ -58,10 +62,13 @@ def rebuild(
     target = index.start_rebuild()
     try:
         head = archive.head
-        if count:
-            scan = _scan_with_workers(Builders(env or {}, count, page), target, head, progress)
-        else:
-            scan = _scan(archive, projection, target, head, page, progress)
+        scan = Scan()
+        if count and env is not None:
+            _scan_with_workers(Builders(env, count, page), target, head, progress, scan)
+        if scan.reached < head:  # in this process: all of it, or what a dead builder left
+            if count:
+                log.warning("A document builder process died; rebuilding the rest in process")
+            _scan(archive, projection, target, head, page, progress, scan)
         with coordination.lock():
             position = head
             while True:
@@ -77,37 +84,47 @@ def rebuild(
     except BaseException:
         target.discard()
         raise
-    documents, writing, waiting = scan
+    seconds = time.perf_counter() - started
     return RebuildReport(
-        documents, position, time.perf_counter() - started, count, writing, waiting
+        scan.written, position, seconds, count, scan.writing, scan.waiting, scan.building
     )
 
 
+@dataclass
+class Scan:
+    """How far filling the new index got, and where its time went."""
+
+    reached: int = 0  # every position up to here is written
+    written: int = 0
+    writing: float = 0.0
+    waiting: float = 0.0
+    building: float = 0.0
+
+
 def _scan_with_workers(
-    builders: Builders, target: Rebuild, head: int, progress: Progress | None
-) -> tuple[int, float, float]:
+    builders: Builders, target: Rebuild, head: int, progress: Progress | None, scan: Scan
+) -> None:
     """Write the documents the builders make, range by range in log order."""
-    written = 0
-    writing = waiting = 0.0
     try:
         chunks = builders.chunks(head)
         while True:
             before = time.perf_counter()
             chunk = next(chunks, None)
-            waiting += time.perf_counter() - before
+            scan.waiting += time.perf_counter() - before
             if chunk is None:
                 break
+            scan.building += chunk.seconds
             before = time.perf_counter()
             target.write(chunk.upserts, chunk.deletions)
-            writing += time.perf_counter() - before
-            written += len(chunk.upserts)
-            if progress and chunk.last:
-                progress(chunk.last, head)
+            scan.writing += time.perf_counter() - before
+            scan.written += len(chunk.upserts)
+            scan.reached = chunk.stop
+            if progress:
+                progress(chunk.stop, head)
+    except BrokenProcessPool:
+        return  # the caller goes on from scan.reached in its own process
     finally:
         builders.close()
-    if progress:
-        progress(head, head)
-    return written, writing, waiting
 
 
 def _scan(
@@ -117,27 +134,26 @@ def _scan(
     head: int,
     page: int,
     progress: Progress | None,
-) -> tuple[int, float, float]:
-    """Write the effect of the log up to ``head`` into ``target``, all in this process."""
-    written = 0
-    position = 0
-    writing = building = 0.0
-    while position < head:
+    scan: Scan,
+) -> None:
+    """Write the effect of the log after ``scan.reached`` up to ``head``, in this process."""
+    while scan.reached < head:
         before = time.perf_counter()
         batch = archive.recorder.select_notifications(
-            position + 1, page, stop=head, topics=list(TOPICS)
+            scan.reached + 1, page, stop=head, topics=list(TOPICS)
         )
         if not batch:
             break
         step = projection.changes(batch)
         middle = time.perf_counter()
         target.write(step.upserts.values(), step.deletions)
-        writing += time.perf_counter() - middle
-        building += middle - before
-        written += len(step.upserts)
-        position = batch[-1].id
+        scan.writing += time.perf_counter() - middle
+        scan.building += middle - before
+        scan.waiting += middle - before
+        scan.written += len(step.upserts)
+        scan.reached = batch[-1].id
         if progress:
-            progress(position, head)
+            progress(scan.reached, head)
+    scan.reached = head
     if progress:
         progress(head, head)
-    return written, writing, building

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -34,6 +35,8 @@ class Chunk:
     upserts: list[dict[str, Any]]
     deletions: list[str]
     last: int  # the last position read (0 if the range held no relevant event)
+    seconds: float = 0.0  # the worker's time reading and building it
+    stop: int = 0  # the end of the range (set by the pool)
 
 
 def default_workers() -> int:
@@ -61,14 +64,16 @@ def _start_worker(env: dict[str, str]) -> None:
 def build_range(start: int, stop: int) -> Chunk:
     """Documents for the log positions ``start`` to ``stop`` (inclusive), in a worker."""
     assert _projection is not None, "the worker was not started"
+    started = time.perf_counter()
     archive = _projection.archive
     batch = archive.recorder.select_notifications(
         start, stop - start + 1, stop=stop, topics=list(TOPICS)
     )
     if not batch:
-        return Chunk([], [], 0)
+        return Chunk([], [], 0, time.perf_counter() - started)
     changes = _projection.changes(batch)
-    return Chunk(list(changes.upserts.values()), sorted(changes.deletions), batch[-1].id)
+    upserts, deletions = list(changes.upserts.values()), sorted(changes.deletions)
+    return Chunk(upserts, deletions, batch[-1].id, time.perf_counter() - started)
 
 
 class Builders:
@@ -76,6 +81,7 @@ class Builders:
 
     def __init__(self, env: dict[str, str], workers: int, page: int) -> None:
         self.page = page
+        self.stops: dict[Future[Chunk], int] = {}
         self.in_flight = max(2, 2 * workers)
         self.pool = ProcessPoolExecutor(
             max_workers=workers,
@@ -91,8 +97,12 @@ class Builders:
             while start <= head and len(pending) < self.in_flight:
                 stop = min(head, start + self.page - 1)
                 pending.append(self.pool.submit(build_range, start, stop))
+                self.stops[pending[-1]] = stop
                 start = stop + 1
-            yield pending.popleft().result()
+            future = pending.popleft()
+            chunk = future.result()
+            chunk.stop = self.stops.pop(future)
+            yield chunk
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)

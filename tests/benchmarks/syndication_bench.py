@@ -1,6 +1,6 @@
 """Syndication benchmarks on the synthetic corpus: a full OAI-PMH harvest and the change feed.
 
-    python -m tests.benchmarks.syndication_bench [--corpus N]
+    python -m tests.benchmarks.syndication_bench [--corpus N | --data-dir DIR]
 
 The API runs as its own process (uvicorn) on a copy of the cached corpus; the
 harvest uses Sickle, a real OAI-PMH client, over HTTP. The server's resident
@@ -18,6 +18,7 @@ from pathlib import Path
 import httpx
 from sickle import Sickle
 
+from tests.benchmarks.corpus import read_info
 from tests.benchmarks.search_measures import api_server, cached_corpus, child_env, working_copy
 
 
@@ -73,13 +74,51 @@ def change_feed(base: str, report: list[str]) -> None:
     )
 
 
-def run(corpus_size: int) -> list[str]:
+def server_side(work: Path, report: list[str], pages: int = 20) -> None:
+    """The repository's own time per record, in this process without HTTP: records from the
+    read model, and (the previous design) each record built from its aggregate."""
+    from dataclasses import replace as replaced
+
+    from infra.bootstrap import build
+    from infra.settings import Settings
+    from services.api.routes.oai import build_repository
+
+    with build(Settings(data_dir=work, load_demo=False)) as container:
+        repository = build_repository(container)
+        listing = container.publications.listing
+
+        def timed(label: str) -> None:
+            arguments = [("verb", "ListRecords"), ("metadataPrefix", "oai_dc")]
+            started, records = time.perf_counter(), 0
+            for _ in range(pages):
+                body = repository.respond(arguments)
+                records += body.count(b"<record>")
+                token = body.split(b"<resumptionToken", 1)[1].split(b">", 1)[1].split(b"<")[0]
+                arguments = [("verb", "ListRecords"), ("resumptionToken", token.decode())]
+            seconds = time.perf_counter() - started
+            report.append(f"   {label:<44} {records:,} records in {seconds:.2f} s = "
+                          f"{records / seconds:,.0f} records/s ({seconds * 1e6 / records:.0f} "
+                          "us a record)")  # fmt: skip
+
+        timed("server side, records from the read model")
+        container.publications.listing = lambda **kw: [  # type: ignore[method-assign]
+            replaced(row, record=None) for row in listing(**kw)
+        ]
+        timed("server side, from aggregates (previous design)")
+
+
+def run(corpus_size: int, data_dir: Path | None = None) -> list[str]:
     report: list[str] = []
-    corpus, info, reused = cached_corpus(corpus_size, report.append)
+    if data_dir is not None:  # a corpus made by ``python -m tests.benchmarks.corpus``
+        corpus, info, reused = data_dir, read_info(data_dir), True
+        assert info is not None, f"{data_dir} holds no corpus"
+    else:
+        corpus, info, reused = cached_corpus(corpus_size, report.append)
     report.append(f"corpus: {info.artifacts:,} artifacts ({'reused' if reused else 'generated'})")
     with tempfile.TemporaryDirectory(prefix="cp-bench-syndication-") as tmp:
         work = Path(tmp) / "data"
         working_copy(corpus, work)
+        server_side(work, report)
         with api_server(child_env(work), Path(tmp)) as (server, base, _):
             harvest(base, server.pid, report)
             change_feed(base, report)
@@ -90,8 +129,9 @@ def run(corpus_size: int) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus", type=int, default=100_000)
+    parser.add_argument("--data-dir", type=Path, help="an existing corpus (else the cached one)")
     args = parser.parse_args(argv)
-    for line in run(args.corpus):
+    for line in run(args.corpus, args.data_dir):
         print(line)
     return 0
 

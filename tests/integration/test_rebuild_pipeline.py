@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 from uuid import UUID
+
+import pytest
 
 from domain.application import Archive
 from infra.bootstrap import Container
 from infra.coordination import FileCoordination
 from infra.search.sqlite_fts import SqliteFtsIndex
 from services.indexer.rebuild import rebuild
-from services.indexer.rebuild_workers import shareable_env
+from services.indexer.rebuild_workers import Builders, Chunk, shareable_env
 from tests.conftest import EDITOR, PARTNER
 from tests.integration.test_indexer import assert_same_documents
 
@@ -57,3 +61,30 @@ def test_a_store_only_this_process_can_open_is_rebuilt_in_process() -> None:
         env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": ":memory:"}
     )
     assert shareable_env(sqlite_memory) is None
+
+
+def test_a_builder_that_dies_leaves_the_rest_to_this_process(
+    container: Container,
+    ready_story: dict[str, Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    archive = container.archive
+    history(archive, ready_story)
+    chunks = Builders.chunks
+
+    def dies_after_one(self: Builders, head: int) -> Iterator[Chunk]:
+        for n, chunk in enumerate(chunks(self, head)):
+            if n == 1:
+                raise BrokenProcessPool("a builder was killed")
+            yield chunk
+
+    monkeypatch.setattr(Builders, "chunks", dies_after_one)
+    alone = SqliteFtsIndex(tmp_path / "alone")
+    rebuild(archive, alone, FileCoordination(tmp_path / "alone"), workers=0, page=3)
+    piped = SqliteFtsIndex(tmp_path / "piped")
+    report = rebuild(archive, piped, FileCoordination(tmp_path / "piped"), workers=1, page=3)
+    assert report.position == archive.head
+    assert_same_documents(alone, piped)
+    alone.close()
+    piped.close()
