@@ -13,7 +13,9 @@ with the reason, so they turn into failures the moment the leak is fixed.
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -236,10 +238,41 @@ def _build_adaptation(site: Site) -> None:
     _publish(site, artifact_id, _with_image(site, artifact_id, "adaptation"))
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+DATABASES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(scope="module", params=DATABASES)
+def site(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Site]:
     folder: Path = tmp_path_factory.mktemp("matrix")
-    container = build(Settings(data_dir=folder / "data", load_demo=False))
+    # Rate limits off: hundreds of reads from one test client are not what is tested here.
+    settings = Settings(data_dir=folder / "data", load_demo=False, rate_limits_enabled=False)
+    with _database(request, settings) as chosen:
+        yield from _site(chosen)
+
+
+@contextmanager
+def _database(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Settings]:
+    """SQLite, or a schema of its own on the test PostgreSQL server (skipped without one)."""
+    if request.param == "sqlite":
+        yield settings
+        return
+    import psycopg
+
+    url = request.getfixturevalue("postgres_url")
+    schema = f"cp_matrix_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield settings.model_copy(update={"database_url": url, "database_schema": schema})
+    finally:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def _site(settings: Settings) -> Iterator[Site]:
+    container = build(settings)
     seed_frameworks(container.archive)
     seed_places(container.archive)
     app = create_app(container=container)
