@@ -35,13 +35,14 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff check domain infra services tests
 	$(BIN)/mypy
 
-# One run, one machine: commands, HTTP, revisions and search (run), then media, pages and
-# syndication on the same machine right after. Figures are recorded in docs/benchmarks.md.
+# One run, one machine: commands, HTTP, revisions and search (run), then media, pages,
+# syndication and the 20-client mixed load on the same machine right after. Figures are recorded in docs/benchmarks.md.
 bench: $(TEST_STAMP)
 	$(BIN)/python -m tests.benchmarks.run
 	$(BIN)/python -m tests.benchmarks.media_bench
 	$(BIN)/python -m tests.benchmarks.pages
 	$(BIN)/python -m tests.benchmarks.syndication_bench
+	$(BIN)/python -m tests.benchmarks.load_bench
 
 clean:
 	rm -rf $(VENV) var

@@ -33,6 +33,7 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Interface to listen on")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
     indexer: Annotated[bool, typer.Option(help="Also run the indexer process")] = True,
+    access_log: Annotated[bool, typer.Option(help="Log every request")] = True,
 ) -> None:
     """Serve the API and run the indexer beside it (restarted if it dies); Ctrl-C or SIGTERM
     stops both."""
@@ -54,7 +55,8 @@ def serve(
         if supervisor is not None:
             supervisor.start()
         console.print(f"Commonplace on {settings.base_url}")
-        uvicorn.run(create_app(container=built), host=settings.host, port=settings.port)
+        app = create_app(container=built)
+        uvicorn.run(app, host=settings.host, port=settings.port, access_log=access_log)
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not cut this short
         if supervisor is not None:
