@@ -36,7 +36,8 @@ lint: $(TEST_STAMP)
 	$(BIN)/mypy
 
 # One run, one machine: commands, HTTP, revisions and search (run), then media, pages,
-# syndication and the 20-client mixed load on the same machine right after. Figures are recorded in docs/benchmarks.md.
+# syndication and the 20-client mixed load on the same machine right after.
+# Figures are recorded in docs/benchmarks.md.
 bench: $(TEST_STAMP)
 	$(BIN)/python -m tests.benchmarks.run
 	$(BIN)/python -m tests.benchmarks.media_bench
