@@ -5,7 +5,7 @@ value) and every selected value, counted or not. Places are a tree the reader op
 one level at a time: the top level, and below it only the levels down to the children
 of the deepest selected place (every match lies inside each selected place, so the
 levels above it hold just its ancestors). ``more`` names one facet to answer in full
-(for places: every value of those levels).
+(for places: every value of those levels). Framework terms are capped per framework.
 """
 
 from __future__ import annotations
@@ -16,6 +16,14 @@ from infra.search.port import SearchQuery
 
 Counts = dict[str, int]
 DEFAULT_FACET_LIMIT = 10  # values per facet in the API's and the web page's answers
+# The facets as the API names them (``more=``), and as the search port does.
+MORE = {
+    "frameworks": "term_filter",
+    "places": "places",
+    "kinds": "kind",
+    "years": "year",
+    "convenings": "convening",
+}
 
 
 def top(counts: Counts, limit: int | None, selected: Iterable[str] = ()) -> Counts:
@@ -26,6 +34,19 @@ def top(counts: Counts, limit: int | None, selected: Iterable[str] = ()) -> Coun
     for value in selected:
         chosen.setdefault(value, counts.get(value, 0))
     return chosen
+
+
+def per_framework(counts: Counts, limit: int | None, selected: Iterable[str]) -> Counts:
+    """Terms (``framework:term``) capped within each framework, not across them."""
+    frameworks: dict[str, Counts] = {}
+    for term, count in counts.items():
+        frameworks.setdefault(term.partition(":")[0], {})[term] = count
+    answer: Counts = {}
+    for values in frameworks.values():
+        answer.update(top(values, limit))
+    for term in selected:
+        answer.setdefault(term, counts.get(term, 0))
+    return answer
 
 
 def selected_values(query: SearchQuery) -> dict[str, tuple[str, ...]]:
@@ -70,6 +91,8 @@ def cap(facets: dict[str, Counts], levels: list[Counts], query: SearchQuery) -> 
         limit = None if query.facet_more == name else query.facet_limit
         if name == "places":
             answer[name] = cap_places(levels, query, limit)
+        elif name in ("terms", "term_filter"):
+            answer[name] = per_framework(counts, limit, selected[name])
         else:
             answer[name] = top(counts, limit, selected.get(name, ()))
     return {name: counts for name, counts in answer.items() if counts}

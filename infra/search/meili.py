@@ -24,6 +24,7 @@ from meilisearch.errors import (
     MeilisearchTimeoutError,
 )
 
+from infra.search.facet_caps import cap
 from infra.search.port import (
     Hit,
     InvalidQuery,
@@ -36,6 +37,9 @@ from infra.search.port import (
 
 MARK_START, MARK_END = "\x02", "\x03"
 BATCH = 1000
+# Each level of a document's place path as an attribute of its own, for the capped
+# place tree (infra.search.facet_caps): the top level and the children of a selection.
+PLACE_LEVELS = tuple(f"place_level_{n}" for n in range(6))
 FACET_ATTRIBUTES = {
     "terms": "terms",
     "term_filter": "term_filter",
@@ -59,9 +63,10 @@ SETTINGS: dict[str, Any] = {
         "licence",
         "members_only",
         "_geo",
+        *PLACE_LEVELS,
     ],
     "sortableAttributes": ["published_at", "_geo"],
-    "faceting": {"maxValuesPerFacet": 500},
+    "faceting": {"maxValuesPerFacet": 500, "sortFacetValuesBy": {"*": "count"}},
     "pagination": {"maxTotalHits": 100_000},
     "typoTolerance": {"enabled": True},
 }
@@ -109,6 +114,9 @@ def search_parameters(query: SearchQuery) -> dict[str, Any]:
     }
     if query.facets:
         params["facets"] = list(FACET_ATTRIBUTES)
+        if query.facet_limit is not None:
+            params["facets"] = [f for f in FACET_ATTRIBUTES if f != "place_path"]
+            params["facets"] += list(PLACE_LEVELS)
     if query.sort == "newest":
         params["sort"] = ["published_at:desc"]
     elif query.sort == "distance" and query.near:
@@ -174,6 +182,7 @@ class MeilisearchIndex(SearchIndex):
         index = self.client.index(uid)
         documents = list(upserts)
         removed = list(deletions)
+        documents = [with_place_levels(d) for d in documents]
         try:
             for start in range(0, len(documents), BATCH):
                 self.wait(index.add_documents(documents[start : start + BATCH], primary_key="id"))
@@ -218,11 +227,25 @@ class MeilisearchIndex(SearchIndex):
             if str(error.code).startswith("invalid_search"):
                 raise InvalidQuery(error.message) from error
             raise SearchUnavailable(f"Meilisearch refused the search: {error}") from error
+        distribution = response.get("facetDistribution") or {}
+        facets = _facets(distribution)
+        levels = [dict(distribution.get(level) or {}) for level in PLACE_LEVELS]
+        if query.facet_limit is not None and any(levels):
+            facets["places"] = {k: v for counts in levels for k, v in counts.items()}
         return SearchResult(
             total=int(response.get("totalHits", 0)),
             hits=[_hit(raw) for raw in response.get("hits", [])],
-            facets=_facets(response.get("facetDistribution") or {}),
+            facets=cap(facets, levels, query),
         )
+
+    def health(self) -> dict[str, Any]:
+        try:
+            self.client.health()
+        except CLIENT_ERRORS as error:
+            return {"state": "unreachable", "detail": str(error), "rebuilding": False}
+        except MeilisearchApiError as error:
+            return {"state": "broken", "detail": str(error), "rebuilding": False}
+        return {"state": "ok", "detail": self.uid, "rebuilding": False}
 
     def document(self, doc_id: str) -> dict[str, Any] | None:
         try:
@@ -231,7 +254,7 @@ class MeilisearchIndex(SearchIndex):
             if error.code in ("document_not_found", "index_not_found"):
                 return None
             raise SearchUnavailable(str(error)) from error
-        return dict(found)  # a Document iterates as its (field, value) pairs
+        return _stored(dict(found))  # a Document iterates as its (field, value) pairs
 
     def all_ids(self) -> set[str]:
         ids: set[str] = set()
@@ -286,6 +309,16 @@ class MeilisearchRebuild(Rebuild):
             self.index.wait(self.index.client.delete_index(self.uid))
 
 
+def with_place_levels(document: dict[str, Any]) -> dict[str, Any]:
+    path = document.get("place_path") or []
+    return {**document, **dict(zip(PLACE_LEVELS, path, strict=False))}
+
+
+def _stored(document: dict[str, Any]) -> dict[str, Any]:
+    """The document as the indexer wrote it (without the place level attributes)."""
+    return {k: v for k, v in document.items() if k not in PLACE_LEVELS}
+
+
 def _field(document: Any, name: str) -> Any:
     return document[name] if isinstance(document, dict) else getattr(document, name)
 
@@ -297,7 +330,7 @@ def _hit(raw: dict[str, Any]) -> Hit:
         raw.get("summary") or str(formatted.get("body", ""))[:200],
     )
     snippet = html.escape(str(text)).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
-    document = {k: v for k, v in raw.items() if not k.startswith("_") or k == "_geo"}
+    document = _stored({k: v for k, v in raw.items() if not k.startswith("_") or k == "_geo"})
     distance = raw.get("_geoDistance")
     return Hit(
         id=str(raw["id"]),

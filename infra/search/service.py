@@ -12,6 +12,7 @@ from domain.application import Archive
 from domain.errors import InvalidInput, NotFound
 from domain.values import KINDS
 from infra.coordination import Coordination
+from infra.search.facet_caps import MORE
 from infra.search.port import SearchIndex, SearchQuery, SearchResult
 
 
@@ -34,6 +35,8 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
+    facet_limit: int | None = None  # None: every facet value (see infra.search.facet_caps)
+    more: str | None = None  # one facet, as the API names it (facet_caps.MORE), in full
 
 
 class SearchService:
@@ -62,6 +65,8 @@ class SearchService:
                 raise InvalidInput(
                     f"Unknown kind {kind!r}; use one of: {', '.join(KINDS)}.", field="kind"
                 )
+        if request.more is not None and request.more not in MORE:
+            raise InvalidInput(f"more must be one of: {', '.join(MORE)}.", field="more")
         return SearchQuery(
             q=request.q,
             terms=tuple(self.check_term(t) for t in request.terms),
@@ -79,6 +84,8 @@ class SearchService:
             sort=request.sort,  # type: ignore[arg-type]
             page=request.page,
             per_page=request.per_page,
+            facet_limit=request.facet_limit,
+            facet_more=MORE.get(request.more or ""),
         )
 
     def check_term(self, term: str) -> str:

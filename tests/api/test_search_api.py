@@ -77,6 +77,9 @@ def test_filters_facets_and_places_inside_places(
     principles = {f["term"]: f["count"] for f in everything["facets"]["frameworks"]["principles"]}
     assert principles == {"principles:lead-with-learning": 1, "principles:see-the-system": 1}
     places = {p["place"]: p for p in everything["facets"]["places"]}
+    assert "us" in places and "arizona" not in places, "the place tree's top level only"
+    inside = api.client.get("/api/v1/search?place=us").json()["facets"]["places"]
+    places = {p["place"]: p for p in inside}
     assert places["arizona"]["count"] == 1 and places["arizona"]["parent"] == "us"
     near = api.client.get("/api/v1/search?near=32.2,-110.9&radius_km=100&sort=distance").json()
     assert [h["title"] for h in near["hits"]] == [ready_story["title"]]
@@ -98,6 +101,8 @@ def test_browse_pages(api: Api, running_indexer: Indexer, ready_story: dict[str,
 
 def test_bad_search_input_gets_clear_4xx(api: Api) -> None:
     cases = {
+        "/api/v1/search?more=everything": 422,
+        "/api/v1/search?facet_limit=0": 422,
         "/api/v1/search?principle=kindness": 422,
         "/api/v1/search?place=atlantis": 422,
         "/api/v1/search?near=north": 422,
@@ -125,3 +130,15 @@ def test_indexer_status(api: Api, container: Container, ready_story: dict[str, A
     Indexer(container.archive, container.search, container.coordination).catch_up()
     caught_up = api.client.get("/api/v1/indexer/status").json()
     assert caught_up["lag_events"] == 0 and caught_up["last_error"] is None
+
+
+def test_facets_are_capped_and_one_can_be_asked_for_in_full(
+    api: Api, running_indexer: Indexer, ready_story: dict[str, Any]
+) -> None:
+    last: dict[str, Any] = {}
+    for place in ("tucson", "england", "arizona"):
+        last = publish(api, {"kind": "story", **ready_story, "place": place})
+    body = api.client.get(f"/api/v1/search?facet_limit=1&after={last['position']}").json()
+    assert [p["place"] for p in body["facets"]["places"]] == ["us"], "the most frequent only"
+    full = api.client.get("/api/v1/search?facet_limit=1&more=places").json()
+    assert {p["place"] for p in full["facets"]["places"]} == {"us", "england"}

@@ -314,3 +314,25 @@ def test_rebuild_swaps_in_a_new_index(loaded: SearchIndex) -> None:
     assert loaded.position(APP) == 30
     loaded.apply([doc("b3", title="After the swap")], [], Tracking(APP, 31))
     assert loaded.position(APP) == 31 and "b3" in loaded.all_ids()
+
+
+def test_capped_facets_keep_the_most_frequent_and_the_selected(loaded: SearchIndex) -> None:
+    top = loaded.search(SearchQuery(facet_limit=1)).facets
+    assert top["kind"] == {"story": 2}
+    assert top["places"] == {"us": 2}, "the top level of the place tree only"
+    assert top["year"] == {"2023": 2}
+    chosen = loaded.search(SearchQuery(facet_limit=1, terms=("conditions:relationships",)))
+    conditions = {t for t in chosen.facets["term_filter"] if t.startswith("conditions:")}
+    assert conditions == {"conditions:culture", "conditions:relationships"}, (
+        "the top one of the framework and the selected one"
+    )
+    assert "principles:lead-with-learning" in chosen.facets["term_filter"], "capped per framework"
+
+
+def test_the_capped_place_tree_opens_below_the_selected_place(loaded: SearchIndex) -> None:
+    assert loaded.search(SearchQuery(facet_limit=10)).facets["places"] == {"us": 2, "uk": 1}
+    inside = loaded.search(SearchQuery(facet_limit=10, places=("arizona",))).facets["places"]
+    assert inside == {"us": 2, "arizona": 2, "tucson": 2}, "ancestors, it, and its children"
+    more = loaded.search(SearchQuery(facet_limit=1, facet_more="places")).facets
+    assert more["places"] == {"us": 2, "uk": 1} and more["kind"] == {"story": 2}
+

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from infra.bootstrap import Container
 from infra.coordination import describe
+from infra.search.facet_caps import DEFAULT_FACET_LIMIT
 from infra.search.service import SearchRequest
 from services.api.deps import ContainerDep, PrincipalDep
 from services.api.problems import GatewayTimeout
@@ -62,8 +63,20 @@ async def search(
     after: Annotated[
         int | None, Query(ge=0, description="Wait until this position is indexed")
     ] = None,
+    facet_limit: Annotated[
+        int, Query(ge=1, le=1000, description="Values per facet (the most frequent)")
+    ] = DEFAULT_FACET_LIMIT,
+    more: Annotated[
+        Literal["frameworks", "places", "kinds", "years", "convenings"] | None,
+        Query(description="One facet to answer in full"),
+    ] = None,
 ) -> JSON:
-    """Full-text search with filters, facets, highlighted snippets and paging."""
+    """Full-text search with filters, facets, highlighted snippets and paging.
+
+    Facets give the ``facet_limit`` most frequent values of each facet (per framework for
+    framework terms) and every selected value. Places come as a tree opened down to the
+    children of the deepest selected place: the top level, and what lies directly inside
+    each selection. ``more`` names one facet to answer in full."""
     await wait_for_position(container, after)
     principles = [p if ":" in p else f"principles:{p}" for p in principle]
     request = SearchRequest(
@@ -82,6 +95,8 @@ async def search(
         sort=sort,
         page=page,
         per_page=per_page,
+        facet_limit=facet_limit,
+        more=more,
     )
     # The index is queried in a worker thread: a slow search must not hold up other requests.
     result = await run_in_threadpool(container.queries.search, principal, request)

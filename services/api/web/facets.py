@@ -1,4 +1,7 @@
-"""Facets for the search page: every value with its count, as links that toggle a filter."""
+"""Facets for the search page: values with their counts, as links that toggle a filter.
+
+The search answers the most frequent values of each facet (and the selected ones);
+a group that may have more offers a link that asks for that facet in full."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.application import Archive
+from infra.search.facet_caps import DEFAULT_FACET_LIMIT
 from services.api.web.searching import SearchState
 from services.api.web.templating import kind_label
 from services.api.web.vocab import PRINCIPLES, FrameworkTree, convening_titles, place_names
@@ -26,6 +30,7 @@ class FacetGroup:
     title: str
     values: list[FacetValue]
     hint: str = ""
+    more_url: str = ""  # the same search with this group's every value
 
     @property
     def has_selection(self) -> bool:
@@ -80,7 +85,22 @@ def facet_groups(
             ],
         )
     )
+    for group in groups:
+        facet = MORE_OF.get(group.id, "frameworks")
+        if state.more != facet and _shown(group.values) >= DEFAULT_FACET_LIMIT:
+            group.more_url = state.url(more=facet)
     return [g for g in groups if g.values]
+
+
+MORE_OF = {"place": "places", "kind": "kinds", "year": "years", "convening": "convenings"}
+
+
+def _shown(values: list[FacetValue]) -> int:
+    """The most values shown on one level of a group (each level is capped on its own)."""
+    most = len(values)
+    for value in values:
+        most = max(most, _shown(value.children))
+    return most
 
 
 def _with_selected(counts: dict[str, int], selected: tuple[str, ...]) -> list[tuple[str, int]]:

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from starlette.datastructures import QueryParams
 
 from domain.errors import InvalidInput
+from infra.search.facet_caps import DEFAULT_FACET_LIMIT, MORE
 from infra.search.service import SearchRequest, parse_near
 from services.api.web.vocab import PRINCIPLES
 
@@ -32,6 +33,7 @@ class SearchState:
     radius_km: float | None = None
     sort: str = "relevance"
     page: int = 1
+    more: str | None = None  # one facet shown in full (facet_caps.MORE)
     extra: dict[str, str] = field(default_factory=dict, compare=False)
 
     # -- reading the URL -----------------------------------------------------
@@ -76,6 +78,7 @@ class SearchState:
             radius_km=radius_km if near else None,
             sort=sort,
             page=number("page", 1, 1000) or 1,
+            more=one("more") if one("more") in MORE else None,
         )
 
     # -- asking the search service --------------------------------------------
@@ -99,6 +102,8 @@ class SearchState:
             sort=self.sort,
             page=self.page,
             per_page=per_page,
+            facet_limit=DEFAULT_FACET_LIMIT,
+            more=self.more,
         )
 
     @property
@@ -133,6 +138,8 @@ class SearchState:
             found.append(("sort", self.sort))
         if self.page > 1:
             found.append(("page", str(self.page)))
+        if self.more:
+            found.append(("more", self.more))
         return found
 
     def url(self, **changes: Any) -> str:
