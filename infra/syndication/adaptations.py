@@ -83,7 +83,7 @@ class AdaptationService:
         types = document.get("@type") or []
         if "CreativeWork" not in (types if isinstance(types, list) else [types]):
             raise FetchFailed(f"{url} does not describe a creative work in JSON-LD.", url=url)
-        licence = str(document.get("license") or "all-rights-reserved")
+        licence = _text(document.get("license")) or "all-rights-reserved"
         uri = _text(document.get("@id")) or url
         if site_of(uri) != site_of(url):
             raise FetchFailed(
@@ -102,7 +102,7 @@ class AdaptationService:
             "ancestors": remote_ancestry(document.get("isBasedOn")),
         }
         return (
-            str(document.get("learningResourceType") or "story"),
+            _text(document.get("learningResourceType")) or "story",
             self._content(document),
             described,
         )
@@ -110,15 +110,14 @@ class AdaptationService:
     def _content(self, document: dict[str, Any]) -> dict[str, Any]:
         people = [{"name": _name(a), "role": "storyteller"} for a in _list(document.get("author"))]
         for role in _list(document.get("contributor")):
-            if isinstance(role, dict) and role.get("roleName") and _name(role.get("contributor")):
-                people.append({"name": _name(role["contributor"]), "role": role["roleName"]})
-        licence = document.get("license") or "all-rights-reserved"
+            if isinstance(role, dict) and _text(role.get("roleName")):
+                people.append({"name": _name(role.get("contributor")), "role": role["roleName"]})
         return {
-            "title": document.get("name", ""),
-            "summary": document.get("description", ""),
-            "body": document.get("text", ""),
-            "language": document.get("inLanguage", "en"),
-            "licence": licence,
+            "title": _text(document.get("name")) or "",
+            "summary": _text(document.get("description")) or "",
+            "body": _text(document.get("text")) or "",
+            "language": _text(document.get("inLanguage")) or "en",
+            "licence": _text(document.get("license")) or "all-rights-reserved",
             "themes": [k for k in _list(document.get("keywords")) if isinstance(k, str)],
             "terms": self._known_terms(_list(document.get("educationalAlignment"))),
             "contributors": [p for p in people if p["name"]],
@@ -228,7 +227,7 @@ def remote_ancestry(value: Any) -> list[dict[str, Any]]:
                 "site": site_of(uri),
                 "id": _text(node.get("identifier")),
                 "version": _int(node.get("version")),
-                "title": str(node.get("name") or ""),
+                "title": _text(node.get("name")) or "",
                 "place": name_of(node.get("spatialCoverage")) or None,
                 "note": _text(node.get("schema:editorsNote")),
             }

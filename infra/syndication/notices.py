@@ -42,7 +42,8 @@ def _node(value: Any) -> dict[str, Any] | None:
 
 def name_of(value: Any) -> str:
     node = _node(value)
-    return str(node.get("name") or "") if node else ""
+    name = node.get("name") if node else None
+    return name if isinstance(name, str) else ""
 
 
 class AdaptationNotices:
@@ -145,7 +146,7 @@ class AdaptationNotices:
         report = {
             "url": uri,
             "site": site_of(uri),
-            "title": str(document.get("name") or ""),
+            "title": _text(document.get("name")) or "",
             "place": name_of(document.get("spatialCoverage")) or None,
             "based_on": based_on,
             "note": _text(document.get("schema:editorsNote")),

@@ -83,6 +83,7 @@ def settings(settings: Settings) -> Settings:
             "fetch_allow_networks": [f"{STANDIN_HOST}/32"],
             "fetch_deadline_seconds": 1.5,
             "fetch_max_concurrent": 1,
+            "rate_limits_enabled": False,  # the hostile-document test makes many fetches
         }
     )
 
@@ -278,3 +279,44 @@ def test_a_drip_feeding_source_answers_422_in_time_and_a_busy_fetcher_503(
     first.join()
     assert results == [422]
     assert time.monotonic() - started < 5
+
+
+# -- hostile documents: never a 500 -------------------------------------------------------
+
+ODD_VALUES: list[Any] = [7, [1, "a"], {"@id": 5}, [{"name": 3}]]
+ODD_FIELDS = (
+    "@id",
+    "name",
+    "text",
+    "license",
+    "author",
+    "contributor",
+    "keywords",
+    "inLanguage",
+    "spatialCoverage",
+    "isBasedOn",
+    "educationalAlignment",
+    "learningResourceType",
+)
+
+
+def test_odd_remote_documents_are_refused_or_adapted_never_a_500(
+    api: Api, container: Container, ready_story: dict[str, Any], standin: StandinSite
+) -> None:
+    origin = create(api, ready_story, visibility="public")
+    for field in ODD_FIELDS:
+        for value in ODD_VALUES:
+            doc = work(f"{standin.url}/odd")
+            doc[field] = value
+            standin.docs["/odd"] = doc
+            adapted = api.client.post(
+                "/api/v1/adaptations",
+                json={"source": {"url": f"{standin.url}/odd"}, "place": "england"},
+                headers=api.as_("other-partner"),
+            )
+            assert adapted.status_code in (201, 422), (field, value, adapted.text)
+            told = api.client.post(
+                f"/api/v1/artifacts/{origin}/adaptation-notices",
+                json={"adaptation_url": f"{standin.url}/odd"},
+            )
+            assert told.status_code in (200, 201, 422), (field, value, told.text)
