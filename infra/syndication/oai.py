@@ -67,6 +67,7 @@ from infra.syndication.oai_protocol import (
 from infra.syndication.oai_tokens import Tokens, load_secret
 from infra.syndication.oai_xml import Format, commonplace, dublin_core, sub
 from infra.syndication.oai_xsd import COMMONPLACE_XSD
+from infra.syndication.stored import Lookups
 
 __all__ = [
     "COMMONPLACE_XSD",
@@ -228,12 +229,12 @@ class OAIRepository(Description):
         total = max(total, harvest.cursor + len(rows) + (1 if more else 0))
         o = f"{{{OAI_NS}}}"
         node = etree.Element(o + verb)
-        stage_labels = self._stage_labels()
+        stage_labels, lookups = self._stage_labels(), self.records.lookups()
         for row in rows:
             if verb == "ListIdentifiers":
                 node.append(self._header(row, deleted=row.status != "public"))
             else:
-                node.append(self._record(row, found, stage_labels))
+                node.append(self._record(row, found, stage_labels, lookups))
         if more or harvest.cursor > 0:
             token = sub(node, o + "resumptionToken", completeListSize=total, cursor=harvest.cursor)
             if more:
@@ -257,10 +258,16 @@ class OAIRepository(Description):
             sub(header, o + "setSpec", spec)
         return header
 
-    def _record(self, row: Any, found: Format, stage_labels: Callable[[str], str | None]) -> Any:
+    def _record(
+        self,
+        row: Any,
+        found: Format,
+        stage_labels: Callable[[str], str | None],
+        lookups: Lookups | None = None,
+    ) -> Any:
         o = f"{{{OAI_NS}}}"
         node = etree.Element(o + "record")
-        record = self._metadata_record(row) if row.status == "public" else None
+        record = self._metadata_record(row, lookups) if row.status == "public" else None
         node.append(self._header(row, deleted=record is None))
         if record is not None:
             metadata = sub(node, o + "metadata")
@@ -270,11 +277,11 @@ class OAIRepository(Description):
                 metadata.append(commonplace(record, found.schema, stage_labels))
         return node
 
-    def _metadata_record(self, row: Any) -> dict[str, Any] | None:
+    def _metadata_record(self, row: Any, lookups: Lookups | None) -> dict[str, Any] | None:
         """The record from what the view stored; from the aggregate for a row without it."""
         stored = getattr(row, "record", None)
         if stored is not None:
-            return dict(self.records.from_stored(row.artifact_id, stored))
+            return dict(self.records.from_stored(row.artifact_id, stored, lookups))
         try:
             return self.records.record(row.artifact_id)
         except NotFound:

@@ -85,7 +85,10 @@ class Harvest:
 
 def clean(value: object) -> str:
     """Text as XML 1.0 allows it (control characters dropped)."""
-    return _NOT_XML.sub("", str(value))
+    text = str(value)
+    if text.isascii() and text.isprintable():  # the usual case, without the regex
+        return text
+    return _NOT_XML.sub("", text)
 
 
 def checked(arguments: Sequence[tuple[str, str]]) -> tuple[str, dict[str, str]]:

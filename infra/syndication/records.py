@@ -6,7 +6,6 @@ same record, so they never disagree about what was published.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -14,6 +13,9 @@ from domain.application import Archive
 from domain.artifact import PUBLISHED
 from domain.values import ALL_RIGHTS_RESERVED, LICENCES
 from infra.markdown import MarkdownRenderer
+from infra.syndication.stored import Lookups, stored_record, when
+
+__all__ = ["AUTHOR_ROLES", "JSONLD_CONTEXT", "Lookups", "Records", "based_on", "stored_record"]
 from infra.syndication.lineage import public_source
 
 AUTHOR_ROLES = frozenset({"storyteller", "presenter"})
@@ -66,11 +68,14 @@ class Records:
             adapted_from=public_source(self.archive, self.base, artifact.adapted_from),
         )
 
-    def from_stored(self, artifact_id: str, stored: dict[str, Any]) -> dict[str, Any]:
+    def from_stored(
+        self, artifact_id: str, stored: dict[str, Any], lookups: Lookups | None = None
+    ) -> dict[str, Any]:
         """The record from what the publications read model keeps (see :func:`stored_record`).
 
         Without ``body_html``: the syndication formats that read the view carry the
         Markdown itself, and rendering it would cost more than the rest of the record.
+        ``lookups`` shares catalogue lookups between the records of one response.
         """
         return self.from_content(
             artifact_id,
@@ -78,8 +83,9 @@ class Records:
             stored["content"],
             int(stored["version"]),
             body_html=False,
-            published_at=_when(stored.get("published_at")),
-            first_published_at=_when(stored.get("first_published_at")),
+            lookups=lookups,
+            published_at=when(stored.get("published_at")),
+            first_published_at=when(stored.get("first_published_at")),
             adapted_from=public_source(self.archive, self.base, stored.get("adapted_from")),
         )
 
@@ -91,9 +97,11 @@ class Records:
         version: int,
         *,
         body_html: bool = True,
+        lookups: Lookups | None = None,
         **extra: Any,
     ) -> dict[str, Any]:
         licence = content.get("licence") or ALL_RIGHTS_RESERVED
+        lookups = lookups or self.lookups()
         found = {
             "id": artifact_id,
             "kind": kind,
@@ -107,9 +115,9 @@ class Records:
             "contributors": list(content.get("contributors") or []),
             "themes": list(content.get("themes") or []),
             "date": content.get("date"),
-            "terms": self.terms(content.get("terms") or []),
+            "terms": self.terms(content.get("terms") or [], lookups),
             "stage": content.get("stage"),
-            "place": self.place(content.get("place")),
+            "place": self.place(content.get("place"), lookups),
             "convening": content.get("convening"),
             "excursion": content.get("excursion"),
             "media": [m for m in content.get("media") or []],
@@ -126,17 +134,16 @@ class Records:
             del found["body_html"]
         return found
 
-    def terms(self, keys: list[str]) -> list[dict[str, Any]]:
-        frameworks = {f.slug: f for f in self.archive.frameworks()}
+    def lookups(self) -> Lookups:
+        """Catalogue lookups to share between the records of one response."""
+        return Lookups(self.archive)
+
+    def terms(self, keys: list[str], lookups: Lookups | None = None) -> list[dict[str, Any]]:
+        terms = (lookups or self.lookups()).terms()
         found = []
         for key in keys:
             framework_id, _, term_id = key.partition(":")
-            framework = frameworks.get(framework_id)
-            term = (
-                next((t for t in framework.terms if t["id"] == term_id), None)
-                if framework
-                else None
-            )
+            framework, term = terms.get(key, (None, None))
             if framework is None or term is None:
                 continue
             found.append(
@@ -151,13 +158,13 @@ class Records:
             )
         return found
 
-    def place(self, slug: str | None) -> dict[str, Any] | None:
+    def place(self, slug: str | None, lookups: Lookups | None = None) -> dict[str, Any] | None:
         if not slug:
             return None
-        place = self.archive.catalogue.get_place_record(slug)
-        if place is None:
+        chain = (lookups or self.lookups()).place_chain(slug)
+        if not chain:
             return None
-        chain = [*self.archive.place_ancestors(slug), place]
+        place = chain[-1]
         return {
             "slug": place.slug,
             "name": place.name,
@@ -220,35 +227,6 @@ class Records:
             "caption": media.get("caption") or None,
             "description": media.get("alt") or None,
         }
-
-
-def stored_record(
-    kind: str,
-    version: int,
-    content: dict[str, Any],
-    published_at: datetime,
-    first_published_at: datetime | None,
-    adapted_from: dict[str, Any] | None,
-) -> dict[str, Any]:
-    """What the publications read model keeps of a public publication for its record.
-
-    The published content as its ``Published`` event recorded it, plus what the
-    record adds from the rest of the artifact's history. Catalogue labels and URLs
-    are not kept: they are looked up when the record is built, so they follow renamed
-    places and the site's address.
-    """
-    return {
-        "kind": kind,
-        "version": version,
-        "content": content,
-        "published_at": published_at.isoformat(),
-        "first_published_at": first_published_at.isoformat() if first_published_at else None,
-        "adapted_from": adapted_from,
-    }
-
-
-def _when(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
 
 
 def based_on(chain: list[dict[str, Any]]) -> dict[str, Any] | None:

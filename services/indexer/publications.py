@@ -24,7 +24,7 @@ from domain.application import Archive
 from domain.artifact import Artifact
 from domain.catalogue import event_topic
 from infra.readmodel.publications import PublicationEvent
-from infra.syndication.records import stored_record
+from infra.syndication.stored import stored_record
 from services.indexer.projection import CREATED, PUBLISHED, WITHDRAWN
 
 ADAPTED_FROM = event_topic(Artifact, "AdaptedFrom")

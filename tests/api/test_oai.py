@@ -820,11 +820,13 @@ class CountingRecords(Records):
         self.loaded += 1
         return self.from_stored(str(artifact_id), STORED)
 
-    def from_stored(self, artifact_id: str, stored: dict[str, Any]) -> dict[str, Any]:
+    def from_stored(
+        self, artifact_id: str, stored: dict[str, Any], lookups: Any = None
+    ) -> dict[str, Any]:
         self.built += 1
-        return super().from_stored(artifact_id, stored)
+        return super().from_stored(artifact_id, stored, lookups)
 
-    def terms(self, keys: list[str]) -> list[dict[str, Any]]:
+    def terms(self, keys: list[str], lookups: Any = None) -> list[dict[str, Any]]:
         return []
 
 

@@ -1,0 +1,72 @@
+"""What the publications read model keeps of a publication for its syndication record,
+and the catalogue lookups that turn it into a record."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from domain.application import Archive
+
+
+class Lookups:
+    """The catalogue as one response sees it: each place and the terms looked up once."""
+
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
+        self.places: dict[str, Any] = {}
+        self._terms: dict[str, tuple[Any, dict[str, Any]]] | None = None
+
+    def place_record(self, slug: str) -> Any:
+        if slug not in self.places:
+            self.places[slug] = self.archive.catalogue.get_place_record(slug)
+        return self.places[slug]
+
+    def place_chain(self, slug: str) -> list[Any]:
+        """From the outermost place down to ``slug`` (empty if there is no such place)."""
+        place = self.place_record(slug)
+        chain = [place] if place is not None else []
+        while place is not None and place.parent and len(chain) <= 32:
+            place = self.place_record(place.parent)
+            if place is not None:
+                chain.insert(0, place)
+        return chain
+
+    def terms(self) -> dict[str, tuple[Any, dict[str, Any]]]:
+        """``framework:term`` to its framework and term."""
+        if self._terms is None:
+            self._terms = {
+                f"{framework.slug}:{term['id']}": (framework, term)
+                for framework in self.archive.frameworks()
+                for term in framework.terms
+            }
+        return self._terms
+
+
+def stored_record(
+    kind: str,
+    version: int,
+    content: dict[str, Any],
+    published_at: datetime,
+    first_published_at: datetime | None,
+    adapted_from: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """What the publications read model keeps of a public publication for its record.
+
+    The published content as its ``Published`` event recorded it, plus what the
+    record adds from the rest of the artifact's history. Catalogue labels and URLs
+    are not kept: they are looked up when the record is built, so they follow renamed
+    places and the site's address.
+    """
+    return {
+        "kind": kind,
+        "version": version,
+        "content": content,
+        "published_at": published_at.isoformat(),
+        "first_published_at": first_published_at.isoformat() if first_published_at else None,
+        "adapted_from": adapted_from,
+    }
+
+
+def when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
