@@ -63,6 +63,8 @@ class AdaptationNotices:
         if (getattr(event, "content", None) or {}).get("visibility") != "public":
             return []
         artifact_id, version = event.originator_id, event.originator_version
+        if not self._is_adaptation(artifact_id):
+            return []
         artifact = self.archive.load_artifact(artifact_id, version=version)
         found = []
         for node in chain(artifact.adapted_from):
@@ -80,6 +82,12 @@ class AdaptationNotices:
                 )
             )
         return found
+
+    def _is_adaptation(self, artifact_id: UUID) -> bool:
+        """Cheaply: an adaptation records its source right after it is created
+        (``AdaptationCommands.adapt``), so its first two events tell, with no replay."""
+        first = self.archive.events.get(artifact_id, limit=2)
+        return any(type(e).__name__ == "AdaptedFrom" for e in first)
 
     def deliver(self, notice: Notice) -> Outcome:
         artifact_id = UUID(str(notice.payload["artifact_id"]))
