@@ -150,6 +150,14 @@ def test_every_licence_is_explained_in_the_picker(demo: Demo) -> None:
     assert "adapt" in nd and "may not" in nd
 
 
+def test_the_artifact_page_says_what_its_licence_lets_others_do(demo: Demo) -> None:
+    page = demo.client().get(f"/artifacts/{demo.id_of('When Isabel ran the conference')}")
+    licence = re.search(r'rel="license">([^<]+)<', page.text)
+    assert licence
+    uri = next(uri for uri, label in LICENCES.items() if label == licence.group(1))
+    assert LICENCE_HELP[uri] in page.text
+
+
 # -- the demo says it is fictional ------------------------------------------------------
 
 
