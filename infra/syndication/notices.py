@@ -60,7 +60,10 @@ class AdaptationNotices:
 
     def notices(self, event: Any, position: int) -> list[Notice]:
         """One notice per work in the ancestry of an adaptation published publicly."""
-        if (getattr(event, "content", None) or {}).get("visibility") != "public":
+        content = getattr(event, "content", None) or {}
+        # An adaptation cannot be published without its note (``Artifact`` checks it),
+        # so a publication without one needs no look at the aggregate.
+        if content.get("visibility") != "public" or not content.get("adaptation_note"):
             return []
         artifact_id, version = event.originator_id, event.originator_version
         if not self._is_adaptation(artifact_id):
