@@ -4,12 +4,12 @@ bincount, and snippets and JSON for the returned page only."""
 from __future__ import annotations
 
 import html
-import json
 import math
 import sqlite3
 from typing import Any
 
 import numpy as np
+import orjson
 
 from infra.search.facet_caps import cap
 from infra.search.fts_columns import Array, Columns
@@ -202,7 +202,7 @@ def hits(
     found = []
     for rowid in page:
         doc_id, raw, lat, lon, *texts = rows[rowid]
-        document = json.loads(raw)
+        document = orjson.loads(raw)
         marked = [s for s in snippets.get(rowid, ()) if s and MARK_START in s]
         text = marked[0] if marked else (document.get("summary") or (texts[2] or "")[:200])
         snippet = html.escape(text).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")

@@ -13,11 +13,11 @@ tracking record, is written in one transaction per batch.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import orjson
 from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
 
@@ -76,6 +76,10 @@ class FtsStore(SQLiteTrackingRecorder):
         self._bulk_ids: dict[str, int] = {}  # while bulk: which id has which rowid
         super().__init__(SQLiteDatastore(str(path), lock_timeout=10))
         self.create_table()
+        if bulk:  # no incremental merging while loading; one 'optimize' at the end instead
+            with self.datastore.transaction(commit=True) as c:
+                c.execute("INSERT INTO fts (fts, rank) VALUES ('automerge', 0)")
+                c.execute("INSERT INTO fts (fts, rank) VALUES ('crisismerge', 2000)")
 
     def construct_create_table_statements(self) -> list[str]:
         statements = super().construct_create_table_statements() + SCHEMA
@@ -123,6 +127,9 @@ class FtsStore(SQLiteTrackingRecorder):
         with self.datastore.transaction(commit=True) as c:
             for statement in INDEXES:
                 c.execute(statement)
+            c.execute("INSERT INTO fts (fts) VALUES ('optimize')")
+            c.execute("INSERT INTO fts (fts, rank) VALUES ('automerge', 4)")
+            c.execute("INSERT INTO fts (fts, rank) VALUES ('crisismerge', 16)")
             c.execute("INSERT OR IGNORE INTO vocab (term) SELECT term FROM fts_vocab")
             c.execute("SELECT term FROM vocab")
             add_typo_keys(c, [row[0] for row in c.fetchall()])
@@ -182,7 +189,7 @@ def _insert(c: SQLiteCursor, rows: list[tuple[int, dict[str, Any]]], seq: int) -
 
 def hit_json(doc: dict[str, Any]) -> str:
     """The document as a hit shows it: everything but the body."""
-    return json.dumps({k: v for k, v in doc.items() if k != "body"}, ensure_ascii=False)
+    return orjson.dumps({k: v for k, v in doc.items() if k != "body"}).decode()
 
 
 def attribute_row(rowid: int, doc: dict[str, Any], seq: int) -> tuple[Any, ...]:

@@ -17,7 +17,6 @@ empty behind the reader's back.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sqlite3
 import threading
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import orjson
 from eventsourcing.persistence import Tracking
 
 from infra.search.fts_columns import Columns
@@ -274,7 +274,7 @@ class SqliteFtsIndex(SearchIndex):
             )
             .fetchone()
         )
-        return {**json.loads(row[0]), "body": row[1]} if row else None
+        return {**orjson.loads(row[0]), "body": row[1]} if row else None
 
     def all_ids(self) -> set[str]:
         conn = self._reader().connection()
