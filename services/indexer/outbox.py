@@ -91,7 +91,7 @@ class OutboxSender:
         if notifier is None:
             outcome = Outcome.give_up(f"No sender for notices of kind {notice.kind!r}.")
         else:
-            outcome = notifier.deliver(notice)
+            outcome = self._deliver(notifier, notice)
         if outcome.delivered:
             log.info("Notice %s to %s delivered (%s)", notice.id, notice.target, outcome.reason)
             self.outbox.delivered(notice.id, attempts, self.clock(), outcome.reason)
@@ -108,6 +108,16 @@ class OutboxSender:
         else:
             log.warning("Notice %s to %s given up: %s", notice.id, notice.target, outcome.reason)
             self.outbox.failed(notice.id, attempts, outcome.reason)
+
+    @staticmethod
+    def _deliver(notifier: Notifier, notice: Notice) -> Outcome:
+        try:
+            return notifier.deliver(notice)
+        except (PersistenceError, OSError) as error:  # our own store or disk: try again
+            return Outcome.again(f"Could not record the delivery here: {error}")
+        except (KeyError, TypeError, ValueError) as error:  # a malformed notice stays so
+            log.exception("Notice %s cannot be delivered", notice.id)
+            return Outcome.give_up(f"This notice is malformed ({type(error).__name__}).")
 
     # -- running -------------------------------------------------------------
 

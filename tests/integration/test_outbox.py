@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.persistence import OperationalError
 from eventsourcing.utils import get_topic
 
 from domain.application import Archive
@@ -131,3 +132,33 @@ def test_an_entry_is_claimed_by_one_sender_only(container: Container) -> None:
     assert container.outbox.due(clock.now, 10) == []
     clock.now += 61  # the claimant died: the claim expires and the entry is sent again
     assert follower.deliver_due() == 1
+
+
+class BrokenNotifier(FakeNotifier):
+    """A stand-in notifier whose store is briefly unavailable, then whose notice is malformed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+
+    def deliver(self, notice: Notice) -> Outcome:
+        self.calls += 1
+        if self.calls == 1:
+            raise OperationalError("database is locked")
+        raise KeyError("artifact_id")
+
+
+def test_errors_while_delivering_are_retried_or_given_up_without_stopping(
+    container: Container,
+) -> None:
+    clock = Clock()
+    follower = sender(container, BrokenNotifier(), clock, base_backoff=1)
+    published(container.archive)
+    follower.enqueue()
+    follower.deliver_due()
+    (entry,) = container.outbox.entries()
+    assert entry.state == PENDING and "database is locked" in (entry.last_error or "")
+    clock.now += 5
+    follower.deliver_due()
+    (entry,) = container.outbox.entries()
+    assert entry.state == FAILED and "malformed" in (entry.last_error or "")
