@@ -117,6 +117,10 @@ class OutboxQueries:
             return self._select("ORDER BY position DESC, id LIMIT ?", (limit,))
         return self._select("WHERE state = ? ORDER BY position DESC, id LIMIT ?", (state, limit))
 
+    def get(self, notice_id: str) -> OutboxEntry | None:
+        found = self._select("WHERE id = ?", (notice_id,))
+        return found[0] if found else None
+
     def counts(self) -> dict[str, int]:
         found = dict.fromkeys(STATES, 0)
         with self.datastore.transaction(commit=False) as cursor:

@@ -180,6 +180,15 @@ def test_a_forged_isbasedon_never_writes_to_a_draft_or_members_only_artifact(
     assert {e["target"] for e in local} == {here(draft), here(members), here("not-a-uuid")}
     assert all(e["state"] == "failed" and e["last_error"] for e in local)
     assert adaptation
+    # An editor may send a failed notice again; it is verified again, and fails again.
+    retried = api.client.post(f"/api/v1/outbox/{local[0]['id']}/retry", headers=api.as_("editor"))
+    assert retried.status_code == 200 and retried.json()["state"] == "pending"
+    assert api.client.post(
+        f"/api/v1/outbox/{local[0]['id']}/retry", headers=api.as_("editor")
+    ).status_code == 409
+    assert api.client.post(f"/api/v1/outbox/{local[0]['id']}/retry").status_code == 401
+    sender_for(container).catch_up()
+    assert reports(api, draft) == 0 and reports(api, members) == 0
 
 
 def test_a_remote_document_may_not_pass_itself_off_as_ours(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
@@ -11,7 +12,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from domain.access import Role
-from domain.outbox import STATES, OutboxEntry
+from domain.errors import Conflict, NotFound
+from domain.outbox import FAILED, STATES, OutboxEntry
 from domain.policy import require_role
 from infra.fetch import FetchBusy
 from services.api.deps import ContainerDep, PrincipalDep
@@ -88,6 +90,22 @@ async def outbox(
     counts = await run_in_threadpool(container.outbox.counts)
     shown = {s: counts.get(s, 0) for s in STATES}
     return JSON({"counts": shown, "entries": [_entry(e) for e in entries]})
+
+
+@router.post("/api/v1/outbox/{notice_id}/retry", tags=["system"])
+async def retry_notice(notice_id: str, container: ContainerDep, principal: PrincipalDep) -> JSON:
+    """Send a failed notice again (editors): it is pending at once, with its attempts reset."""
+    require_role(principal, Role.EDITOR, "retry notices")
+    entry = await run_in_threadpool(container.outbox.get, notice_id)
+    if entry is None:
+        raise NotFound(f"No notice {notice_id} in the outbox.")
+    if entry.state != FAILED:
+        raise Conflict(f"Notice {notice_id} is {entry.state}; only a failed notice is retried.")
+    note = f"Sent again at an editor's request (before: {entry.last_error})"
+    await run_in_threadpool(container.outbox.retry, notice_id, 0, time.time(), note)
+    again = await run_in_threadpool(container.outbox.get, notice_id)
+    assert again is not None
+    return JSON(_entry(again))
 
 
 def _entry(entry: OutboxEntry) -> dict[str, Any]:
