@@ -30,7 +30,7 @@ from domain.errors import (
 )
 from domain.history import content_at, content_diff, history_entries
 from domain.media_commands import MediaCommands
-from domain.values import check_kind, check_visibility, normalise_licence
+from domain.values import check_kind, check_visibility, clean_text, normalise_licence
 from domain.views import artifact_view
 
 A = TypeVar("A", bound=Aggregate)
@@ -263,6 +263,7 @@ class Archive(CatalogueService, MediaCommands, AdaptationCommands, Application[U
             raise Conflict(
                 f"Only a published artifact can be withdrawn; this one is {artifact.status}."
             )
+        reason = clean_text(reason, "reason")
         if not reason.strip():
             raise InvalidInput("Give a reason for the withdrawal.", field="reason")
         assert principal.id is not None

@@ -18,6 +18,7 @@ from domain.media import (
     check_sha256,
     clean_filename,
 )
+from domain.values import clean_text
 
 if TYPE_CHECKING:
     from eventsourcing.domain import Aggregate
@@ -96,7 +97,9 @@ class MediaCommands:
         artifact = self._editable(principal, artifact_id, expected_version)
         if artifact.media_item(media_id) is None:
             raise NotFound(f"No media {media_id} on this artifact.")
-        allowed = {k: str(v).strip() for k, v in changes.items() if k in ("alt", "caption")}
+        allowed = {
+            k: clean_text(str(v), k).strip() for k, v in changes.items() if k in ("alt", "caption")
+        }
         if not allowed:
             raise InvalidInput("Give alt, caption or both.", field="alt")
         artifact.describe_media(media_id=media_id, changes=allowed, by=str(principal.id))
@@ -163,7 +166,7 @@ def check_declaration(
         "content_type": content_type,
         "size": size,
         "sha256": check_sha256(str(declared["sha256"])),
-        "caption": str(declared.get("caption") or "").strip(),
-        "alt": str(declared.get("alt") or "").strip(),
+        "caption": clean_text(str(declared.get("caption") or ""), "caption").strip(),
+        "alt": clean_text(str(declared.get("alt") or ""), "alt").strip(),
         "describes": str(describes) if describes else None,
     }

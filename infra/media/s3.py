@@ -90,7 +90,12 @@ class S3MediaStore(MediaStore):
         return int(head["ContentLength"])
 
     def read(self, key: str, chunk_size: int = CHUNK) -> Iterator[bytes]:
-        body = self._call("get_object", Key=self._key(key))["Body"]
+        try:
+            body = self._call("get_object", Key=self._key(key))["Body"]
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                raise FileNotFoundError(key) from None  # as the local store does
+            raise
         try:
             yield from body.iter_chunks(chunk_size)
         finally:

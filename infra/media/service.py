@@ -24,11 +24,12 @@ from domain.access import Principal
 from domain.application import Archive, CommandResult
 from domain.artifact import Artifact
 from domain.catalogue import event_topic
-from domain.errors import Conflict, InvalidInput, NotFound, TooLarge
+from domain.errors import Conflict, InvalidInput, NotFound
 from domain.media import INLINE_TYPES, media_kind
 from infra.media.decode import DEFAULT_DECODE_MEMORY, DEFAULT_PIXEL_BUDGET, clean_image_isolated
 from infra.media.inspect import UnsafeImage, duration_seconds, matches, sniff
 from infra.media.port import CHUNK, MediaStore, MediaStoreUnavailable
+from infra.media.streams import Limited
 
 ATTACHED = event_topic(Artifact, "MediaAttached")
 log = logging.getLogger("commonplace.media")
@@ -147,6 +148,11 @@ class MediaService:
         except UploadCheckFailed:
             self.store.delete(key)
             raise
+        except FileNotFoundError:
+            raise Conflict(
+                "The uploaded bytes went away while they were checked: another request "
+                "completed this upload at the same moment."
+            ) from None
 
     def record(self, principal: Principal, media_id: UUID, media: dict[str, Any]) -> CommandResult:
         """Attach prepared media (an event; no object-store call is needed for it)."""
@@ -290,25 +296,6 @@ class MediaService:
     def garbage(self) -> list[str]:
         referenced = self.referenced_keys()
         return [k for k in self.store.keys("objects/") if k not in referenced]
-
-
-class Limited(io.RawIOBase):
-    """A reader that refuses to deliver more than ``limit`` bytes."""
-
-    def __init__(self, inner: IO[bytes], limit: int) -> None:
-        self.inner = inner
-        self.remaining = limit
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        data = self.inner.read(min(len(buffer), CHUNK))
-        if len(data) > self.remaining:
-            raise TooLarge("More bytes were sent than were declared.", field="size")
-        self.remaining -= len(data)
-        buffer[: len(data)] = data
-        return len(data)
 
 
 def _ascii(name: str) -> str:

@@ -259,3 +259,26 @@ def test_withdrawn_public_artifact_still_says_410_with_its_reason(
         assert response.status_code == 410, path
         assert "Consent withdrawn" in response.text
 
+
+
+def test_withdrawal_reasons_and_media_descriptions_are_checked_in_the_archive(
+    api: Api, container: Container, ready_story: dict[str, Any]
+) -> None:
+    """Entry points that do not pass through a request schema (the web forms)."""
+    from domain.errors import InvalidInput
+    from tests import media_samples
+    from tests.api.test_media_api import attach, draft
+
+    story = draft(api, ready_story)
+    photo = attach(api, story["id"], media_samples.png(), "image/png", alt="A chart")
+    archive = container.archive
+    version = int(photo["etag"].strip('W/"'))
+    with pytest.raises(InvalidInput) as refused:
+        archive.describe_media(
+            SYSTEM, UUID(story["id"]), version, photo["media_id"], {"alt": "a\x01b"}
+        )
+    assert refused.value.extra["field"] == "alt"
+    artifact_id, _ = published(api, ready_story)
+    with pytest.raises(InvalidInput) as refused:
+        archive.withdraw_artifact(SYSTEM, UUID(artifact_id), "consent\x0bended")
+    assert refused.value.extra["field"] == "reason"
