@@ -13,9 +13,11 @@ import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from uuid import UUID
 
 import pytest
 
+from domain.errors import NotFound
 from infra.bootstrap import Container
 from infra.settings import Settings
 from services.indexer.outbox import sender_for
@@ -329,3 +331,16 @@ def test_odd_remote_documents_are_refused_or_adapted_never_a_500(
                 json={"adaptation_url": f"{standin.url}/odd"},
             )
             assert told.status_code in (200, 201, 422), (field, value, told.text)
+
+
+def test_the_archive_itself_refuses_reports_on_artifacts_not_public(
+    api: Api, container: Container, ready_story: dict[str, Any]
+) -> None:
+    report = {"url": "https://elsewhere.example/api/v1/artifacts/1", "based_on": "x"}
+    for target in (create(api, ready_story), create(api, ready_story, visibility="members")):
+        with pytest.raises(NotFound):
+            container.archive.report_adaptation(UUID(target), report)
+        assert reports(api, target) == 0
+    public = create(api, ready_story, visibility="public")
+    assert container.archive.report_adaptation(UUID(public), report) is True
+    assert container.archive.report_adaptation(UUID(public), report) is False
