@@ -1,9 +1,10 @@
 """Runs the indexer as a child process of ``commonplace serve`` and restarts it if it dies.
 
 The child learns its parent's pid so that it stops if the server goes without
-stopping it (see ``main.py``). A child that exits on its own is started again
-after a backoff that grows while it keeps dying young; each exit is recorded in
-the indexer status, so ``/indexer/status`` shows it.
+stopping it (see ``main.py``). A child that fails (a non-zero exit, or killed by a
+signal it could not handle) is started again after a backoff that grows while it
+keeps dying young; each such exit is recorded in the indexer status, so
+``/indexer/status`` shows it. One stopped on request (exit 0) stays stopped.
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ class Supervisor:
 
     def _spawn(self) -> subprocess.Popen[bytes]:
         env = {**os.environ, PARENT_ENV: str(os.getpid())}
-        return subprocess.Popen(self.command, env=env)
+        # Its own process group: a Ctrl-C in the terminal reaches the server, which stops it.
+        return subprocess.Popen(self.command, env=env, process_group=0)
 
     def _watch(self) -> None:
         backoff = 0.0
@@ -55,6 +57,9 @@ class Supervisor:
             started = time.monotonic()
             code = self.child.wait()
             if self._stopping.is_set():
+                return
+            if code == 0:
+                log.warning("The indexer process stopped on request (exit 0); not restarting it")
                 return
             backoff = 0.0 if time.monotonic() - started > self.healthy_after else backoff
             backoff = min(self.max_backoff, max(1.0, backoff * 2))
