@@ -91,7 +91,8 @@ def test_a_revoked_token_ends_its_sessions(demo: Demo) -> None:
 
 def test_a_made_up_session_id_is_nobody(demo: Demo) -> None:
     client = demo.client()
-    client.cookies.set(SESSION, demo.tokens["editor"])  # the old cookie held the raw token
+    for name in (SESSION, "cp_session"):  # the old cookie held the raw API token
+        client.cookies.set(name, demo.tokens["editor"])
     assert client.get("/review", follow_redirects=False).status_code == 303  # to /signin
 
 
@@ -127,12 +128,17 @@ def test_forms_without_the_csrf_token_are_refused(demo: Demo) -> None:
 
 def test_a_matching_cookie_and_field_made_up_elsewhere_are_refused(demo: Demo) -> None:
     """Double submit alone let any equal pair pass; the token is now bound to the session."""
-    client = demo.client("partner")
+    signed = demo.client("partner")
+    client = demo.client()
+    for cookie in signed.cookies.jar:
+        if "csrf" not in cookie.name:  # the session alone, with a form cookie planted beside it
+            client.cookies.set(cookie.name, cookie.value or "")
     planted = "x" * 43
     client.cookies.set(FORM_KEY, planted)
     client.cookies.set("cp_csrf", planted)
     answer = client.post("/drafts/new", data={"kind": "story", "title": "Planted", "csrf": planted})
     assert answer.status_code == 403
+    assert "My drafts" in client.get("/drafts").text  # the session itself was good
 
 
 def test_a_token_from_another_session_is_refused(demo: Demo) -> None:
