@@ -23,6 +23,7 @@ SELECT = (
     "ORDER BY seq"
 )
 Array = npt.NDArray[Any]
+BULK_ROWS = 256  # from this many changed rows on, load column by column
 # BITS[v, b] = 1 if bit b of byte value v is set: turns byte histograms into bit counts.
 BITS = ((np.arange(256)[:, None] >> np.arange(8)[None, :]) & 1).astype(np.int64)
 
@@ -72,10 +73,51 @@ class Columns:
         if not rows:
             return []
         self._grow(max(r[0] for r in rows) + 1)
-        for row in rows:
-            self._set(row)
+        if len(rows) >= BULK_ROWS:
+            self._set_many(rows)
+        else:
+            for row in rows:
+                self._set(row)
         self.seq = rows[-1][1]
         return [r[0] for r in rows]
+
+    def _set_many(self, rows: list[tuple[Any, ...]]) -> None:
+        """Many rows at once (the first load): column by column, not cell by cell."""
+        latest = {row[0]: row for row in rows}  # a rowid written twice: its last row
+        columns = list(zip(*latest.values(), strict=True))
+        rowids = np.array(columns[0], dtype=np.int64)
+        self.seqs[rowids] = np.array(columns[1], dtype=np.int64)
+        self.alive[rowids] = np.array(columns[2], dtype=bool)
+        self.members[rowids] = np.array(columns[3], dtype=bool)
+        for name, values in zip(CODED, columns[4:9], strict=True):
+            code = self.codes[name].code
+            self.coded[name][rowids] = np.array([code(v) for v in values], dtype=np.int32)
+        self.year[rowids] = np.array([-1 if y is None else y for y in columns[9]], dtype=np.int32)
+        self.published[rowids] = np.array([p or 0.0 for p in columns[10]], dtype=np.float64)
+        self.lat[rowids] = np.array(columns[11], dtype=np.float64)  # None becomes NaN
+        self.lon[rowids] = np.array(columns[12], dtype=np.float64)
+        place = self.codes["places"].code
+        paths = [[place(p) for p in _split(value)] for value in columns[13]]
+        depth = max((len(path) for path in paths), default=0)
+        if depth > self.places.shape[1]:
+            wider = np.full((self.size, depth), -1, dtype=np.int32)
+            wider[:, : self.places.shape[1]] = self.places
+            self.places = wider
+        matrix = np.full((len(paths), self.places.shape[1]), -1, dtype=np.int32)
+        for row, path in enumerate(paths):
+            matrix[row, : len(path)] = path
+            for level, found in enumerate(path):
+                self.place_levels.setdefault(found, set()).add(level)
+        self.places[rowids] = matrix
+        term = self.codes["terms"].code
+        masks = [_mask(term, value) for value in columns[14]]
+        filters = [_mask(term, value) for value in columns[15]]
+        words = (len(self.codes["terms"].values) + 63) // 64
+        if words > self.terms.shape[1]:
+            self.terms = _widen(self.terms, words)
+            self.term_filter = _widen(self.term_filter, words)
+        self.terms[rowids] = _words(masks, self.terms.shape[1])
+        self.term_filter[rowids] = _words(filters, self.terms.shape[1])
 
     def _grow(self, needed: int) -> None:
         if needed <= self.size:
@@ -185,6 +227,21 @@ class Columns:
 
 def _split(value: str | None) -> list[str]:
     return value.split(SEPARATOR) if value else []
+
+
+def _mask(code: Any, value: str | None) -> int:
+    found = 0
+    for term in _split(value):
+        found |= 1 << code(term)
+    return found
+
+
+def _words(masks: list[int], words: int) -> Array:
+    """Python integers as bit sets, cut into ``words`` little-endian uint64 words."""
+    low = (1 << 64) - 1
+    return np.array(
+        [[(m >> (64 * w)) & low for w in range(words)] for m in masks], dtype=np.uint64
+    ).reshape(len(masks), words)
 
 
 def _widen(array: Array, words: int) -> Array:

@@ -10,6 +10,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -255,3 +256,69 @@ def postgres_search(args: argparse.Namespace, out: Out, add_row: AddRow) -> None
         admin.close()
     out(f"   (search on PostgreSQL took {time.monotonic() - started:.1f} s; load average now "
         f"{machine.load()})")  # fmt: skip
+
+
+# -- search at scale: HTTP only, first use and warm (python -m tests.benchmarks.search_run) --
+
+
+def warm_http(client: httpx.Client, mix: list[Any], rounds: int = 2) -> tuple[Sample, list[int]]:
+    """The whole mix over HTTP ``rounds`` times; the last round is timed (warm)."""
+    sample, sizes = Sample("http warm: GET /api/v1/search"), []
+    for round_number in range(rounds):
+        for query in mix:
+            t0 = time.perf_counter_ns()
+            response = client.get(query.url)
+            elapsed = time.perf_counter_ns() - t0
+            response.raise_for_status()
+            if round_number == rounds - 1:
+                sample.add(elapsed)
+                sizes.append(len(response.content))
+    return sample, sizes
+
+
+def resident_mib(pid: int) -> tuple[float, float]:
+    """(VmRSS, VmHWM) of a process, in MiB."""
+    found = {"VmRSS:": 0.0, "VmHWM:": 0.0}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name = line.split(":")[0] + ":"
+        if name in found:
+            found[name] = int(line.split()[1]) / 1024
+    return found["VmRSS:"], found["VmHWM:"]
+
+
+def search_at_scale(n: int, out: Out) -> None:
+    """Rebuild the corpus's index, then search it over HTTP: each query's first use in a
+    fresh API process, then warm; and the API process's memory."""
+    corpus, info, reused = cached_corpus(n, out)
+    out(f"corpus: {'reused' if reused else 'generated'} {corpus}: {describe(info)}")
+    with tempfile.TemporaryDirectory(prefix="cp-bench-scale-") as tmp:
+        work = Path(tmp) / "sqlite"
+        working_copy(corpus, work)
+        env = child_env(work)
+        rebuilt = rebuild_in_child(env, out)
+        report_rebuild(rebuilt, out)
+        mix = query_mix()
+        index = SqliteFtsIndex(work / "search")
+        with api_server(env, work) as (api, base, started):
+            out(f"server: uvicorn (pid {api.pid}), ready {started:.1f} s after start; "
+                f"{len(mix)} queries, facets capped as the API does by default")  # fmt: skip
+            with httpx.Client(base_url=base, timeout=120) as client:
+                first = search_latencies(index, client, mix, warmup=0)
+                out("first use (each query's first run in this API process; the direct run "
+                    "is in the benchmark's own process):")  # fmt: skip
+                report_latencies(first, out, lambda *a, **k: None)
+                warm, sizes = warm_http(client, mix)
+            out("   " + warm.line("query") + f"   max {max(warm.latencies_ns) / 1e6:.1f} ms")
+            out(f"   warm response size: median {statistics.median(sizes) / 1024:.1f} KiB, "
+                f"max {max(sizes) / 1024:.1f} KiB")  # fmt: skip
+            rss, hwm = resident_mib(api.pid)
+            out(f"API process memory after the searches: VmRSS {rss:.0f} MiB, VmHWM {hwm:.0f} MiB")
+        index.close()
+
+
+if __name__ == "__main__":
+    import sys
+
+    parser = argparse.ArgumentParser(description=search_at_scale.__doc__)
+    parser.add_argument("--corpus", type=int, default=100_000)
+    search_at_scale(parser.parse_args(sys.argv[1:]).corpus, print)
