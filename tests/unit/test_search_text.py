@@ -34,3 +34,12 @@ def test_corrections_respect_word_length() -> None:
     assert index.corrections("belongnig") == ["belonging"]
     assert index.corrections("vioce") == ["voice"]
     assert index.corrections("vot") == [], "short words allow no typo"
+
+
+def test_words_of_plain_ascii_text_are_the_folded_words() -> None:
+    from infra.search.text import words
+
+    text = "Students' voice: ASSESSMENT_for learning 2024, co-design"
+    assert words(text) == [fold(w) for w in ("Students", "voice", "ASSESSMENT_for", "learning",
+                                             "2024", "co", "design")]  # fmt: skip
+    assert words("Tucsón École") == ["tucson", "ecole"]
