@@ -17,6 +17,7 @@ address it resolved to.
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -66,7 +67,7 @@ class GuardedFetcher:
         self.max_bytes = max_bytes
         self.max_concurrent = max_concurrent
         self.slots = threading.BoundedSemaphore(max_concurrent)
-        self._ssl: Any = None
+        self._ssl: ssl.SSLContext | None = None
 
     # -- checks --------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import ssl
 import time
 from collections.abc import Iterable
 
@@ -178,10 +179,10 @@ class PinnedBackend(httpcore.SyncBackend):
 class PinnedTransport(httpx.HTTPTransport):
     """httpx's transport over a connection pool that uses ``PinnedBackend``."""
 
-    def __init__(self, backend: PinnedBackend, ssl_context: object) -> None:
-        super().__init__()
+    def __init__(self, backend: PinnedBackend, ssl_context: ssl.SSLContext) -> None:
+        super().__init__(verify=ssl_context)  # a ready context: no certificates loaded again
         self._pool = httpcore.ConnectionPool(
-            ssl_context=ssl_context,  # type: ignore[arg-type]
+            ssl_context=ssl_context,
             max_connections=1,
             network_backend=backend,
         )
