@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import statistics
 import tempfile
@@ -43,6 +44,7 @@ from tests.conftest import EDITOR, PARTNER, READY_STORY, seed_places
 MIX = {"write": 10, "search": 35, "read": 30, "oai": 10, "changes": 15}
 PRELOADED = 100
 ROLES = ("partner", "editor")
+DERIVED = ("publish → searchable",)  # not a request of its own
 WORDS = ("listening", "circles", "morning", "desert", "voice", "belonging", "team", "day")
 
 
@@ -203,16 +205,19 @@ def report(
     store: Store, clients: int, wall: float, load: Load, status: dict[str, Any], log: str
 ) -> list[str]:
     requests = sum(len(k.latencies_ns) + sum(k.errors.values()) for n, k in load.kinds.items()
-                   if n != "publish → searchable")  # fmt: skip
+                   if n not in DERIVED)  # fmt: skip
     errors = sum(sum(k.errors.values()) for k in load.kinds.values())
     views = status.get("views", {})
     locked = {name: view.get("locked_retries", 0) for name, view in views.items()}
     lines = [
-        f"{store.name}: {clients} clients for {wall:.1f} s: {requests} requests "
+        f"{store.name}: {clients} clients for {wall:.1f} s (load average after: "
+        f"{os.getloadavg()[0]:.1f}): {requests} requests "
         f"({requests / wall:.1f}/s), {errors} errors ({100 * errors / max(1, requests):.2f} %)",
         f"  {'kind':<24} {'n':>6} {'errors':>7} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9}",
     ]
-    for name, kind in load.kinds.items():
+    requested = [k for n, k in load.kinds.items() if n not in DERIVED]
+    everything = Kind([ns for kind in requested for ns in kind.latencies_ns])
+    for name, kind in [*load.kinds.items(), ("all requests", everything)]:
         lines.append(
             f"  {name:<24} {len(kind.latencies_ns):>6} {sum(kind.errors.values()):>7} "
             f"{kind.quantile(50):>9.1f} {kind.quantile(95):>9.1f} {kind.quantile(99):>9.1f}"
@@ -233,7 +238,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--stores", default="sqlite,postgres")
     args = parser.parse_args()
-    print(f"Load: {args.clients} clients, {args.seconds:.0f} s, mix {MIX}", flush=True)
+    print(f"Load: {args.clients} clients, {args.seconds:.0f} s, mix {MIX}; load average before: "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)  # fmt: skip
     for name in args.stores.split(","):
         opener = {"sqlite": sqlite_store, "postgres": postgres_store}[name]
         try:
