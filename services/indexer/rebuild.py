@@ -41,6 +41,7 @@ class RebuildReport:
     writing: float = 0.0  # seconds spent writing the bulk of the documents
     waiting: float = 0.0  # seconds the writer waited for documents (building, if in process)
     building: float = 0.0  # seconds spent reading the log and building documents, all processes
+    building_cpu: float = 0.0  # CPU seconds of that (in process: the same as ``building``)
 
 
 def rebuild(
@@ -86,7 +87,14 @@ def rebuild(
         raise
     seconds = time.perf_counter() - started
     return RebuildReport(
-        scan.written, position, seconds, count, scan.writing, scan.waiting, scan.building
+        scan.written,
+        position,
+        seconds,
+        count,
+        scan.writing,
+        scan.waiting,
+        scan.building,
+        scan.building_cpu,
     )
 
 
@@ -99,6 +107,7 @@ class Scan:
     writing: float = 0.0
     waiting: float = 0.0
     building: float = 0.0
+    building_cpu: float = 0.0
 
 
 def _scan_with_workers(
@@ -114,6 +123,7 @@ def _scan_with_workers(
             if chunk is None:
                 break
             scan.building += chunk.seconds
+            scan.building_cpu += chunk.cpu
             before = time.perf_counter()
             target.write(chunk.upserts, chunk.deletions)
             scan.writing += time.perf_counter() - before
@@ -149,6 +159,7 @@ def _scan(
         target.write(step.upserts.values(), step.deletions)
         scan.writing += time.perf_counter() - middle
         scan.building += middle - before
+        scan.building_cpu += middle - before
         scan.waiting += middle - before
         scan.written += len(step.upserts)
         scan.reached = batch[-1].id

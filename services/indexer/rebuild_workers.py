@@ -36,6 +36,7 @@ class Chunk:
     deletions: list[str]
     last: int  # the last position read (0 if the range held no relevant event)
     seconds: float = 0.0  # the worker's time reading and building it
+    cpu: float = 0.0  # the worker's CPU time for it
     stop: int = 0  # the end of the range (set by the pool)
 
 
@@ -64,16 +65,17 @@ def _start_worker(env: dict[str, str]) -> None:
 def build_range(start: int, stop: int) -> Chunk:
     """Documents for the log positions ``start`` to ``stop`` (inclusive), in a worker."""
     assert _projection is not None, "the worker was not started"
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     archive = _projection.archive
     batch = archive.recorder.select_notifications(
         start, stop - start + 1, stop=stop, topics=list(TOPICS)
     )
     if not batch:
-        return Chunk([], [], 0, time.perf_counter() - started)
+        return Chunk([], [], 0, time.perf_counter() - started, time.process_time() - cpu)
     changes = _projection.changes(batch)
     upserts, deletions = list(changes.upserts.values()), sorted(changes.deletions)
-    return Chunk(upserts, deletions, batch[-1].id, time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    return Chunk(upserts, deletions, batch[-1].id, seconds, time.process_time() - cpu)
 
 
 class Builders:

@@ -66,8 +66,10 @@ def one_rebuild(data_dir: Path, workers: int, scratch: Path) -> str:
     target = scratch / f"workers-{workers}"
     archive = open_archive(data_dir)
     index = SqliteFtsIndex(target)
+    cpu = time.process_time()
     try:
         report = rebuild(archive, index, FileCoordination(target), workers=workers)
+        cpu = time.process_time() - cpu
     finally:
         index.close()
         archive.close()
@@ -78,7 +80,10 @@ def one_rebuild(data_dir: Path, workers: int, scratch: Path) -> str:
         f"= {rate:,.0f} artifacts/s\n"
         f"   writer in Rebuild.write {report.writing:.1f} s, writer waiting for documents "
         f"{report.waiting:.1f} s, building (reading + documents, all processes) "
-        f"{report.building:.1f} s"
+        f"{report.building:.1f} s\n"
+        f"   CPU time: this process {cpu:.1f} s ({cpu * 1e3 / report.documents:.2f} ms a "
+        f"document), builders {report.building_cpu:.1f} s "
+        f"({report.building_cpu * 1e3 / report.documents:.2f} ms a document)"
     )
 
 
