@@ -87,6 +87,8 @@ def test_photo_goes_to_s3_by_presigned_url_and_is_served_by_redirect(
     )
     served = client.get(f"/media/{declared['media_id']}", follow_redirects=False)
     assert served.status_code == 307
+    # Cached no longer than the presigned URL (60 s) works: half its life at most.
+    assert served.headers["cache-control"] == "public, max-age=30"
     assert served.headers["x-content-type-options"] == "nosniff"
     fetched = httpx.get(served.headers["location"])
     assert fetched.status_code == 200
