@@ -183,9 +183,9 @@ class Indexer:
             self._failed(self.lead, error)
             stop.wait(self.lead.backoff)
             return False
-        self.lead.retry_at = time.monotonic() + 1.0  # check the lead again in a second
         if self.lead.failing:
             self._recovered(self.lead)
+        self.lead.retry_at = time.monotonic() + 1.0  # check the lead again in a second
         if not leading:
             if self.status.get("state") != "waiting":
                 log.info("Another indexer is active on this store; waiting for it to stop")
