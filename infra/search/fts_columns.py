@@ -200,28 +200,35 @@ class Columns:
         counts = np.bincount(values, minlength=len(codes.values))
         return {codes.values[c]: int(counts[c]) for c in np.flatnonzero(counts)}
 
-    def count_places(self, rows: Array, levels: range | None = None) -> dict[str, int]:
-        chosen = self.places[rows]
-        wanted = levels if levels is not None else range(chosen.shape[1])
-        total = np.zeros(len(self.codes["places"].values), dtype=np.int64)
-        for level in wanted:
-            if level < chosen.shape[1]:
-                column = chosen[:, level]
-                column = column[column >= 0]
-                total += np.bincount(column, minlength=len(total))
+    def count_places(
+        self, rows: Array, level: int, limit: int | None = None, keep: tuple[str, ...] = ()
+    ) -> dict[str, int]:
+        """Place counts at one level of the place paths: the ``limit`` highest (all when
+        None) and those of ``keep``."""
+        if level >= self.places.shape[1]:
+            return {}
+        column = self.places[rows, level]
+        counts = np.bincount(column[column >= 0], minlength=len(self.codes["places"].values))
+        found = np.flatnonzero(counts)
+        if limit is not None and len(found) > limit:
+            # The top ``limit`` and every value tied with the last (cap() breaks ties by name).
+            edge = -np.partition(-counts[found], limit - 1)[limit - 1]
+            kept = [c for c in (self.code("places", p) for p in keep) if c >= 0 and counts[c]]
+            found = np.union1d(found[counts[found] >= edge], np.array(kept, dtype=np.int64))
         values = self.codes["places"].values
-        return {values[c]: int(total[c]) for c in np.flatnonzero(total)}
+        return {values[c]: int(counts[c]) for c in found}
 
     def count_terms(self, bits: Array, rows: Array) -> dict[str, int]:
         if not len(rows):
             return {}
         chosen = np.ascontiguousarray(bits[rows]).view(np.uint8).reshape(len(rows), -1)
-        values = self.codes["terms"].values
-        counts = np.zeros(chosen.shape[1] * 8, dtype=np.int64)
-        for byte in range(chosen.shape[1]):
-            histogram = np.bincount(chosen[:, byte], minlength=256)
-            counts[byte * 8 : byte * 8 + 8] = histogram @ BITS
+        width = chosen.shape[1]
+        # One histogram of (byte position, byte value) pairs, then bytes to bits.
+        keyed = chosen.astype(np.int32) + (np.arange(width, dtype=np.int32) * 256)
+        histogram = np.bincount(keyed.ravel(), minlength=width * 256).reshape(width, 256)
         # Little-endian uint64: byte k of word w holds bits 8k..8k+7 of that word.
+        counts = (histogram @ BITS).ravel()
+        values = self.codes["terms"].values
         return {values[c]: int(counts[c]) for c in np.flatnonzero(counts) if c < len(values)}
 
 

@@ -144,16 +144,14 @@ def facets(columns: Columns, rows: Array, query: SearchQuery) -> dict[str, dict[
         low = int(years.min())
         counts = np.bincount(years - low)
         found["year"] = {str(low + i): int(counts[i]) for i in np.flatnonzero(counts)}
-    depth = columns.places.shape[1]
-    if query.facet_limit is not None and query.facet_more != "places":
+    depth, limit = columns.places.shape[1], None
+    if query.facet_limit is not None:
         # Only the levels a capped answer shows: down to the deepest selection's children.
         chosen = [columns.place_levels.get(columns.code("places", p), set()) for p in query.places]
         depth = min(depth, max((max(s) for s in chosen if s), default=-1) + 2)
-    levels = [columns.count_places(rows, range(n, n + 1)) for n in range(depth)]
-    if query.facet_limit is None or query.facet_more == "places":
-        found["places"] = {k: v for counts in levels for k, v in counts.items()}
-    else:
-        found["places"] = {"": 0}  # filled from the levels by cap()
+        limit = None if query.facet_more == "places" else query.facet_limit
+    levels = [columns.count_places(rows, n, limit, query.places) for n in range(depth)]
+    found["places"] = {k: v for counts in levels for k, v in counts.items()}  # cap() uses levels
     capped = cap({k: v for k, v in found.items() if v}, levels, query)
     return {k: v for k, v in capped.items() if v}
 

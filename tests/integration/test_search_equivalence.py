@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from eventsourcing.persistence import Tracking
 
+from infra.search.facet_caps import cap
 from infra.search.port import SearchQuery, SearchResult
 from infra.search.sqlite_fts import SqliteFtsIndex
 from tests.search_reference.generated import Generator, documents
@@ -121,3 +123,17 @@ def test_documents_are_whole_again(both: tuple[Any, SqliteFtsIndex]) -> None:
     for doc_id in ("doc-0000003", "doc-0000001", "doc-0000045"):
         assert new.document(doc_id) == legacy.document(doc_id)
     assert new.all_ids() == legacy.all_ids()
+
+
+@pytest.mark.parametrize("query", queries()[::4], ids=lambda q: repr(q.q)[:30])
+def test_capped_facets_are_the_previous_designs_cut_down(
+    both: tuple[Any, SqliteFtsIndex], query: SearchQuery
+) -> None:
+    legacy, new = both
+    full = legacy.search(query).facets
+    places = full.get("places", {})
+    # The generated place slugs say their level: c0, c0-r1, c0-r1-t2, c0-r1-t2-s3.
+    levels = [{p: n for p, n in places.items() if p.count("-") == depth} for depth in range(4)]
+    for limit, more in ((3, None), (1, "places"), (2, "kind")):
+        capped = replace(query, facet_limit=limit, facet_more=more)
+        assert new.search(capped).facets == cap(full, levels, capped)
