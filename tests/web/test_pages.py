@@ -64,7 +64,7 @@ def test_the_artifact_page_embeds_json_ld_and_open_graph(demo: Demo) -> None:
     html = demo.client().get(f"/artifacts/{artifact_id}").text
     assert f'<meta property="og:title" content="{ISABEL}">' in html
     assert 'property="og:type" content="article"' in html
-    assert f'property="og:url" content="http://127.0.0.1:8000/artifacts/{artifact_id}"' in html
+    assert f'property="og:url" content="https://testserver/artifacts/{artifact_id}"' in html
     block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
     assert block, "no JSON-LD block"
     assert "</" not in block.group(1)
