@@ -112,6 +112,9 @@ def test_feeds_and_packages_survive_stored_control_characters(
     expected = f"Broken{bad}title" if bad == "\u2028" else "Brokentitle"  # XML-legal or dropped
     assert {"A fine story", expected} <= {t.text for t in titles}
     assert api.client.get("/feeds/json").status_code == 200
+    harvest = api.client.get("/oai?verb=ListRecords&metadataPrefix=oai_dc")
+    assert harvest.status_code == 200
+    etree.fromstring(harvest.content)  # well-formed XML
 
     package = api.client.get(f"/api/v1/artifacts/{broken}/package")
     assert package.status_code == 200, package.text
