@@ -23,12 +23,16 @@ from infra.syndication.oai_protocol import (
 )
 from infra.syndication.records import AUTHOR_ROLES
 
+_SubElement = etree.SubElement
+
 
 def sub(parent: Any, tag: str, text: object = None, **attrs: object) -> Any:
-    element = etree.SubElement(parent, tag)
-    for name, value in attrs.items():
-        if value is not None:
-            element.set(name, clean(value))
+    if attrs:
+        element = _SubElement(
+            parent, tag, {name: clean(value) for name, value in attrs.items() if value is not None}
+        )
+    else:
+        element = _SubElement(parent, tag)
     if text is not None:
         element.text = clean(text)
     return element
