@@ -91,7 +91,9 @@ class PublicationsProjection:
             public=public,
             kind=facts.kind,
             version=event.originator_version,
-            title=content.get("title") or "",
+            # PostgreSQL text refuses NUL, which content stored before input was checked
+            # may hold (the record's JSON escapes it; XML output drops it anyway).
+            title=(content.get("title") or "").replace("\x00", ""),
             sets=self.sets(facts.kind, content),
             record=record,
         )
