@@ -137,6 +137,7 @@ def child_env(
         COMMONPLACE_DATA_DIR=str(data_dir),
         COMMONPLACE_LOAD_DEMO="false",
         COMMONPLACE_SEARCH_BACKEND="sqlite",
+        COMMONPLACE_RATE_LIMITS_ENABLED="false",  # one client sends every request here
         PYTHONUNBUFFERED="1",
     )
     if database_url:
