@@ -18,7 +18,7 @@ from infra.bootstrap import build
 from infra.search.sqlite_fts import SqliteFtsIndex
 from infra.settings import Settings
 from tests.benchmarks import machine
-from tests.benchmarks.corpus import describe
+from tests.benchmarks.corpus import describe, read_info
 from tests.benchmarks.search_measures import (
     Latencies,
     RebuildFigures,
@@ -286,10 +286,16 @@ def resident_mib(pid: int) -> tuple[float, float]:
     return found["VmRSS:"], found["VmHWM:"]
 
 
-def search_at_scale(n: int, out: Out) -> None:
+def search_at_scale(n: int, out: Out, given: Path | None = None) -> None:
     """Rebuild the corpus's index, then search it over HTTP: each query's first use in a
-    fresh API process, then warm; and the API process's memory."""
-    corpus, info, reused = cached_corpus(n, out)
+    fresh API process, then warm; and the API process's memory. ``given``: a directory
+    holding a corpus made by tests/benchmarks/corpus.py (events.sqlite3, corpus.json)."""
+    if given is not None:
+        corpus, found = given, read_info(given)
+        assert found is not None, f"no corpus.json in {given}"
+        info, reused = found, True
+    else:
+        corpus, info, reused = cached_corpus(n, out)
     out(f"corpus: {'reused' if reused else 'generated'} {corpus}: {describe(info)}")
     with tempfile.TemporaryDirectory(prefix="cp-bench-scale-") as tmp:
         work = Path(tmp) / "sqlite"
@@ -321,4 +327,6 @@ if __name__ == "__main__":
 
     parser = argparse.ArgumentParser(description=search_at_scale.__doc__)
     parser.add_argument("--corpus", type=int, default=100_000)
-    search_at_scale(parser.parse_args(sys.argv[1:]).corpus, print)
+    parser.add_argument("--corpus-dir", type=Path, help="a corpus made by corpus.py, to copy")
+    options = parser.parse_args(sys.argv[1:])
+    search_at_scale(options.corpus, print, options.corpus_dir)
