@@ -40,11 +40,8 @@ ROLES = ("anonymous", "member", "partner", "editor")
 EXAMPLES = int(os.environ.get("COMMONPLACE_FUZZ_EXAMPLES", "3"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance]
 # Failures found in code other work is fixing: (operation, failure class) -> the defect.
-# Each has a strict xfail test below, which starts failing (XPASS) once it is fixed.
-KNOWN = {
-    ("GET /api/v1/search", "ServerError"): "search ?after= beyond the log's head answers "
-    "504 (after waiting) instead of a 4xx: a position that does not exist is a client mistake",
-}
+# Each gets a strict xfail test, which starts failing (XPASS) once it is fixed. None now.
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 class KeepOpen:
@@ -151,11 +148,13 @@ def test_every_answer_is_documented_and_no_5xx(fuzz_site: FuzzSite, role: str) -
     assert not failures, f"{len(failures)} failures as {role}:\n\n" + "\n\n".join(failures)
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN[("GET /api/v1/search", "ServerError")])
 def test_search_after_a_position_beyond_the_log_is_a_client_error(fuzz_site: FuzzSite) -> None:
+    """A position the log never reached is a mistake to report at once, not to wait for."""
     client = TestClient(fuzz_site.app, raise_server_exceptions=False)
     answer = client.get("/api/v1/search?after=113726742461907907498737664")
-    assert 400 <= answer.status_code < 500, answer.text
+    assert answer.status_code == 422, answer.text
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert answer.json()["field"] == "after"
 
 
 def test_the_checks_catch_an_undocumented_answer() -> None:

@@ -50,9 +50,17 @@ def test_a_new_story_is_found_with_read_your_writes(
 
 def test_waiting_for_an_unindexed_position_ends_in_504(api: Api, container: Container) -> None:
     container.settings.search_wait_seconds = 0.2
-    response = api.client.get(f"/api/v1/search?after={container.archive.head + 100}")
+    # No indexer runs here: the seeded catalogue's events are in the log but not indexed.
+    response = api.client.get(f"/api/v1/search?after={container.archive.head}")
     assert response.status_code == 504
     assert "not yet" in response.json()["detail"]
+
+
+def test_a_position_beyond_the_log_is_refused_at_once(api: Api, container: Container) -> None:
+    container.settings.search_wait_seconds = 5
+    response = api.client.get(f"/api/v1/search?after={container.archive.head + 100}")
+    assert response.status_code == 422
+    assert response.json()["field"] == "after"
 
 
 def test_filters_facets_and_places_inside_places(

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
+from domain.errors import InvalidInput
 from infra.bootstrap import Container
 from infra.coordination import describe
 from infra.search.facet_caps import DEFAULT_FACET_LIMIT
@@ -27,6 +28,13 @@ async def wait_for_position(container: ContainerDep, after: int | None) -> None:
     """Read-your-writes: wait (bounded) until the indexer has applied ``after``."""
     if after is None:
         return
+    head = await run_in_threadpool(lambda: container.archive.head)
+    if after > head:
+        raise InvalidInput(
+            f"Position {after} is not in the archive's log, which ends at {head}: "
+            "pass a position a write answered with.",
+            field="after",
+        )
     queries = container.queries
     deadline = time.monotonic() + container.settings.search_wait_seconds
     while (position := queries.position()) < after:
