@@ -35,9 +35,17 @@ def test_a_reader_searches_by_principle_narrows_by_place_and_compares_versions(
     principles = page.locator("#facet-principles").locator("..")
     principles.get_by_role("link", name=re.compile("^Ground learning in place")).click()
     page.wait_for_url(re.compile(r"principle=ground-learning-in-place"))
-    places = page.locator("#facet-place").locator("..")
-    places.get_by_role("link", name=re.compile("^Mesquite Ridge Elementary School")).click()
-    page.wait_for_url(re.compile(r"place=mesquite-ridge-elementary"))
+    # The place facet is a tree: a reader opens it a level at a time, down to the school.
+    for name, slug in [
+        ("United States", "us"),
+        ("Arizona", "arizona"),
+        ("Tucson", "tucson"),
+        ("Sunnyside Unified School District", "sunnyside"),
+        ("Mesquite Ridge Elementary School", "mesquite-ridge-elementary"),
+    ]:
+        places = page.locator("#facet-place").locator("..")
+        places.get_by_role("link", name=re.compile(f"^{name}")).first.click()
+        page.wait_for_url(re.compile(f"place={slug}"))
     assert "principle=ground-learning-in-place" in page.url  # narrowing keeps the first filter
     results = page.locator("#results")
     assert results.get_by_role("link", name="Ground learning in place (remove filter)").is_visible()
