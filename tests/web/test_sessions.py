@@ -116,6 +116,28 @@ def test_no_open_redirect_after_sign_in(demo: Demo) -> None:
     assert answer.headers["location"] == "/"
 
 
+@pytest.mark.parametrize(
+    ("role", "landing", "heading"),
+    [
+        ("editor", "/review", "<h1>Review queue</h1>"),
+        ("partner", "/drafts", "<h1>My drafts</h1>"),
+        ("member", "/", "Stories of learning, kept and shared</h1>"),
+    ],
+)
+def test_signing_in_lands_on_the_page_for_the_role(
+    demo: Demo, role: str, landing: str, heading: str
+) -> None:
+    """An editor's work is the review queue, not an empty "My drafts"."""
+    client = demo.client()
+    csrf = csrf_of(client.get("/signin").text)
+    answer = client.post(
+        "/signin", data={"token": demo.tokens[role], "csrf": csrf}, follow_redirects=False
+    )
+    assert answer.status_code == 303 and answer.headers["location"] == landing
+    page = client.get(landing)
+    assert page.status_code == 200 and heading in page.text
+
+
 def test_forms_without_the_csrf_token_are_refused(demo: Demo) -> None:
     client = demo.client("partner")
     for data in ({}, {"csrf": "forged-value-that-does-not-match-the-cookie-at-all"}):

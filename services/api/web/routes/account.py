@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 from starlette.responses import RedirectResponse, Response
 
-from domain.access import Role
+from domain.access import Principal, Role
 from services.api.deps import ContainerDep
 from services.api.web.routes.common import FormDep, ViewerDep, page_router, text
 from services.api.web.session import sign_in, sign_out
@@ -19,6 +19,13 @@ def safe_next(target: str | None, default: str) -> str:
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
         return default
     return target
+
+
+def landing(principal: Principal) -> str:
+    """Where signing in leads without a ``next``: an editor's work is the review queue."""
+    if principal.at_least(Role.EDITOR):
+        return "/review"
+    return "/drafts" if principal.at_least(Role.PARTNER) else "/"
 
 
 @router.get("/signin")
@@ -41,7 +48,7 @@ async def signin(
         }
         headers = {"WWW-Authenticate": 'Bearer realm="commonplace"'}
         return render(request, viewer, "signin.html", context, status=401, headers=headers)
-    default = "/drafts" if principal.at_least(Role.PARTNER) else "/"
+    default = landing(principal)
     response = RedirectResponse(safe_next(text(form, "next"), default), status_code=303)
     sign_in(request, response, token)
     return response
