@@ -18,7 +18,14 @@ from domain.application import Archive, CommandResult
 from domain.errors import InvalidInput
 from domain.policy import require_role
 from infra.fetch import FetchFailed, GuardedFetcher
-from infra.syndication.lineage import local_id, may_see, site_of, visible_chain, visible_source
+from infra.syndication.lineage import (
+    local_id,
+    may_see,
+    page_of,
+    site_of,
+    visible_chain,
+    visible_source,
+)
 from infra.syndication.notices import MAX_GENERATIONS, AdaptationNotices, name_of
 from infra.syndication.records import Records
 
@@ -63,6 +70,7 @@ class AdaptationService:
         place = self.records.place(view.get("place"))
         described = {
             "uri": self.records.api_url(str(artifact_id)),
+            "page": self.records.page_url(str(artifact_id)),
             "site": self.site,
             "id": str(artifact_id),
             "version": view["version"],
@@ -92,6 +100,7 @@ class AdaptationService:
             )
         described = {
             "uri": uri,
+            "page": _text(document.get("url")),
             "site": site_of(uri),
             "id": _text(document.get("identifier")),
             "version": _int(document.get("version")),
@@ -157,6 +166,7 @@ class AdaptationService:
         nodes = {
             me: {
                 "url": me,
+                "page": self.records.page_url(str(artifact_id)),
                 "site": self.site,
                 "title": view.get("title"),
                 "place": place["name"] if place else None,
@@ -205,7 +215,8 @@ class AdaptationService:
 
 def _graph_node(source: dict[str, Any], url: str, generation: int) -> dict[str, Any]:
     return {
-        "url": url,
+        "url": url,  # the API address (JSON), for clients
+        "page": page_of({**source, "uri": url}),  # the web page, for readers
         "site": source.get("site") or site_of(url),
         "title": source.get("title"),
         "place": source.get("place"),
@@ -224,6 +235,7 @@ def remote_ancestry(value: Any) -> list[dict[str, Any]]:
         chain.append(
             {
                 "uri": uri,
+                "page": _text(node.get("url")),
                 "site": site_of(uri),
                 "id": _text(node.get("identifier")),
                 "version": _int(node.get("version")),

@@ -22,12 +22,33 @@ from domain.application import Archive
 from domain.errors import DomainError
 
 ARTIFACT_PATH = "/api/v1/artifacts/"
-NODE_KEYS = ("uri", "site", "id", "version", "title", "place", "note")
+PAGE_PATH = "/artifacts/"
+NODE_KEYS = ("uri", "page", "site", "id", "version", "title", "place", "note")
 
 
 def site_of(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def page_of(node: dict[str, Any]) -> str | None:
+    """The web page a reader follows for a lineage node, never its JSON.
+
+    A node may carry the page its own document named (JSON-LD ``url``); otherwise a
+    Commonplace API address ``/api/v1/artifacts/{id}`` gives ``/artifacts/{id}``
+    on the same site. None when neither is known (the title is then shown unlinked).
+    """
+    page = node.get("page")
+    if isinstance(page, str) and urlsplit(page).scheme in ("http", "https"):
+        return page
+    uri = node.get("uri") or node.get("url")
+    if not isinstance(uri, str):
+        return None
+    parts = urlsplit(uri)
+    if parts.scheme not in ("http", "https") or not parts.path.startswith(ARTIFACT_PATH):
+        return None
+    artifact = parts.path.removeprefix(ARTIFACT_PATH).split("/", 1)[0]
+    return f"{parts.scheme}://{parts.netloc}{PAGE_PATH}{artifact}" if artifact else None
 
 
 def local_id(site: str, uri: str | None) -> UUID | None:

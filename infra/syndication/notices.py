@@ -156,6 +156,7 @@ class AdaptationNotices:
         based_on = self._verify(document, ours, started)
         report = {
             "url": uri,
+            "page": _text(document.get("url")),
             "site": site_of(uri),
             "title": _text(document.get("name")) or "",
             "place": name_of(document.get("spatialCoverage")) or None,

@@ -16,7 +16,7 @@ from infra.markdown import MarkdownRenderer
 from infra.syndication.stored import Lookups, stored_record, when
 
 __all__ = ["AUTHOR_ROLES", "JSONLD_CONTEXT", "Lookups", "Records", "based_on", "stored_record"]
-from infra.syndication.lineage import public_source
+from infra.syndication.lineage import page_of, public_source
 
 AUTHOR_ROLES = frozenset({"storyteller", "presenter"})
 # An inline context (schema.org as the vocabulary, links typed as IRIs), so that
@@ -240,6 +240,9 @@ def based_on(chain: list[dict[str, Any]]) -> dict[str, Any] | None:
         "name": head.get("title") or "",
         "version": head.get("version"),
     }
+    page = page_of(head)
+    if page:
+        node["url"] = page
     if head.get("place"):
         node["spatialCoverage"] = {"@type": "Place", "name": head["place"]}
     if head.get("note"):

@@ -12,6 +12,7 @@ from domain.values import ALL_RIGHTS_RESERVED, LICENCES
 from infra.bootstrap import Container
 from infra.demo import fiction
 from infra.markdown import MarkdownRenderer
+from infra.syndication.lineage import page_of
 from services.api.web.forms import LICENCE_HELP
 from services.api.web.templating import kind_label
 from services.api.web.vocab import framework_trees
@@ -163,6 +164,7 @@ def artifact_context(
         "page_url": page_url,
         "presentations": presentations(container, principal, view.get("presentations") or []),
         "lineage": {} if draft else lineage(container, principal, view),
+        "source_page": page_of(view.get("adapted_from") or {}),
         "demo_notice": fiction.artifact_notice(container.archive, view),
         "licence_help": LICENCE_HELP.get(view.get("licence") or ALL_RIGHTS_RESERVED, ""),
         **context_links(container, view),
