@@ -1,5 +1,11 @@
 """BagIt (RFC 8493) packages of published artifacts, made with the Library of Congress's
-``bagit`` library and zipped: Markdown, HTML, media, JSON-LD, licence and attribution."""
+``bagit`` library and zipped: Markdown, HTML, media, JSON-LD, licence and attribution.
+
+The package is self-contained: it carries the published media of the artifact (the
+files its public record lists), and its ``artifact.html`` points at those files by
+relative paths inside the bag's ``data/``, so it reads offline. A body reference to
+media the artifact does not carry keeps its absolute address on the site.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +13,15 @@ import json
 import tempfile
 import zipfile
 from datetime import UTC, datetime
+from html import escape
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import bagit
 
 from domain.values import one_line, strip_refused
+from infra.markdown import MarkdownRenderer, media_url
 from infra.media.port import MediaStore
 
 
@@ -32,16 +41,16 @@ def build_package(
     """Write a bag for ``record`` into ``folder`` and return the path of its zip."""
     bag_dir = folder / f"commonplace-{record['id']}"
     (bag_dir / "media").mkdir(parents=True)
+    packaged = packaged_paths(record)
+    for media in record["media"]:
+        with open(bag_dir / packaged[media["id"]], "wb") as out:
+            for chunk in store.read(media["key"]):
+                out.write(chunk)
     _write(bag_dir / "artifact.md", record["body"])
-    _write(bag_dir / "artifact.html", _html(record))
+    _write(bag_dir / "artifact.html", _html(record, packaged))
     metadata = json.dumps(jsonld, ensure_ascii=False, indent=2, default=str)
     _write(bag_dir / "metadata.jsonld", metadata)
     _write(bag_dir / "LICENSE.txt", attribution(record))
-    for media in record["media"]:
-        target = bag_dir / "media" / f"{media['id']}-{_safe(media['filename'])}"
-        with open(target, "wb") as out:
-            for chunk in store.read(media["key"]):
-                out.write(chunk)
     bagit.make_bag(
         str(bag_dir),
         _bag_info(record),
@@ -53,6 +62,11 @@ def build_package(
             if path.is_file():
                 zipped.write(path, path.relative_to(folder).as_posix())
     return archive
+
+
+def packaged_paths(record: dict[str, Any]) -> dict[str, str]:
+    """Each packaged media file's path, relative to ``artifact.html``, by media id."""
+    return {m["id"]: f"media/{m['id']}-{_safe(m['filename'])}" for m in record["media"]}
 
 
 def _bag_info(record: dict[str, Any]) -> dict[str, str]:
@@ -82,12 +96,41 @@ def _safe(name: str) -> str:
     return "".join(c if c.isalnum() or c in "._-" else "_" for c in name)[:120] or "file"
 
 
-def _html(record: dict[str, Any]) -> str:
-    from html import escape
+def _html(record: dict[str, Any], packaged: dict[str, str]) -> str:
+    site = record["urls"]["api"].split("/api/v1/", 1)[0]
 
+    def resolve(reference: str) -> str | None:
+        try:
+            media_id = str(UUID(reference.removeprefix("media:")))
+        except ValueError:
+            return None
+        found = packaged.get(media_id)
+        return found if found else f"{site}{media_url(reference)}"
+
+    body = MarkdownRenderer(resolve=resolve).render(record["body"])
     return (
         '<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>'
-        "</head><body><h1>{title}</h1>\n{body}\n</body></html>\n"
+        "</head><body><h1>{title}</h1>\n{body}\n{media}</body></html>\n"
     ).format(
-        lang=escape(record["language"]), title=escape(record["title"]), body=record["body_html"]
+        lang=escape(record["language"]),
+        title=escape(record["title"]),
+        body=body,
+        media=_media_list(record, packaged),
     )
+
+
+def _media_list(record: dict[str, Any], packaged: dict[str, str]) -> str:
+    """The attached files, linked (images shown) from their packaged copies."""
+    items = []
+    for media in record["media"]:
+        path = escape(packaged[media["id"]])
+        label = escape(media.get("caption") or media.get("filename") or "")
+        shown = (
+            f'<img src="{path}" alt="{escape(media.get("alt") or "")}">'
+            if media.get("kind") == "image"
+            else f'<a href="{path}">{escape(media.get("filename") or path)}</a>'
+        )
+        items.append(f"<figure>{shown}<figcaption>{label}</figcaption></figure>")
+    if not items:
+        return ""
+    return "<section><h2>Media</h2>\n" + "\n".join(items) + "\n</section>\n"

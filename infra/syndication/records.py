@@ -6,6 +6,8 @@ same record, so they never disagree about what was published.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -32,7 +34,9 @@ class Records:
     def __init__(self, archive: Archive, base_url: str, renderer: MarkdownRenderer) -> None:
         self.archive = archive
         self.base = base_url.rstrip("/")
-        self.renderer = renderer
+        # A record travels (feeds, OAI-PMH, packages): the addresses in its HTML are
+        # the page renderer's, made absolute against the site's address.
+        self.renderer = MarkdownRenderer(resolve=partial(absolute, self.base, renderer.resolve))
 
     # -- addresses -----------------------------------------------------------
 
@@ -227,6 +231,12 @@ class Records:
             "caption": media.get("caption") or None,
             "description": media.get("alt") or None,
         }
+
+
+def absolute(base: str, resolve: Callable[[str], str | None], reference: str) -> str | None:
+    """``resolve(reference)``, with a site-relative address made absolute against ``base``."""
+    found = resolve(reference)
+    return f"{base}{found}" if found and found.startswith("/") else found
 
 
 def based_on(chain: list[dict[str, Any]]) -> dict[str, Any] | None:
