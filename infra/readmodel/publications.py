@@ -66,7 +66,9 @@ class ChangeRow:
     type: str  # "published", "republished" or "withdrawn"
     datestamp: float
     version: int
-    title: str
+    title: str  # empty once the artifact was withdrawn later (the withdrawal scrubs it)
+    # Whether a later withdrawal of the artifact follows this change: then it links nowhere.
+    withdrawn_since: bool = False
 
 
 SCHEMA = [
@@ -82,6 +84,17 @@ SCHEMA = [
     "CREATE TABLE IF NOT EXISTS {p}cp_changes (seq BIGINT PRIMARY KEY, artifact_id TEXT NOT NULL, "
     "type TEXT NOT NULL, datestamp DOUBLE PRECISION NOT NULL, version INTEGER NOT NULL, "
     "title TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS cp_changes_artifact ON {p}cp_changes (artifact_id)",
+]
+# A change of an artifact that a later change withdrew.
+WITHDRAWN_SINCE = (
+    "EXISTS (SELECT 1 FROM {p}cp_changes w WHERE w.artifact_id = c.artifact_id "
+    "AND w.type = 'withdrawn' AND w.seq > c.seq)"
+)
+# Views written before withdrawals scrubbed titles: scrub what a withdrawal left behind.
+SCRUB = [
+    "UPDATE {p}cp_publications SET title = '' WHERE status = 'deleted' AND title <> ''",
+    "UPDATE {p}cp_changes AS c SET title = '' WHERE c.title <> '' AND " + WITHDRAWN_SINCE,
 ]
 
 
@@ -181,7 +194,11 @@ class PublicationsQueries(PublicationsWrites):
     def changes(self, after_seq: int, limit: int) -> list[ChangeRow]:
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute(
-                self.sql("SELECT * FROM {p}cp_changes WHERE seq > ? ORDER BY seq LIMIT ?"),
+                self.sql(
+                    "SELECT c.seq, c.artifact_id, c.type, c.datestamp, c.version, c.title, "
+                    f"{WITHDRAWN_SINCE} AS withdrawn_since FROM {{p}}cp_changes c "
+                    "WHERE c.seq > ? ORDER BY c.seq LIMIT ?"
+                ),
                 (after_seq, limit),
             )
             return [
@@ -192,6 +209,7 @@ class PublicationsQueries(PublicationsWrites):
                     float(row["datestamp"]),
                     int(row["version"]),
                     row["title"],
+                    bool(row["withdrawn_since"]),
                 )
                 for row in cursor.fetchall()
             ]
@@ -217,7 +235,8 @@ def _publication(row: Any) -> PublicationRow:
 
 class SqlitePublications(SqliteImmediateWrites, PublicationsQueries, SQLiteTrackingRecorder):
     def construct_create_table_statements(self) -> list[str]:
-        return super().construct_create_table_statements() + [self.sql(s) for s in SCHEMA]
+        statements = SCHEMA + SCRUB
+        return super().construct_create_table_statements() + [self.sql(s) for s in statements]
 
     def _create_table(self, c: Any) -> None:
         super()._create_table(c)
@@ -236,6 +255,7 @@ class PostgresPublications(PublicationsQueries, PostgresTrackingRecorder):
         self.sql_create_statements.append(
             SQL(self.sql("ALTER TABLE {p}cp_publications ADD COLUMN IF NOT EXISTS record TEXT"))  # type: ignore[arg-type]
         )
+        self.sql_create_statements.extend(SQL(self.sql(s)) for s in SCRUB)  # type: ignore[misc]
 
 
 Publications = SqlitePublications | PostgresPublications

@@ -101,7 +101,7 @@ class PublicationsWrites:
         if not event.public and not was_public:
             return  # never public: nothing to say, not even a tombstone
         record = dump_record(event.record) if event.public else None
-        if not event.public:  # a tombstone keeps what harvesters knew: title, kind, sets
+        if not event.public:  # a tombstone keeps kind and sets (for OAI headers), no title
             event = PublicationEvent(
                 event.seq,
                 event.artifact_id,
@@ -109,9 +109,10 @@ class PublicationsWrites:
                 False,
                 row["kind"],
                 event.version,
-                row["title"],
+                "",
                 tuple(json.loads(row["sets"])),
             )
+            self._scrub_changes(cursor, event.artifact_id, event.seq)
         status = "public" if event.public else "deleted"
         change = "withdrawn" if not event.public else ("republished" if row else "published")
         cursor.execute(
@@ -154,6 +155,16 @@ class PublicationsWrites:
                 "VALUES (?,?,?,?,?,?) ON CONFLICT DO NOTHING"
             ),
             (event.seq, event.artifact_id, change, event.datestamp, event.version, event.title),
+        )
+
+    def _scrub_changes(self, cursor: Any, artifact_id: str, before_seq: int) -> None:
+        """A withdrawal takes the title off every earlier change of the artifact, in storage."""
+        cursor.execute(
+            self.sql(
+                "UPDATE {p}cp_changes SET title = '' WHERE artifact_id = ? AND seq < ? "
+                "AND title <> ''"
+            ),
+            (artifact_id, before_seq),
         )
 
 

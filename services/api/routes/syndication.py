@@ -20,6 +20,7 @@ from domain.artifact import WITHDRAWN
 from domain.errors import Gone, NotFound
 from domain.policy import may_read_published
 from infra.bootstrap import Container
+from infra.readmodel.publications import ChangeRow
 from infra.search.service import SearchRequest
 from infra.syndication import feeds
 from infra.syndication.package import build_package, new_workspace
@@ -89,6 +90,31 @@ def decode_cursor(cursor: str) -> int:
         raise BadRequest(f"{cursor!r} is not a cursor this feed gave out.") from None
 
 
+def change_item(container: Container, row: ChangeRow) -> dict[str, Any]:
+    """One change. A withdrawal is a tombstone (id, time, ``withdrawn``); once an artifact
+    is withdrawn its earlier changes name no title and link nowhere (the read model
+    scrubbed their titles when it recorded the withdrawal)."""
+    item: dict[str, Any] = {
+        "cursor": encode_cursor(row.seq),
+        "type": row.type,
+        "id": row.artifact_id,
+        "at": datetime.fromtimestamp(row.datestamp, UTC).isoformat(),
+    }
+    if row.type == "withdrawn":
+        return item
+    item["version"] = row.version
+    if row.withdrawn_since:
+        return item
+    records = container.records
+    return {
+        **item,
+        "title": row.title,
+        "url": records.api_url(row.artifact_id),
+        "jsonld": records.jsonld_url(row.artifact_id),
+        "package": records.package_url(row.artifact_id),
+    }
+
+
 @router.get("/api/v1/changes")
 async def changes(
     container: ContainerDep,
@@ -100,21 +126,7 @@ async def changes(
     """Every public publication change, in one total order, with a stable opaque cursor."""
     seq = decode_cursor(after) if after else 0
     rows = container.publications.changes(seq, limit)
-    records = container.records
-    items = [
-        {
-            "cursor": encode_cursor(row.seq),
-            "type": row.type,
-            "id": row.artifact_id,
-            "version": row.version,
-            "at": datetime.fromtimestamp(row.datestamp, UTC).isoformat(),
-            "title": row.title,
-            "url": records.api_url(row.artifact_id),
-            "jsonld": None if row.type == "withdrawn" else records.jsonld_url(row.artifact_id),
-            "package": None if row.type == "withdrawn" else records.package_url(row.artifact_id),
-        }
-        for row in rows
-    ]
+    items = [change_item(container, row) for row in rows]
     next_cursor = items[-1]["cursor"] if items else (after or encode_cursor(0))
     return JSON({"changes": items, "next": next_cursor, "more": len(items) == limit})
 
