@@ -186,6 +186,7 @@ def run(images_n: int, stream_mb: int) -> list[str]:
             BackgroundServer(create_app(container=container)) as server,
             httpx.Client(base_url=server.base_url, timeout=120) as client,
         ):
+            container.settings.base_url = server.base_url  # upload URLs name this server
             sample, average = images(client, auth, story, images_n)
             lines.append(sample.line("image"))
             lines.append(

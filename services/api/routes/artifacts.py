@@ -29,6 +29,7 @@ from services.api.schemas import (
     PublishRequest,
     WithdrawRequest,
 )
+from services.api.urls import absolute
 
 router = APIRouter(prefix="/api/v1/artifacts", tags=["artifacts"])
 
@@ -51,7 +52,8 @@ def written(
 ) -> JSON:
     """The artifact's working draft after a command, with its ETag and log position."""
     view = result.view or container.archive.get_artifact(principal, UUID(result.id), draft=True)
-    headers = {"ETag": etag_for(view["version"]), "Location": f"/api/v1/artifacts/{result.id}"}
+    location = absolute(container.settings.base_url, f"/api/v1/artifacts/{result.id}")
+    headers = {"ETag": etag_for(view["version"]), "Location": location}
     if not result.created and status == 201:
         status, headers["Idempotent-Replayed"] = 200, "true"
     return JSON(artifact_json(container, view, position=result.position), status, headers)

@@ -15,6 +15,7 @@ from services.api.deps import ContainerDep, IfMatchDep, PrincipalDep
 from services.api.responses import JSON
 from services.api.routes.artifacts import written
 from services.api.schemas import MediaComplete, MediaDeclare, MediaDescribe
+from services.api.urls import upload_answer
 
 router = APIRouter(tags=["media"])
 SPOOL_BYTES = 1024 * 1024
@@ -24,10 +25,11 @@ SPOOL_BYTES = 1024 * 1024
 async def declare_media(
     artifact_id: UUID, body: MediaDeclare, container: ContainerDep, principal: PrincipalDep
 ) -> JSON:
-    """Declare a file (name, type, size, SHA-256); the answer says where to send the bytes."""
+    """Declare a file (name, type, size, SHA-256); the answer says where to send the bytes
+    (absolute URLs: ``upload.url``, or each of ``upload.parts``, then ``complete_url``)."""
     declared = body.model_dump()
     answer = await run_in_threadpool(container.media.declare, principal, artifact_id, declared)
-    return JSON(answer, 201)
+    return JSON(upload_answer(container.settings.base_url, answer), 201)
 
 
 @router.put("/api/v1/media/{media_id}/content", status_code=204)
