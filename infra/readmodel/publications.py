@@ -94,7 +94,8 @@ WITHDRAWN_SINCE = (
 # Views written before withdrawals scrubbed titles: scrub what a withdrawal left behind.
 SCRUB = [
     "UPDATE {p}cp_publications SET title = '' WHERE status = 'deleted' AND title <> ''",
-    "UPDATE {p}cp_changes AS c SET title = '' WHERE c.title <> '' AND " + WITHDRAWN_SINCE,
+    "UPDATE {p}cp_changes AS c SET title = '' WHERE c.title <> '' "
+    f"AND (c.type = 'withdrawn' OR {WITHDRAWN_SINCE})",
 ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from infra.bootstrap import Container
-from infra.readmodel.publications import TABLES
+from infra.readmodel.publications import TABLES, build_publications
 from tests.api.test_syndication import catch_up, publish, published
 from tests.conftest import Api
 
@@ -113,3 +113,25 @@ def test_an_artifact_published_again_after_its_withdrawal_shows_only_its_new_tit
     assert SECRET not in stored_titles(container)
     rebuild_view(container)
     assert feed(api) == changes
+
+
+def test_a_view_written_before_withdrawals_scrubbed_titles_is_scrubbed_when_opened(
+    api: Api, container: Container, ready_story: dict[str, Any]
+) -> None:
+    named, _ = published(api, {**ready_story, "title": SECRET})
+    withdraw(api, named)
+    published(api, {**ready_story, "title": "Kept story"})
+    catch_up(container)
+    view = container.publications
+    with view.datastore.transaction(commit=True) as cursor:  # as an older version left it
+        cursor.execute(view.sql("UPDATE {p}cp_changes SET title = ? WHERE artifact_id = ?"),
+                       (SECRET, named))
+        cursor.execute(view.sql("UPDATE {p}cp_publications SET title = ? WHERE artifact_id = ?"),
+                       (SECRET, named))
+    assert SECRET in stored_titles(container)
+    reopened = build_publications(container.settings.eventsourcing_env())
+    try:
+        assert SECRET not in stored_titles(container)
+        assert "Kept story" in stored_titles(container)
+    finally:
+        reopened.datastore.close()  # type: ignore[attr-defined]
