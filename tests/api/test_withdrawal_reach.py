@@ -135,3 +135,17 @@ def test_a_view_written_before_withdrawals_scrubbed_titles_is_scrubbed_when_open
         assert "Kept story" in stored_titles(container)
     finally:
         reopened.datastore.close()  # type: ignore[attr-defined]
+
+
+def test_the_tombstone_page_says_only_what_is_true_and_names_nothing(
+    api: Api, container: Container, ready_story: dict[str, Any]
+) -> None:
+    named, _ = published(api, {**ready_story, "title": SECRET})
+    withdraw(api, named)
+    page = api.client.get(f"/artifacts/{named}")
+    assert page.status_code == 410
+    assert REASON.replace("'", "&#39;") in page.text
+    # No withdrawal notice exists yet, so the page claims none was sent.
+    text = page.text.split('<main id="main"', 1)[1].split("</main>", 1)[0].lower()
+    assert "other sites" not in text and "been told" not in text and "notified" not in text
+    assert SECRET not in page.text and ready_story["summary"] not in page.text
