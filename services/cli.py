@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 from uuid import UUID
 
@@ -13,6 +14,7 @@ from domain.access import Role
 from domain.errors import DomainError
 from infra.bootstrap import Container, build, prepare
 from infra.settings import Settings
+from services.banner import banner, demo_state
 
 app = typer.Typer(help="Run and look after a Commonplace archive.", no_args_is_help=True)
 demo_app = typer.Typer(help="The demo archive.", no_args_is_help=True)
@@ -51,10 +53,13 @@ def serve(
     built = build(settings)
     supervisor = Supervisor(built.coordination) if indexer else None
     try:
+        head_before = built.archive.head
         prepare(built)
         if supervisor is not None:
             supervisor.start()
-        console.print(f"Commonplace on {settings.base_url}")
+        for line in banner(settings, demo_state(settings, head_before)):
+            typer.echo(line)
+        sys.stdout.flush()  # before uvicorn's own lines, also when stdout is a file
         app = create_app(container=built)
         uvicorn.run(app, host=settings.host, port=settings.port, access_log=access_log)
     finally:
