@@ -26,6 +26,7 @@ COMMON_FIELDS = (
     "convening",
     "excursion",
     "date",
+    "first_published",  # when imported work first appeared elsewhere (YYYY-MM-DD), if it did
     "language",
     "licence",
     "visibility",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -108,6 +108,25 @@ class ContentChecker:
             raise InvalidInput(
                 f"Date {value!r} is not a calendar date like 2023-02-16.", field="date"
             ) from None
+
+    def _check_first_published(self, value: str) -> str:
+        """When imported work was first published elsewhere: a past calendar date.
+
+        This archive's own record of publishing it stays in its history."""
+        try:
+            found = date.fromisoformat(value)
+        except ValueError:
+            raise InvalidInput(
+                f"First published {value!r} is not a calendar date like 2017-07-12.",
+                field="first_published",
+            ) from None
+        if found > datetime.now(UTC).date():
+            raise InvalidInput(
+                f"First published {value!r} is in the future; give the date the work "
+                "first appeared, or leave it out for work first published here.",
+                field="first_published",
+            )
+        return found.isoformat()
 
     def _check_terms(self, value: list[str]) -> list[str]:
         frameworks = self._frameworks()

@@ -62,9 +62,12 @@ def _load_artifact(archive: Archive, spec: dict[str, Any], ids: dict[str, UUID])
     content = {k: spec[k] for k in CONTENT_KEYS if spec.get(k) is not None}
     if spec["kind"] == "excursion-synthesis":
         content["presentations"] = [str(ids[key]) for key in spec.get("presentations", [])]
-    created = archive.create_artifact(
-        DEMO_PARTNER, spec["kind"], content, idempotency_key=f"demo:{spec['key']}"
-    )
+    try:
+        created = archive.create_artifact(
+            DEMO_PARTNER, spec["kind"], content, idempotency_key=f"demo:{spec['key']}"
+        )
+    except Conflict as loaded:  # loaded from an earlier edition of the demo: keep it
+        return UUID(str(loaded.extra["id"]))
     artifact_id = UUID(created.id)
     if not created.created:
         return artifact_id

@@ -14,8 +14,8 @@ from uuid import UUID
 from domain.application import Archive
 from domain.artifact import PUBLISHED
 from domain.values import ALL_RIGHTS_RESERVED, LICENCES
-from infra.markdown import MarkdownRenderer
-from infra.syndication.stored import Lookups, stored_record, when
+from infra.markdown import MarkdownRenderer, media_url
+from infra.syndication.stored import Lookups, original_publication, stored_record, when
 
 __all__ = ["AUTHOR_ROLES", "JSONLD_CONTEXT", "Lookups", "Records", "based_on", "stored_record"]
 from infra.syndication.lineage import page_of, public_source
@@ -31,12 +31,15 @@ JSONLD_CONTEXT: dict[str, Any] = {
 
 
 class Records:
-    def __init__(self, archive: Archive, base_url: str, renderer: MarkdownRenderer) -> None:
+    def __init__(
+        self, archive: Archive, base_url: str, renderer: MarkdownRenderer | None = None
+    ) -> None:
         self.archive = archive
         self.base = base_url.rstrip("/")
         # A record travels (feeds, OAI-PMH, packages): the addresses in its HTML are
         # the page renderer's, made absolute against the site's address.
-        self.renderer = MarkdownRenderer(resolve=partial(absolute, self.base, renderer.resolve))
+        resolve = renderer.resolve if renderer is not None else media_url
+        self.renderer = MarkdownRenderer(resolve=partial(absolute, self.base, resolve))
 
     # -- addresses -----------------------------------------------------------
 
@@ -106,6 +109,7 @@ class Records:
     ) -> dict[str, Any]:
         licence = content.get("licence") or ALL_RIGHTS_RESERVED
         lookups = lookups or self.lookups()
+        extra = {**extra, **original_publication(content, extra.get("first_published_at"))}
         found = {
             "id": artifact_id,
             "kind": kind,
@@ -212,6 +216,8 @@ class Records:
         ):
             if record.get(key) is not None:
                 document[field] = record[key].isoformat()
+        if record.get("first_published"):  # a date, as its original publication gave it
+            document["datePublished"] = record["first_published"]
         if record["place"]:
             document["spatialCoverage"] = _place(record["place"])
         source = record.get("adapted_from")

@@ -3,7 +3,7 @@ and the catalogue lookups that turn it into a record."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from domain.application import Archive
@@ -70,3 +70,20 @@ def stored_record(
 
 def when(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
+
+
+def original_publication(
+    content: dict[str, Any], added_at: datetime | None
+) -> dict[str, Any]:
+    """For work first published elsewhere (``first_published``, a date): that date is
+    when it was first published (midnight UTC where a time is needed, as in feeds), and
+    when it was first published here is kept as ``added_at``."""
+    original = content.get("first_published")
+    if not original:
+        return {"first_published": None, "added_at": added_at}
+    day = date.fromisoformat(str(original))
+    return {
+        "first_published": day.isoformat(),
+        "first_published_at": datetime(day.year, day.month, day.day, tzinfo=UTC),
+        "added_at": added_at,
+    }
