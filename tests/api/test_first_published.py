@@ -93,3 +93,20 @@ def test_first_published_must_be_a_past_date(
     )
     draft = container.archive.load_artifact(UUID(made.id))
     assert draft.content["first_published"] == "2017-07-12"
+
+
+def test_a_store_loaded_with_an_older_demo_edition_loads_the_rest(
+    container: Container,
+) -> None:
+    """A data folder loaded before the demo carried dates: loading again adds nothing
+    to what is there (the same idempotency key, different content) and no error."""
+    from infra.demo import demo_data
+
+    [first, *_] = [a for a in demo_data()["artifacts"] if a.get("first_published")]
+    older = {k: first[k] for k in ("title", "body", "licence") if first.get(k)}
+    made = container.archive.create_artifact(
+        DEMO_PARTNER, first["kind"], older, idempotency_key=f"demo:{first['key']}"
+    )
+    counts = load_demo(container.archive)
+    assert counts["artifacts"] == len(demo_data()["artifacts"])
+    assert container.archive.load_artifact(UUID(made.id)).content["first_published"] is None
