@@ -58,6 +58,16 @@ def test_imported_work_shows_its_own_first_publication(
     atom = feedparser.parse(api.client.get("/feeds/atom").content)
     [entry] = [e for e in atom.entries if story in e.id]
     assert entry.published.startswith("2017-09-18")
+    host = container.settings.base_url.split("://", 1)[1].split("/", 1)[0].split(":", 1)[0]
+    oai = api.client.get(
+        "/oai",
+        params={
+            "verb": "GetRecord",
+            "identifier": f"oai:{host}:{story}",
+            "metadataPrefix": "commonplace",
+        },
+    ).text
+    assert "<cp:firstPublished>2017-09-18T00:00:00Z</cp:firstPublished>" in oai, oai[:2000]
 
 
 def test_work_first_published_here_shows_when_it_was(
