@@ -6,6 +6,7 @@ from typing import Any
 
 from infra.bootstrap import Container
 from infra.readmodel.publications import TABLES, build_publications
+from services.indexer.outbox import sender_for
 from tests.api.test_syndication import catch_up, publish, published
 from tests.conftest import Api
 
@@ -149,3 +150,59 @@ def test_the_tombstone_page_says_only_what_is_true_and_names_nothing(
     text = page.text.split('<main id="main"', 1)[1].split("</main>", 1)[0].lower()
     assert "other sites" not in text and "been told" not in text and "notified" not in text
     assert SECRET not in page.text and ready_story["summary"] not in page.text
+
+
+def adaptation(api: Api, origin: str) -> str:
+    """Another partner's adaptation of ``origin`` for England, published publicly."""
+    draft = api.client.post(
+        "/api/v1/adaptations",
+        json={"source": {"artifact_id": origin}, "place": "england"},
+        headers=api.as_("other-partner"),
+    )
+    assert draft.status_code == 201, draft.text
+    noted = api.client.patch(
+        f"/api/v1/artifacts/{draft.json()['id']}",
+        json={"adaptation_note": "Retold for England."},
+        headers=api.as_("other-partner", **{"If-Match": draft.headers["ETag"]}),
+    )
+    publish(api, draft.json()["id"], noted.headers["ETag"])
+    return str(draft.json()["id"])
+
+
+def summary(api: Api, origin: str, who: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The artifact view's adaptation summary and the lineage graph's counts, for ``who``."""
+    view = api.client.get(f"/api/v1/artifacts/{origin}", headers=api.as_(who)).json()
+    graph = api.client.get(f"/api/v1/artifacts/{origin}/lineage", headers=api.as_(who)).json()
+    return view["adaptations"], graph["adaptations"]
+
+
+def test_the_adaptation_count_hides_local_adaptations_the_reader_may_not_see(
+    api: Api, container: Container, ready_story: dict[str, Any]
+) -> None:
+    origin, _ = published(api, ready_story)
+    adapted = adaptation(api, origin)
+    sender_for(container).catch_up()  # the source hears of its adaptation
+    everyone = {"count": 1, "places": ["England"], "place_count": 1}
+    assert summary(api, origin, "anonymous")[0] == everyone
+    # The adaptation is narrowed to members: others may no longer learn it exists, or where.
+    draft = api.client.get(f"/api/v1/artifacts/{adapted}?view=draft", headers=api.as_("editor"))
+    members = api.client.post(
+        f"/api/v1/artifacts/{adapted}/publish",
+        json={"visibility": "members"},
+        headers=api.as_("editor", **{"If-Match": draft.headers["ETag"]}),
+    )
+    assert members.status_code == 200, members.text
+
+    hidden = {"count": 0, "places": [], "place_count": 0}
+    view, graph = summary(api, origin, "anonymous")
+    assert view == hidden and graph == {"count": 0, "places": 0}
+    view, graph = summary(api, origin, "member")
+    assert view == everyone and graph == {"count": 1, "places": 1}
+    listed = api.client.get("/api/v1/artifacts?status=published").json()["items"]
+    assert next(i for i in listed if i["id"] == origin)["adaptations"] == hidden
+    page = api.client.get(f"/artifacts/{origin}")
+    assert page.status_code == 200 and "England" not in page.text
+
+    withdraw(api, adapted)  # withdrawn: hidden from members too
+    view, graph = summary(api, origin, "member")
+    assert view == hidden and graph == {"count": 0, "places": 0}

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Header, Query, Request
 from starlette.responses import Response
 
 from domain.application import CommandResult
+from infra.syndication.adaptation_reports import reader_summary
 from services.api.deps import (
     ArchiveDep,
     ContainerDep,
@@ -43,6 +44,13 @@ IdempotencyKey = Annotated[
 ]
 
 
+def adaptations_for(
+    container: ContainerDep, principal: PrincipalDep, view: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The view's adaptation summary as ``principal`` may see it (as the lineage graph does)."""
+    return reader_summary(container.archive, container.adaptations.site, principal, view)
+
+
 def artifact_json(container: ContainerDep, view: dict[str, Any], **extra: Any) -> dict[str, Any]:
     return {**view, "body_html": container.renderer.render(view.get("body") or ""), **extra}
 
@@ -56,6 +64,7 @@ def written(
     headers = {"ETag": etag_for(view["version"]), "Location": location}
     if not result.created and status == 201:
         status, headers["Idempotent-Replayed"] = 200, "true"
+    view = {**view, "adaptations": adaptations_for(container, principal, view)}
     return JSON(artifact_json(container, view, position=result.position), status, headers)
 
 
@@ -105,7 +114,15 @@ async def list_artifacts(
         limit=limit,
     )
     page["items"] = [
-        artifact_json(container, {**item, "adapted_from": visible(item)}) for item in page["items"]
+        artifact_json(
+            container,
+            {
+                **item,
+                "adapted_from": visible(item),
+                "adaptations": adaptations_for(container, principal, item),
+            },
+        )
+        for item in page["items"]
     ]
     return JSON(page)
 
@@ -134,6 +151,7 @@ async def get_artifact(
     )
     # Only the sources this reader may see (a members-only source stays hidden from others).
     data["adapted_from"] = container.adaptations.visible_source(principal, data.get("adapted_from"))
+    data["adaptations"] = adaptations_for(container, principal, data)
     return JSON(artifact_json(container, data), headers={"ETag": etag_for(data["version"])})
 
 

@@ -14,6 +14,7 @@ from domain import policy
 from domain.values import KINDS
 from infra.bootstrap import Container
 from infra.search.service import SearchRequest
+from infra.syndication.adaptation_reports import reader_summary
 from services.api.deps import ContainerDep
 from services.api.responses import JSON
 from services.api.routes.search import wait_for_position
@@ -146,6 +147,9 @@ async def artifact_page(
 ) -> Response:
     principal = viewer.principal
     view = container.archive.get_artifact(principal, artifact_id, version=version)
+    view["adaptations"] = reader_summary(
+        container.archive, container.adaptations.site, principal, view
+    )
     current = container.archive.load_artifact(artifact_id)
     public = view.get("visibility") == "public"
     context = artifact_context(container, principal, view, public=public)
