@@ -18,9 +18,9 @@ from domain.application import Archive, CommandResult
 from domain.errors import InvalidInput
 from domain.policy import require_role
 from infra.fetch import FetchFailed, GuardedFetcher
+from infra.syndication.adaptation_reports import may_see_report
 from infra.syndication.lineage import (
     local_id,
-    may_see,
     page_of,
     site_of,
     visible_chain,
@@ -206,11 +206,9 @@ class AdaptationService:
         return visible_source(self.archive, self.site, principal, adapted_from)
 
     def _may_see_report(self, principal: Principal, report: dict[str, Any]) -> bool:
-        """Reports of this site's adaptations are shown only while the reader may see them."""
-        if site_of(str(report.get("url") or "")) != self.site:
-            return True
-        found = local_id(self.site, report.get("url"))
-        return found is not None and may_see(self.archive, principal, found)
+        """Reports of this site's adaptations are shown only while the reader may see them
+        (the same rule as the artifact view's adaptation summary)."""
+        return may_see_report(self.archive, self.site, principal, report)
 
 
 def _graph_node(source: dict[str, Any], url: str, generation: int) -> dict[str, Any]:
