@@ -85,6 +85,9 @@ SCHEMA = [
     "type TEXT NOT NULL, datestamp DOUBLE PRECISION NOT NULL, version INTEGER NOT NULL, "
     "title TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS cp_changes_artifact ON {p}cp_changes (artifact_id)",
+    # Only withdrawals, for telling a change that a later withdrawal followed.
+    "CREATE INDEX IF NOT EXISTS cp_changes_withdrawals ON {p}cp_changes (artifact_id, seq) "
+    "WHERE type = 'withdrawn'",
 ]
 # A change of an artifact that a later change withdrew.
 WITHDRAWN_SINCE = (
@@ -94,7 +97,8 @@ WITHDRAWN_SINCE = (
 # Views written before withdrawals scrubbed titles: scrub what a withdrawal left behind.
 SCRUB = [
     "UPDATE {p}cp_publications SET title = '' WHERE status = 'deleted' AND title <> ''",
-    "UPDATE {p}cp_changes AS c SET title = '' WHERE c.title <> '' "
+    "UPDATE {p}cp_changes AS c SET title = '' WHERE c.artifact_id IN "
+    "(SELECT artifact_id FROM {p}cp_changes WHERE type = 'withdrawn') AND c.title <> '' "
     f"AND (c.type = 'withdrawn' OR {WITHDRAWN_SINCE})",
 ]
 
