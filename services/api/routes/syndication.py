@@ -123,7 +123,10 @@ async def changes(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> JSON:
-    """Every public publication change, in one total order, with a stable opaque cursor."""
+    """Every public publication change, in one total order, with a stable opaque cursor.
+
+    A withdrawal is a tombstone with only its cursor, id, time and type; the withdrawn
+    artifact's earlier changes then carry no title and no links."""
     seq = decode_cursor(after) if after else 0
     rows = container.publications.changes(seq, limit)
     items = [change_item(container, row) for row in rows]
