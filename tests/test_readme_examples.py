@@ -150,6 +150,9 @@ def test_the_search_examples(demo: LiveSite, tmp_path: Path) -> None:
     assert_all_succeeded(calls)
     totals = [int(n) for n in re.findall(r'"total":(\d+)', printed)]
     assert len(totals) >= 5 and 0 not in totals, totals  # each search finds something
+    # What a client is told to fetch is absolute (search results' artifacts and media).
+    assert f'"url":"{demo.url}/api/v1/artifacts/' in printed
+    assert not re.findall(r'"(?:url|thumbnail)":"/', printed)
 
 
 def test_the_media_upload(demo: LiveSite, tmp_path: Path) -> None:

@@ -29,3 +29,24 @@ def upload_answer(base_url: str, answer: dict[str, Any]) -> dict[str, Any]:
         "upload": upload,
         "complete_url": absolute(base_url, answer["complete_url"]),
     }
+
+
+def search_answer(base_url: str, result: dict[str, Any]) -> dict[str, Any]:
+    """Search results whose links (the artifact, its media and thumbnails) are absolute."""
+
+    def media(item: dict[str, Any]) -> dict[str, Any]:
+        return {
+            **item,
+            "url": absolute(base_url, item["url"]) if item.get("url") else item.get("url"),
+            "thumbnail": absolute(base_url, item["thumbnail"]) if item.get("thumbnail") else None,
+        }
+
+    hits = [
+        {
+            **hit,
+            "url": absolute(base_url, hit["url"]),
+            "media": [media(m) for m in hit.get("media") or []],
+        }
+        for hit in result["hits"]
+    ]
+    return {**result, "hits": hits}

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from infra.bootstrap import Container, build, seed_frameworks
 from infra.settings import Settings
 from services.api.app import create_app
+from services.api.urls import absolute, search_answer
 from tests import media_samples
 from tests.media_samples import sha
 
@@ -71,3 +72,22 @@ def test_each_part_of_a_large_upload_has_an_absolute_url(
     assert isinstance(upload, dict) and len(upload["parts"]) > 1
     for part in upload["parts"]:
         assert part["url"].startswith(f"{BASE}/api/v1/media/"), part
+
+
+def test_search_results_link_to_absolute_addresses() -> None:
+    result = {
+        "total": 1,
+        "hits": [
+            {
+                "id": "a",
+                "url": "/api/v1/artifacts/a",
+                "media": [{"id": "m", "url": "/media/m", "thumbnail": "/media/m/320"}],
+            }
+        ],
+    }
+    hit = search_answer(BASE + "/", result)["hits"][0]
+    assert hit["url"] == f"{BASE}/api/v1/artifacts/a"
+    assert hit["media"][0]["url"] == f"{BASE}/media/m"
+    assert hit["media"][0]["thumbnail"] == f"{BASE}/media/m/320"
+    assert absolute(BASE, "https://elsewhere.example/x") == "https://elsewhere.example/x"
+    assert absolute(BASE, "//elsewhere.example/x") == "//elsewhere.example/x"

@@ -17,6 +17,7 @@ from infra.search.service import SearchRequest
 from services.api.deps import ContainerDep, PrincipalDep
 from services.api.problems import GatewayTimeout
 from services.api.responses import JSON
+from services.api.urls import search_answer
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
 
@@ -108,7 +109,8 @@ async def search(
     )
     # The index is queried in a worker thread: a slow search must not hold up other requests.
     result = await run_in_threadpool(container.queries.search, principal, request)
-    return JSON({**result, "position": container.queries.position()})
+    answer = search_answer(container.settings.base_url, result)
+    return JSON({**answer, "position": container.queries.position()})
 
 
 @router.get("/browse/terms/{framework_id}/{term_id}")
@@ -121,11 +123,11 @@ async def browse_term(
     per_page: PerPage = 20,
 ) -> JSON:
     """A term's page: what it means, its narrower terms, and the artifacts tagged with it."""
-    return JSON(
-        await run_in_threadpool(
-            container.queries.browse_term, principal, framework_id, term_id, page, per_page
-        )
+    found = await run_in_threadpool(
+        container.queries.browse_term, principal, framework_id, term_id, page, per_page
     )
+    base = container.settings.base_url
+    return JSON({**found, "artifacts": search_answer(base, found["artifacts"])})
 
 
 @router.get("/browse/places/{slug}")
@@ -137,9 +139,11 @@ async def browse_place(
     per_page: PerPage = 20,
 ) -> JSON:
     """A place's page: the places inside it with counts, and the artifacts from anywhere in it."""
-    return JSON(
-        await run_in_threadpool(container.queries.browse_place, principal, slug, page, per_page)
+    found = await run_in_threadpool(
+        container.queries.browse_place, principal, slug, page, per_page
     )
+    base = container.settings.base_url
+    return JSON({**found, "artifacts": search_answer(base, found["artifacts"])})
 
 
 @router.get("/indexer/status", tags=["system"])
