@@ -91,3 +91,16 @@ def test_search_results_link_to_absolute_addresses() -> None:
     assert hit["media"][0]["thumbnail"] == f"{BASE}/media/m/320"
     assert absolute(BASE, "https://elsewhere.example/x") == "https://elsewhere.example/x"
     assert absolute(BASE, "//elsewhere.example/x") == "//elsewhere.example/x"
+
+
+def test_a_new_place_is_located_by_an_absolute_url(
+    site: tuple[TestClient, dict[str, str], Container],
+) -> None:
+    client, _, container = site
+    editor = container.archive.issue_token("editor", "Editor")[0]
+    place = {"slug": "harbour-school", "name": "Harbour School", "kind": "school"}
+    answer = client.post(
+        "/api/v1/places", json=place, headers={"Authorization": f"Bearer {editor}"}
+    )
+    assert answer.status_code == 201, answer.text
+    assert answer.headers["Location"] == f"{BASE}/api/v1/places/harbour-school"

@@ -7,10 +7,11 @@ from typing import Any
 from fastapi import APIRouter
 
 from domain.application import CommandResult
-from services.api.deps import ArchiveDep, IfMatchDep, PrincipalDep
+from services.api.deps import ArchiveDep, ContainerDep, IfMatchDep, PrincipalDep
 from services.api.problems import BadRequest
 from services.api.responses import JSON, etag_for
 from services.api.schemas import ConveningIn, ExcursionIn, FrameworkIn, PlaceIn, PlacePatch
+from services.api.urls import absolute
 
 router = APIRouter(prefix="/api/v1", tags=["vocabulary and context"])
 
@@ -34,13 +35,18 @@ async def get_framework(framework_id: str, archive: ArchiveDep) -> JSON:
 
 @router.put("/frameworks/{framework_id}")
 async def put_framework(
-    framework_id: str, body: FrameworkIn, archive: ArchiveDep, principal: PrincipalDep
+    framework_id: str,
+    body: FrameworkIn,
+    archive: ArchiveDep,
+    principal: PrincipalDep,
+    container: ContainerDep,
 ) -> JSON:
     """Add a framework or replace its terms (editors). Frameworks are data."""
     if body.id != framework_id:
         raise BadRequest(f"The body's id {body.id!r} differs from the URL's {framework_id!r}.")
     result = archive.define_framework(principal, body.model_dump())
-    return created(result, archive.get_framework(framework_id), f"/api/v1/frameworks/{body.id}")
+    location = absolute(container.settings.base_url, f"/api/v1/frameworks/{body.id}")
+    return created(result, archive.get_framework(framework_id), location)
 
 
 @router.get("/places")
@@ -55,10 +61,13 @@ async def get_place(slug: str, archive: ArchiveDep) -> JSON:
 
 
 @router.post("/places", status_code=201)
-async def create_place(body: PlaceIn, archive: ArchiveDep, principal: PrincipalDep) -> JSON:
+async def create_place(
+    body: PlaceIn, archive: ArchiveDep, principal: PrincipalDep, container: ContainerDep
+) -> JSON:
     """Register a place (editors)."""
     result = archive.register_place(principal, body.model_dump())
-    return created(result, archive.get_place(body.slug), f"/api/v1/places/{body.slug}")
+    location = absolute(container.settings.base_url, f"/api/v1/places/{body.slug}")
+    return created(result, archive.get_place(body.slug), location)
 
 
 @router.patch("/places/{slug}")
@@ -84,12 +93,15 @@ async def get_convening(slug: str, archive: ArchiveDep) -> JSON:
 
 
 @router.post("/convenings", status_code=201)
-async def create_convening(body: ConveningIn, archive: ArchiveDep, principal: PrincipalDep) -> JSON:
+async def create_convening(
+    body: ConveningIn, archive: ArchiveDep, principal: PrincipalDep, container: ContainerDep
+) -> JSON:
     """Schedule a convening (editors)."""
     data = body.model_dump()
     data.update(starts=body.starts.isoformat(), ends=body.ends.isoformat())
     result = archive.schedule_convening(principal, data)
-    return created(result, archive.get_convening(body.slug), f"/api/v1/convenings/{body.slug}")
+    location = absolute(container.settings.base_url, f"/api/v1/convenings/{body.slug}")
+    return created(result, archive.get_convening(body.slug), location)
 
 
 @router.get("/excursions")
@@ -103,9 +115,12 @@ async def get_excursion(slug: str, archive: ArchiveDep) -> JSON:
 
 
 @router.post("/excursions", status_code=201)
-async def create_excursion(body: ExcursionIn, archive: ArchiveDep, principal: PrincipalDep) -> JSON:
+async def create_excursion(
+    body: ExcursionIn, archive: ArchiveDep, principal: PrincipalDep, container: ContainerDep
+) -> JSON:
     """Plan a learning excursion inside a convening (editors)."""
     data = body.model_dump()
     data["date"] = body.date.isoformat() if body.date else None
     result = archive.plan_excursion(principal, data)
-    return created(result, archive.get_excursion(body.slug), f"/api/v1/excursions/{body.slug}")
+    location = absolute(container.settings.base_url, f"/api/v1/excursions/{body.slug}")
+    return created(result, archive.get_excursion(body.slug), location)
