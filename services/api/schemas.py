@@ -51,6 +51,9 @@ class ContentIn(Strict):
     convening: str | None = None
     excursion: str | None = None
     date: str | None = Field(None, description="When the learning happened (YYYY-MM-DD)")
+    first_published: str | None = Field(
+        None, description="Imported work: when it was first published elsewhere (YYYY-MM-DD)"
+    )
     language: str | None = None
     licence: str | None = Field(None, description="Creative Commons URI or all-rights-reserved")
     visibility: Literal["public", "members"] | None = None
@@ -114,6 +117,7 @@ class ArtifactOut(BaseModel):
     convening: str | None
     excursion: str | None
     date: str | None
+    first_published: str | None = None
     language: str
     licence: str | None
     visibility: str

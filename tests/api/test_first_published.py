@@ -120,3 +120,18 @@ def test_a_store_loaded_with_an_older_demo_edition_loads_the_rest(
     counts = load_demo(container.archive)
     assert counts["artifacts"] == len(demo_data()["artifacts"])
     assert container.archive.load_artifact(UUID(made.id)).content["first_published"] is None
+
+
+def test_the_api_takes_and_shows_an_original_publication_date(
+    api: Api, ready_story: dict[str, Any]
+) -> None:
+    sent = {"kind": "story", **ready_story, "first_published": "2017-07-12"}
+    created = api.client.post("/api/v1/artifacts", json=sent, headers=api.as_("partner"))
+    assert created.status_code == 201, created.text
+    assert created.json()["first_published"] == "2017-07-12"
+    future = (datetime.now(UTC) + timedelta(days=2)).date().isoformat()
+    refused = api.client.post(
+        "/api/v1/artifacts", json={**sent, "first_published": future}, headers=api.as_("partner")
+    )
+    assert refused.status_code == 422
+    assert refused.headers["content-type"].startswith("application/problem+json")
