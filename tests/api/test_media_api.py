@@ -336,14 +336,15 @@ def test_search_documents_carry_media(api: Api, ready_story: dict[str, Any]) -> 
     container = api.client.app.state.container  # type: ignore[attr-defined]
     Indexer(container.archive, container.search, container.coordination).catch_up()
     hit = api.client.get("/api/v1/search?q=circles").json()["hits"][0]
+    site = str(container.settings.base_url).rstrip("/")  # links a client follows are absolute
     assert hit["media"] == [
         {
             "id": photo["media_id"],
             "kind": "image",
             "alt": "Circle",
             "caption": "",
-            "url": f"/media/{photo['media_id']}",
-            "thumbnail": f"/media/{photo['media_id']}/320",
+            "url": f"{site}/media/{photo['media_id']}",
+            "thumbnail": f"{site}/media/{photo['media_id']}/320",
         }
     ]
 
