@@ -30,6 +30,7 @@ from services.api.app import create_app
 from services.indexer.runner import Indexer
 from tests.benchmarks.server import BackgroundServer
 from tests.conftest import EDITOR, PARTNER, seed_places
+from tests.integration.test_indexer import FailingIndex
 
 
 def publish(archive: Archive, content: dict[str, Any]) -> int:
@@ -158,11 +159,11 @@ def test_the_change_feed_answers_503_not_500_when_its_connection_is_gone(
 # -- the search index and the read models fail apart ---------------------------
 
 
-class RefusingIndex(SearchIndex):
+class RefusingIndex(FailingIndex):
     """A stand-in search index: wraps the real one and refuses every write while ``down``."""
 
     def __init__(self, inner: SearchIndex) -> None:
-        self.inner = inner
+        super().__init__(inner, failures=0)
         self.down = True
 
     def apply(
@@ -171,21 +172,6 @@ class RefusingIndex(SearchIndex):
         if self.down:
             raise SearchUnavailable("stand-in: the search backend cannot be reached")
         self.inner.apply(upserts, deletions, tracking)
-
-    def position(self, application_name: str) -> int:
-        return self.inner.position(application_name)
-
-    def search(self, query: SearchQuery) -> Any:
-        return self.inner.search(query)
-
-    def document(self, doc_id: str) -> Any:
-        return self.inner.document(doc_id)
-
-    def all_ids(self) -> set[str]:
-        return self.inner.all_ids()
-
-    def start_rebuild(self) -> Any:
-        return self.inner.start_rebuild()
 
 
 def test_a_failing_search_index_does_not_stall_the_publications(
