@@ -9,14 +9,15 @@ TEST_STAMP := $(VENV)/.installed-test
 .PHONY: run test lint bench install clean
 
 # The environment gets today's pip (it resolves twice as fast as the bundled one) and
-# setuptools (it builds this project in place, so no isolated build environment is made).
+# setuptools with setuptools-scm (they build this project, and bagit's source release, in place,
+# so no isolated build environment is made; without setuptools-scm bagit 1.9 builds as 0.0.0).
 # When $(PYTHON) has a pip, that pip installs them, uncompiled: far cheaper than ensurepip
 # installing and compiling the bundled pip and then upgrading it (--upgrade-deps, the
 # fallback).
 $(BIN)/python:
 	$(PYTHON) -m venv --without-pip $(VENV) && \
 	  $(PYTHON) -m pip --python $(BIN)/python install --quiet --disable-pip-version-check \
-	    --no-compile --upgrade pip setuptools || \
+	    --no-compile --upgrade pip setuptools setuptools-scm || \
 	  { rm -rf $(VENV) && $(PYTHON) -m venv --upgrade-deps $(VENV); }
 
 $(STAMP): pyproject.toml | $(BIN)/python
