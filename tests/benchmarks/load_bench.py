@@ -3,18 +3,21 @@
     python -m tests.benchmarks.load_bench                  # 60 s on SQLite and PostgreSQL
     python -m tests.benchmarks.load_bench --seconds 10     # a short run
     python -m tests.benchmarks.load_bench --stores sqlite --clients 5
+    python -m tests.benchmarks.load_bench --think 0.5      # people pause between actions
 
 ``commonplace serve`` runs as its own process on 127.0.0.1 (uvicorn, and the
 indexer as its supervised child) on a fresh store holding 100 published stories.
-Each client loops without pause over a weighted mix: create and publish a story,
+Each client loops over a weighted mix (without pause, or with ``--think`` seconds
+on average between actions, so the server is not saturated): create and publish a story,
 then search for it with ``?after=`` (publish → searchable), search, read a
 story, an OAI-PMH ``ListRecords`` page, a change-feed page. Every answer that is
 not the expected status, and every transport error, counts as an error. Rate
 limits are off: the 20 clients stand for 20 people, not one address.
 
 Printed per store: requests and error rate, p50/p95/p99 per request kind,
-publish → searchable p95, and the indexer's "database is locked" retries (from
-its status and from its log).
+publish → searchable p95, the mean number of requests in flight (Little's law: near
+the number of clients means every latency is mostly waiting in line), and the
+indexer's "database is locked" retries (from its status and from its log).
 """
 
 from __future__ import annotations
@@ -83,8 +86,12 @@ class Load:
 
 
 class Client:
-    def __init__(self, n: int, base: str, tokens: dict[str, str], ids: list[str], load: Load):
+    def __init__(
+        self, n: int, base: str, tokens: dict[str, str], ids: list[str], load: Load,
+        think: float = 0.0,
+    ) -> None:
         self.rng = random.Random(n)
+        self.think = think  # mean pause between a client's actions; 0: none (closed loop)
         self.n = n
         self.http = httpx.AsyncClient(base_url=base, timeout=60)
         self.partner = {"Authorization": f"Bearer {tokens['partner']}"}
@@ -98,6 +105,8 @@ class Client:
         async with self.http:
             while time.monotonic() < until:
                 await getattr(self, self.rng.choices(kinds, weights)[0])()
+                if self.think:
+                    await asyncio.sleep(self.rng.expovariate(1 / self.think))
 
     async def write(self) -> None:
         self.written += 1
@@ -178,7 +187,7 @@ def serve(settings: Settings, logs: Path) -> tuple[Service, str]:
     return service, base
 
 
-def run_store(store: Store, clients: int, seconds: float) -> list[str]:
+def run_store(store: Store, clients: int, seconds: float, think: float = 0.0) -> list[str]:
     settings = store.fresh(f"load_{uuid.uuid4().hex[:6]}")
     tokens, ids = prepare(settings)
     with tempfile.TemporaryDirectory(prefix="cp-load-") as logs:
@@ -189,7 +198,7 @@ def run_store(store: Store, clients: int, seconds: float) -> list[str]:
             started = time.perf_counter()
 
             async def everyone() -> None:
-                team = [Client(n, base, tokens, ids, load) for n in range(clients)]
+                team = [Client(n, base, tokens, ids, load, think) for n in range(clients)]
                 await asyncio.gather(*(c.run(until) for c in team))
 
             asyncio.run(everyone())
@@ -223,6 +232,10 @@ def report(
             f"{kind.quantile(50):>9.1f} {kind.quantile(95):>9.1f} {kind.quantile(99):>9.1f}"
             + (f"   {dict(kind.errors)}" if kind.errors else "")
         )
+    # Little's law: the mean number of requests in flight. Close to the number of
+    # clients means the server was saturated and latency is mostly waiting in line.
+    in_flight = sum(everything.latencies_ns) / 1e9 / wall
+    lines.append(f"  requests in flight on average: {in_flight:.1f} of {clients} clients")
     lines.append(
         f"  indexer 'database is locked' retries: {locked} (status), "
         f"{log.count('database is locked')} log lines; lag at the end: "
@@ -237,14 +250,18 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--stores", default="sqlite,postgres")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean seconds a client pauses between actions (exponential); "
+                             "0, the default, sends the next request at once")  # fmt: skip
     args = parser.parse_args()
-    print(f"Load: {args.clients} clients, {args.seconds:.0f} s, mix {MIX}; load average before: "
+    print(f"Load: {args.clients} clients, think {args.think:g} s, {args.seconds:.0f} s, "
+          f"mix {MIX}; load average before: "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)  # fmt: skip
     for name in args.stores.split(","):
         opener = {"sqlite": sqlite_store, "postgres": postgres_store}[name]
         try:
             with opener() as store:
-                lines = run_store(store, args.clients, args.seconds)
+                lines = run_store(store, args.clients, args.seconds, args.think)
         except StoreUnavailable as error:
             lines = [f"{name}: skipped: {error}"]
         print("\n".join(lines), flush=True)
