@@ -23,6 +23,7 @@ from domain.content import ContentChecker
 from domain.errors import (
     ConcurrentWrite,
     Conflict,
+    Forbidden,
     InvalidInput,
     NotFound,
     PublishRequirementsMissing,
@@ -291,7 +292,7 @@ class Archive(CatalogueService, MediaCommands, AdaptationCommands, Application[U
         if draft and not policy.may_see_draft(principal, current):
             # Someone who may read it gets a clear refusal; others learn nothing.
             policy.check_readable(principal, current)
-            raise policy.Forbidden("Only contributors and editors may read the working draft.")
+            raise Forbidden("Only contributors and editors may read the working draft.")
         wanted = self._version_wanted(current, version, as_of)
         artifact = (
             current
@@ -347,7 +348,7 @@ class Archive(CatalogueService, MediaCommands, AdaptationCommands, Application[U
         current = self.load_artifact(artifact_id)
         if draft and not policy.may_see_draft(principal, current):
             policy.check_readable(principal, current)
-            raise policy.Forbidden("Only contributors and editors may compare draft versions.")
+            raise Forbidden("Only contributors and editors may compare draft versions.")
         if not draft:
             policy.check_readable(principal, current)
         sides = []

@@ -197,4 +197,4 @@ class Artifact(Aggregate):
     def has_unpublished_changes(self) -> bool:
         if self.published is None:
             return True
-        return self.last_revised_version > self.published["source_version"]
+        return self.last_revised_version > int(self.published["source_version"])

@@ -182,7 +182,8 @@ class Columns:
         if code < 0:
             return np.zeros(self.size, dtype=bool)
         word, bit = divmod(code, 64)
-        return (bits[:, word] & np.uint64(1 << bit)) != 0
+        found: Array = (bits[:, word] & np.uint64(1 << bit)) != 0
+        return found
 
     def in_place(self, place: str) -> Array:
         code = self.code("places", place)

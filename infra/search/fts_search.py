@@ -35,7 +35,8 @@ def distances(columns: Columns, rows: Array, near: tuple[float, float]) -> Array
     p1, p2 = np.radians(lat), math.radians(near[0])
     dp, dl = p2 - p1, np.radians(near[1] - lon)
     a = np.sin(dp / 2) ** 2 + np.cos(p1) * math.cos(p2) * np.sin(dl / 2) ** 2
-    return 6371.0088 * 2 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+    km: Array = 6371.0088 * 2 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+    return km
 
 
 def mask(columns: Columns, query: SearchQuery) -> Array:

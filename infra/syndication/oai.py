@@ -283,7 +283,8 @@ class OAIRepository(Description):
         if stored is not None:
             return dict(self.records.from_stored(row.artifact_id, stored, lookups))
         try:
-            return self.records.record(row.artifact_id)
+            record: dict[str, Any] | None = self.records.record(row.artifact_id)
+            return record
         except NotFound:
             # Withdrawn or made members-only since the read model last moved: its
             # tombstone is on the way, so it is already reported as deleted.

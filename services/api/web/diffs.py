@@ -59,11 +59,11 @@ def describe(name: str, value: Any, labels: dict[str, str], places: dict[str, st
     if name == "terms":
         return "; ".join(labels.get(v, v) for v in value)
     if name == "stage":
-        return labels.get(value, value)
+        return str(labels.get(value, value))
     if name == "place":
-        return places.get(value, value)
+        return str(places.get(value, value))
     if name == "licence":
-        return LICENCES.get(value, value)
+        return str(LICENCES.get(value, value))
     if name == "contributors":
         return "; ".join(f"{p['name']} ({p['role'].replace('-', ' ')})" for p in value)
     if name == "media":

@@ -33,10 +33,11 @@ def human_date(value: Any) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, str):
+        text = value
         try:
-            value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+            value = datetime.fromisoformat(text) if "T" in text else date.fromisoformat(text)
         except ValueError:
-            return value
+            return text
     if isinstance(value, datetime):
         return f"{value.day} {value:%B %Y, %H:%M} UTC"
     if isinstance(value, date):
