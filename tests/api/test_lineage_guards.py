@@ -76,6 +76,7 @@ def standin() -> Iterator[StandinSite]:
     thread.start()
     yield server
     server.shutdown()
+    server.server_close()
 
 
 @pytest.fixture

@@ -47,6 +47,7 @@ def site() -> Iterator[str]:
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
+    server.server_close()
 
 
 def test_loopback_is_refused_unless_allowed(site: str) -> None:
@@ -125,6 +126,7 @@ def drip() -> Iterator[str]:
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
+    server.server_close()
 
 
 @pytest.mark.parametrize("path", ["/drip-body", "/drip-headers"])
