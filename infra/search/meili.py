@@ -5,13 +5,13 @@ Meilisearch task; ``wait_for_task`` returns a failed task rather than raising,
 so each task's final status is checked, and only a ``succeeded`` task lets the
 tracking position advance. The tracking records live in the event store's
 database (an eventsourcing tracking recorder), keyed by index generation so a
-rebuild can start its own count.
+rebuild can start its own count. Queries and answers are translated by
+:mod:`infra.search.meili_query`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import html
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -25,8 +25,18 @@ from meilisearch.errors import (
 )
 
 from infra.search.facet_caps import cap
+from infra.search.meili_query import (
+    PLACE_LEVELS,
+    SETTINGS,
+    facets,
+    field,
+    hit,
+    quote,
+    search_parameters,
+    stored,
+    with_place_levels,
+)
 from infra.search.port import (
-    Hit,
     InvalidQuery,
     Rebuild,
     SearchIndex,
@@ -35,93 +45,10 @@ from infra.search.port import (
     SearchUnavailable,
 )
 
-MARK_START, MARK_END = "\x02", "\x03"
+__all__ = ["SETTINGS", "MeilisearchIndex", "MeilisearchRebuild"]
+
 BATCH = 1000
-# Each level of a document's place path as an attribute of its own, for the capped
-# place tree (infra.search.facet_caps): the top level and the children of a selection.
-PLACE_LEVELS = tuple(f"place_level_{n}" for n in range(6))
-FACET_ATTRIBUTES = {
-    "terms": "terms",
-    "term_filter": "term_filter",
-    "place_path": "places",
-    "kind": "kind",
-    "year": "year",
-    "convening": "convening",
-}
-SETTINGS: dict[str, Any] = {
-    "searchableAttributes": ["title", "summary", "place_names", "contributors", "themes", "body"],
-    "filterableAttributes": [
-        "id",
-        "kind",
-        "terms",
-        "term_filter",
-        "place_path",
-        "convening",
-        "excursion",
-        "year",
-        "language",
-        "licence",
-        "members_only",
-        "_geo",
-        *PLACE_LEVELS,
-    ],
-    "sortableAttributes": ["published_at", "_geo"],
-    "faceting": {"maxValuesPerFacet": 500, "sortFacetValuesBy": {"*": "count"}},
-    "pagination": {"maxTotalHits": 100_000},
-    "typoTolerance": {"enabled": True},
-}
 CLIENT_ERRORS = (MeilisearchCommunicationError, MeilisearchTimeoutError)
-
-
-def quote(value: str) -> str:
-    """A value inside a filter expression: always quoted, quotes and backslashes escaped."""
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def filters(query: SearchQuery) -> list[str]:
-    """The filter expressions (AND-ed) for a query."""
-    found = [] if query.include_members else ["members_only = false"]
-    found += [f"term_filter = {quote(term)}" for term in query.terms]
-    found += [f"place_path = {quote(place)}" for place in query.places]
-    if query.kinds:
-        found.append("kind IN [" + ", ".join(quote(k) for k in query.kinds) + "]")
-    for attribute in ("convening", "excursion", "language", "licence"):
-        value = getattr(query, attribute)
-        if value is not None:
-            found.append(f"{attribute} = {quote(value)}")
-    if query.year_from is not None:
-        found.append(f"year >= {int(query.year_from)}")
-    if query.year_to is not None:
-        found.append(f"year <= {int(query.year_to)}")
-    if query.near and query.radius_km is not None:
-        lat, lng = query.near
-        found.append(f"_geoRadius({float(lat)}, {float(lng)}, {round(query.radius_km * 1000)})")
-    return found
-
-
-def search_parameters(query: SearchQuery) -> dict[str, Any]:
-    params: dict[str, Any] = {
-        "filter": filters(query),
-        # Every word must match, as in the SQLite backend (Meilisearch's default drops words).
-        "matchingStrategy": "all",
-        "page": query.page,
-        "hitsPerPage": query.per_page,
-        "attributesToHighlight": ["title", "summary", "body"],
-        "attributesToCrop": ["body"],
-        "cropLength": 30,
-        "highlightPreTag": MARK_START,
-        "highlightPostTag": MARK_END,
-    }
-    if query.facets:
-        params["facets"] = list(FACET_ATTRIBUTES)
-        if query.facet_limit is not None:
-            params["facets"] = [f for f in FACET_ATTRIBUTES if f != "place_path"]
-            params["facets"] += list(PLACE_LEVELS)
-    if query.sort == "newest":
-        params["sort"] = ["published_at:desc"]
-    elif query.sort == "distance" and query.near:
-        params["sort"] = [f"_geoPoint({float(query.near[0])}, {float(query.near[1])}):asc"]
-    return params
 
 
 class MeilisearchIndex(SearchIndex):
@@ -228,14 +155,14 @@ class MeilisearchIndex(SearchIndex):
                 raise InvalidQuery(error.message) from error
             raise SearchUnavailable(f"Meilisearch refused the search: {error}") from error
         distribution = response.get("facetDistribution") or {}
-        facets = _facets(distribution)
+        found = facets(distribution)
         levels = [dict(distribution.get(level) or {}) for level in PLACE_LEVELS]
         if query.facet_limit is not None and any(levels):
-            facets["places"] = {k: v for counts in levels for k, v in counts.items()}
+            found["places"] = {k: v for counts in levels for k, v in counts.items()}
         return SearchResult(
             total=int(response.get("totalHits", 0)),
-            hits=[_hit(raw) for raw in response.get("hits", [])],
-            facets=cap(facets, levels, query),
+            hits=[hit(raw) for raw in response.get("hits", [])],
+            facets=cap(found, levels, query),
         )
 
     def health(self) -> dict[str, Any]:
@@ -249,12 +176,12 @@ class MeilisearchIndex(SearchIndex):
 
     def document(self, doc_id: str) -> dict[str, Any] | None:
         try:
-            found = self.client.index(self.uid).get_document(doc_id)
+            document = self.client.index(self.uid).get_document(doc_id)
         except MeilisearchApiError as error:
             if error.code in ("document_not_found", "index_not_found"):
                 return None
             raise SearchUnavailable(str(error)) from error
-        return _stored(dict(found))  # a Document iterates as its (field, value) pairs
+        return stored(dict(document))  # a Document iterates as its (field, value) pairs
 
     def all_ids(self) -> set[str]:
         ids: set[str] = set()
@@ -268,7 +195,7 @@ class MeilisearchIndex(SearchIndex):
                 if error.code == "index_not_found":
                     return ids
                 raise SearchUnavailable(str(error)) from error
-            found = [_field(d, "id") for d in page.results]
+            found = [field(d, "id") for d in page.results]
             ids.update(found)
             offset += len(found)
             if len(found) < 1000:
@@ -307,42 +234,3 @@ class MeilisearchRebuild(Rebuild):
     def discard(self) -> None:
         with contextlib.suppress(SearchUnavailable, MeilisearchApiError):
             self.index.wait(self.index.client.delete_index(self.uid))
-
-
-def with_place_levels(document: dict[str, Any]) -> dict[str, Any]:
-    path = document.get("place_path") or []
-    return {**document, **dict(zip(PLACE_LEVELS, path, strict=False))}
-
-
-def _stored(document: dict[str, Any]) -> dict[str, Any]:
-    """The document as the indexer wrote it (without the place level attributes)."""
-    return {k: v for k, v in document.items() if k not in PLACE_LEVELS}
-
-
-def _field(document: Any, name: str) -> Any:
-    return document[name] if isinstance(document, dict) else getattr(document, name)
-
-
-def _hit(raw: dict[str, Any]) -> Hit:
-    formatted = raw.get("_formatted") or {}
-    text = next(
-        (formatted[k] for k in ("body", "summary", "title") if MARK_START in str(formatted.get(k))),
-        raw.get("summary") or str(formatted.get("body", ""))[:200],
-    )
-    snippet = html.escape(str(text)).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
-    document = _stored({k: v for k, v in raw.items() if not k.startswith("_") or k == "_geo"})
-    distance = raw.get("_geoDistance")
-    return Hit(
-        id=str(raw["id"]),
-        document=document,
-        snippet=snippet,
-        distance_km=distance / 1000 if distance is not None else None,
-    )
-
-
-def _facets(distribution: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
-    return {
-        FACET_ATTRIBUTES[name]: dict(values)
-        for name, values in distribution.items()
-        if name in FACET_ATTRIBUTES and values
-    }

@@ -1,0 +1,143 @@
+"""Searches in Meilisearch's terms: the index settings, filter expressions, search
+parameters, and the answers translated back into hits and facets.
+
+Pure functions of the query or the response, so the adapter in
+:mod:`infra.search.meili` only talks to the server.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from infra.search.port import Hit, SearchQuery
+
+MARK_START, MARK_END = "\x02", "\x03"
+# Each level of a document's place path as an attribute of its own, for the capped
+# place tree (infra.search.facet_caps): the top level and the children of a selection.
+PLACE_LEVELS = tuple(f"place_level_{n}" for n in range(6))
+FACET_ATTRIBUTES = {
+    "terms": "terms",
+    "term_filter": "term_filter",
+    "place_path": "places",
+    "kind": "kind",
+    "year": "year",
+    "convening": "convening",
+}
+SETTINGS: dict[str, Any] = {
+    "searchableAttributes": ["title", "summary", "place_names", "contributors", "themes", "body"],
+    "filterableAttributes": [
+        "id",
+        "kind",
+        "terms",
+        "term_filter",
+        "place_path",
+        "convening",
+        "excursion",
+        "year",
+        "language",
+        "licence",
+        "members_only",
+        "_geo",
+        *PLACE_LEVELS,
+    ],
+    "sortableAttributes": ["published_at", "_geo"],
+    "faceting": {"maxValuesPerFacet": 500, "sortFacetValuesBy": {"*": "count"}},
+    "pagination": {"maxTotalHits": 100_000},
+    "typoTolerance": {"enabled": True},
+}
+
+
+def quote(value: str) -> str:
+    """A value inside a filter expression: always quoted, quotes and backslashes escaped."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def filters(query: SearchQuery) -> list[str]:
+    """The filter expressions (AND-ed) for a query."""
+    found = [] if query.include_members else ["members_only = false"]
+    found += [f"term_filter = {quote(term)}" for term in query.terms]
+    found += [f"place_path = {quote(place)}" for place in query.places]
+    if query.kinds:
+        found.append("kind IN [" + ", ".join(quote(k) for k in query.kinds) + "]")
+    for attribute in ("convening", "excursion", "language", "licence"):
+        value = getattr(query, attribute)
+        if value is not None:
+            found.append(f"{attribute} = {quote(value)}")
+    if query.year_from is not None:
+        found.append(f"year >= {int(query.year_from)}")
+    if query.year_to is not None:
+        found.append(f"year <= {int(query.year_to)}")
+    if query.near and query.radius_km is not None:
+        lat, lng = query.near
+        found.append(f"_geoRadius({float(lat)}, {float(lng)}, {round(query.radius_km * 1000)})")
+    return found
+
+
+def search_parameters(query: SearchQuery) -> dict[str, Any]:
+    """The search request's parameters besides the words."""
+    params: dict[str, Any] = {
+        "filter": filters(query),
+        # Every word must match, as in the SQLite backend (Meilisearch's default drops words).
+        "matchingStrategy": "all",
+        "page": query.page,
+        "hitsPerPage": query.per_page,
+        "attributesToHighlight": ["title", "summary", "body"],
+        "attributesToCrop": ["body"],
+        "cropLength": 30,
+        "highlightPreTag": MARK_START,
+        "highlightPostTag": MARK_END,
+    }
+    if query.facets:
+        params["facets"] = list(FACET_ATTRIBUTES)
+        if query.facet_limit is not None:
+            params["facets"] = [f for f in FACET_ATTRIBUTES if f != "place_path"]
+            params["facets"] += list(PLACE_LEVELS)
+    if query.sort == "newest":
+        params["sort"] = ["published_at:desc"]
+    elif query.sort == "distance" and query.near:
+        params["sort"] = [f"_geoPoint({float(query.near[0])}, {float(query.near[1])}):asc"]
+    return params
+
+
+def with_place_levels(document: dict[str, Any]) -> dict[str, Any]:
+    """The document with each level of its place path as an attribute of its own."""
+    path = document.get("place_path") or []
+    return {**document, **dict(zip(PLACE_LEVELS, path, strict=False))}
+
+
+def stored(document: dict[str, Any]) -> dict[str, Any]:
+    """The document as the indexer wrote it (without the place level attributes)."""
+    return {k: v for k, v in document.items() if k not in PLACE_LEVELS}
+
+
+def field(document: Any, name: str) -> Any:
+    """A field of a document, whether the client gave a dict or a Document."""
+    return document[name] if isinstance(document, dict) else getattr(document, name)
+
+
+def hit(raw: dict[str, Any]) -> Hit:
+    """A hit from a raw Meilisearch hit, its snippet marked up and escaped."""
+    formatted = raw.get("_formatted") or {}
+    text = next(
+        (formatted[k] for k in ("body", "summary", "title") if MARK_START in str(formatted.get(k))),
+        raw.get("summary") or str(formatted.get("body", ""))[:200],
+    )
+    snippet = html.escape(str(text)).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+    document = stored({k: v for k, v in raw.items() if not k.startswith("_") or k == "_geo"})
+    distance = raw.get("_geoDistance")
+    return Hit(
+        id=str(raw["id"]),
+        document=document,
+        snippet=snippet,
+        distance_km=distance / 1000 if distance is not None else None,
+    )
+
+
+def facets(distribution: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    """The facet counts under our names, without the empty ones."""
+    return {
+        FACET_ATTRIBUTES[name]: dict(values)
+        for name, values in distribution.items()
+        if name in FACET_ATTRIBUTES and values
+    }
