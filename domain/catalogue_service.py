@@ -7,6 +7,7 @@ costs one query for catalogue events recorded since the last look.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -24,7 +25,7 @@ from domain.catalogue import (
     event_topic,
     slug_id,
 )
-from domain.errors import Conflict, InvalidInput, NotFound
+from domain.errors import Conflict, InvalidInput, NotFound, VersionConflict
 from domain.values import check_slug
 from domain.views import convening_view, excursion_view, framework_view, place_view
 
@@ -252,12 +253,39 @@ class CatalogueService:
         slug = check_slug(data["slug"], "Convening slug")
         if self.catalogue.get(Convening, "convenings", slug) is not None:
             raise Conflict(f"A convening {slug!r} already exists.")
-        self._required_reference(Place, "places", data["place"], "place")
-        if data["ends"] < data["starts"]:
-            raise InvalidInput("A convening cannot end before it starts.", field="ends")
-        fields = {k: data[k] for k in ("title", "place", "starts", "ends", "question", "summary")}
+        fields = self._convening_fields(data)
         record = Convening(slug=slug, by=str(principal.id), **fields)
         return self._result(record, self._save(record))
+
+    def update_convening(
+        self,
+        principal: Principal,
+        slug: str,
+        data: dict[str, Any],
+        *,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        """Change a convening's title, place, dates, question or summary (editors)."""
+        policy.require_role(principal, Role.EDITOR, "manage convenings")
+        record = self._required(Convening, "convenings", slug)
+        _check_version(record, expected_version)
+        fields = self._convening_fields({**convening_view(record), **data})
+        return self._revise(record, fields, principal)
+
+    def _convening_fields(self, data: dict[str, Any]) -> dict[str, Any]:
+        self._required_reference(Place, "places", data.get("place") or "", "place")
+        starts = _iso_date(data.get("starts"), "starts", required=True)
+        ends = _iso_date(data.get("ends"), "ends", required=True)
+        if ends is not None and starts is not None and ends < starts:
+            raise InvalidInput("A convening cannot end before it starts.", field="ends")
+        return {
+            "title": _required_text(data.get("title"), "title", "A convening needs a title."),
+            "place": data["place"],
+            "starts": starts,
+            "ends": ends,
+            "question": str(data.get("question") or ""),
+            "summary": str(data.get("summary") or ""),
+        }
 
     def list_excursions(self, convening: str | None = None) -> list[dict[str, Any]]:
         return [
@@ -274,19 +302,37 @@ class CatalogueService:
         slug = check_slug(data["slug"], "Excursion slug")
         if self.catalogue.get(Excursion, "excursions", slug) is not None:
             raise Conflict(f"An excursion {slug!r} already exists.")
-        self._required_reference(Convening, "convenings", data["convening"], "convening")
-        self._required_reference(Place, "places", data["host_place"], "host_place")
-        record = Excursion(
-            slug=slug,
-            convening=data["convening"],
-            title=data["title"],
-            host_place=data["host_place"],
-            big_question=data.get("big_question") or "",
-            date=data.get("date"),
-            leaders=[dict(leader) for leader in data.get("leaders") or []],
-            by=str(principal.id),
-        )
+        fields = self._excursion_fields(data)
+        record = Excursion(slug=slug, by=str(principal.id), **fields)
         return self._result(record, self._save(record))
+
+    def update_excursion(
+        self,
+        principal: Principal,
+        slug: str,
+        data: dict[str, Any],
+        *,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        """Change an excursion: its convening, title, host, question, date or leaders (editors)."""
+        policy.require_role(principal, Role.EDITOR, "manage excursions")
+        record = self._required(Excursion, "excursions", slug)
+        _check_version(record, expected_version)
+        fields = self._excursion_fields({**excursion_view(record), **data})
+        return self._revise(record, fields, principal)
+
+    def _excursion_fields(self, data: dict[str, Any]) -> dict[str, Any]:
+        convening = data.get("convening") or ""
+        self._required_reference(Convening, "convenings", convening, "convening")
+        self._required_reference(Place, "places", data.get("host_place") or "", "host_place")
+        return {
+            "convening": convening,
+            "title": _required_text(data.get("title"), "title", "An excursion needs a title."),
+            "host_place": data["host_place"],
+            "big_question": str(data.get("big_question") or ""),
+            "date": _iso_date(data.get("date"), "date", required=False),
+            "leaders": [dict(leader) for leader in data.get("leaders") or []],
+        }
 
     # -- helpers -------------------------------------------------------------
 
@@ -299,6 +345,44 @@ class CatalogueService:
     def _required_reference(self, cls: type[C], namespace: str, slug: str, field: str) -> None:
         if self.catalogue.get(cls, namespace, slug) is None:
             raise InvalidInput(f"Unknown {field.replace('_', ' ')} {slug!r}.", field=field)
+
+    def _revise(self, record: C, fields: dict[str, Any], principal: Principal) -> CommandResult:
+        """Record the fields that differ from ``record`` as one update (nothing if none do)."""
+        changes = {k: v for k, v in fields.items() if getattr(record, k) != v}
+        if not changes:
+            return self._result(record, None)
+        record.update(changes=changes, by=str(principal.id))
+        return self._result(record, self._save(record))
+
+
+def _check_version(record: Catalogued, expected: int | None) -> None:
+    if expected is not None and expected != record.version:
+        raise VersionConflict(
+            f"You edited version {expected} of {record.slug!r}, but it is now at version "
+            f"{record.version}. Reload it, reapply your change and try again.",
+            current_version=record.version,
+        )
+
+
+def _required_text(value: Any, field: str, message: str) -> str:
+    text = str(value or "").strip()
+    if not text:
+        raise InvalidInput(message, field=field)
+    return text
+
+
+def _iso_date(value: Any, field: str, *, required: bool) -> str | None:
+    """A date as ``YYYY-MM-DD`` (dates and ISO strings accepted)."""
+    if value is None or value == "":
+        if required:
+            raise InvalidInput(f"Give a date for {field}.", field=field)
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        return dt.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise InvalidInput(f"{value!r} is not a date (YYYY-MM-DD).", field=field) from None
 
 
 def _framework_fields(data: dict[str, Any]) -> dict[str, Any]:
