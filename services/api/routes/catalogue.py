@@ -2,24 +2,68 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter
+from pydantic import Field
 
 from domain.application import CommandResult
+from domain.errors import VersionConflict
 from services.api.deps import ArchiveDep, ContainerDep, IfMatchDep, PrincipalDep
 from services.api.problems import BadRequest
 from services.api.responses import JSON, etag_for
-from services.api.schemas import ConveningIn, ExcursionIn, FrameworkIn, PlaceIn, PlacePatch
+from services.api.schemas import (
+    ConveningIn,
+    ExcursionIn,
+    FrameworkIn,
+    Leader,
+    PlaceIn,
+    PlacePatch,
+    Strict,
+)
 from services.api.urls import absolute
 
 router = APIRouter(prefix="/api/v1", tags=["vocabulary and context"])
+
+EDIT_ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such record"},
+    412: {"description": "If-Match names an older version; reload and reapply the change"},
+    422: {"description": "A value is not acceptable (unknown place, dates out of order…)"},
+    428: {"description": "If-Match is missing"},
+}
+
+
+class ConveningPatch(Strict):
+    """The fields to change; those left out keep their value."""
+
+    title: str | None = Field(None, min_length=1)
+    place: str | None = Field(None, description="Slug of a place")
+    starts: dt.date | None = None
+    ends: dt.date | None = None
+    question: str | None = None
+    summary: str | None = None
+
+
+class ExcursionPatch(Strict):
+    """The fields to change; those left out keep their value (``date: null`` clears it)."""
+
+    convening: str | None = Field(None, description="Slug of the convening it belongs to")
+    title: str | None = Field(None, min_length=1)
+    host_place: str | None = Field(None, description="Slug of the place that hosts it")
+    big_question: str | None = None
+    date: dt.date | None = None
+    leaders: list[Leader] | None = None
 
 
 def created(result: CommandResult, view: dict[str, Any], location: str) -> JSON:
     status = 201 if result.position is not None else 200
     headers = {"Location": location, "ETag": etag_for(result.version)}
     return JSON({**view, "position": result.position}, status, headers)
+
+
+def edited(result: CommandResult, view: dict[str, Any]) -> JSON:
+    return JSON({**view, "position": result.position}, headers={"ETag": etag_for(result.version)})
 
 
 @router.get("/frameworks")
@@ -70,16 +114,20 @@ async def create_place(
     return created(result, archive.get_place(body.slug), location)
 
 
-@router.patch("/places/{slug}")
+@router.patch("/places/{slug}", responses=EDIT_ERRORS)
 async def update_place(
-    slug: str, body: PlacePatch, archive: ArchiveDep, principal: PrincipalDep, _: IfMatchDep
+    slug: str, body: PlacePatch, archive: ArchiveDep, principal: PrincipalDep, version: IfMatchDep
 ) -> JSON:
-    """Change a place (editors)."""
+    """Change a place (editors), sending the ETag of the version you read as If-Match."""
+    current = archive.get_place(slug)["version"]
+    if version != current:
+        raise VersionConflict(
+            f"You edited version {version} of {slug!r}, but it is now at version {current}. "
+            "Reload it, reapply your change and try again.",
+            current_version=current,
+        )
     result = archive.update_place(principal, slug, body.model_dump(exclude_unset=True))
-    return JSON(
-        {**archive.get_place(slug), "position": result.position},
-        headers={"ETag": etag_for(result.version)},
-    )
+    return edited(result, archive.get_place(slug))
 
 
 @router.get("/convenings")
@@ -104,6 +152,20 @@ async def create_convening(
     return created(result, archive.get_convening(body.slug), location)
 
 
+@router.patch("/convenings/{slug}", responses=EDIT_ERRORS)
+async def update_convening(
+    slug: str,
+    body: ConveningPatch,
+    archive: ArchiveDep,
+    principal: PrincipalDep,
+    version: IfMatchDep,
+) -> JSON:
+    """Change a convening (editors), sending the ETag of the version you read as If-Match."""
+    changes = body.model_dump(exclude_unset=True)
+    result = archive.update_convening(principal, slug, changes, expected_version=version)
+    return edited(result, archive.get_convening(slug))
+
+
 @router.get("/excursions")
 async def list_excursions(archive: ArchiveDep, convening: str | None = None) -> JSON:
     return JSON({"items": archive.list_excursions(convening)})
@@ -124,3 +186,17 @@ async def create_excursion(
     result = archive.plan_excursion(principal, data)
     location = absolute(container.settings.base_url, f"/api/v1/excursions/{body.slug}")
     return created(result, archive.get_excursion(body.slug), location)
+
+
+@router.patch("/excursions/{slug}", responses=EDIT_ERRORS)
+async def update_excursion(
+    slug: str,
+    body: ExcursionPatch,
+    archive: ArchiveDep,
+    principal: PrincipalDep,
+    version: IfMatchDep,
+) -> JSON:
+    """Change an excursion (editors), sending the ETag of the version you read as If-Match."""
+    changes = body.model_dump(exclude_unset=True)
+    result = archive.update_excursion(principal, slug, changes, expected_version=version)
+    return edited(result, archive.get_excursion(slug))
