@@ -19,7 +19,8 @@ position, so a harvester paging on still meets it.
 This module knows nothing about HTTP: :meth:`OAIRepository.respond` takes the
 request's arguments (a list of pairs, repeats included) and returns the XML.
 The protocol's names, arguments and dates are in :mod:`~.oai_protocol`, the
-tokens in :mod:`~.oai_tokens`, the metadata formats in :mod:`~.oai_xml` and
+tokens in :mod:`~.oai_tokens`, the header and record elements in :mod:`~.oai_records`,
+the metadata formats in :mod:`~.oai_xml` and
 the ``commonplace`` schema in :mod:`~.oai_xsd`; they are all importable from here.
 """
 
@@ -34,7 +35,6 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from domain.errors import NotFound
 from infra.syndication.oai_describe import Description
 from infra.syndication.oai_protocol import (
     _PREFIX,
@@ -64,10 +64,10 @@ from infra.syndication.oai_protocol import (
     parse_utc,
     time_window,
 )
+from infra.syndication.oai_records import RecordElements
 from infra.syndication.oai_tokens import Tokens, load_secret
 from infra.syndication.oai_xml import Format, commonplace, dublin_core, sub
 from infra.syndication.oai_xsd import COMMONPLACE_XSD
-from infra.syndication.stored import Lookups
 
 __all__ = [
     "COMMONPLACE_XSD",
@@ -130,6 +130,12 @@ class OAIRepository(Description):
             "oai_dc": Format("oai_dc", OAI_DC_SCHEMA, OAI_DC_NS),
             "commonplace": Format("commonplace", self.base + CP_SCHEMA_PATH, CP_NS),
         }
+        self.elements = RecordElements(
+            archive=archive,
+            records=records,
+            repository_name=repository_name,
+            identifier=self.identifier,
+        )
 
     # -- identifiers ------------------------------------------------------------
 
@@ -190,7 +196,7 @@ class OAIRepository(Description):
         found = self._format(params["metadataPrefix"])
         row = self._row(params["identifier"])
         node = etree.Element(f"{{{OAI_NS}}}GetRecord")
-        node.append(self._record(row, found, self._stage_labels()))
+        node.append(self.elements.record(row, found, self.elements.stage_labels()))
         return node
 
     def _ListIdentifiers(self, params: dict[str, str]) -> Any:
@@ -229,12 +235,12 @@ class OAIRepository(Description):
         total = max(total, harvest.cursor + len(rows) + (1 if more else 0))
         o = f"{{{OAI_NS}}}"
         node = etree.Element(o + verb)
-        stage_labels, lookups = self._stage_labels(), self.records.lookups()
+        stage_labels, lookups = self.elements.stage_labels(), self.records.lookups()
         for row in rows:
             if verb == "ListIdentifiers":
-                node.append(self._header(row, deleted=row.status != "public"))
+                node.append(self.elements.header(row, deleted=row.status != "public"))
             else:
-                node.append(self._record(row, found, stage_labels, lookups))
+                node.append(self.elements.record(row, found, stage_labels, lookups))
         if more or harvest.cursor > 0:
             token = sub(node, o + "resumptionToken", completeListSize=total, cursor=harvest.cursor)
             if more:
@@ -244,64 +250,3 @@ class OAIRepository(Description):
                 token.text, expires = self.tokens.issue(following)
                 token.set("expirationDate", datestamp(expires))
         return node
-
-    # -- records --------------------------------------------------------------------
-
-    def _header(self, row: Any, deleted: bool) -> Any:
-        o = f"{{{OAI_NS}}}"
-        header = etree.Element(o + "header")
-        if deleted:
-            header.set("status", "deleted")
-        sub(header, o + "identifier", self.identifier(row.artifact_id))
-        sub(header, o + "datestamp", datestamp(row.datestamp))
-        for spec in row.sets:
-            sub(header, o + "setSpec", spec)
-        return header
-
-    def _record(
-        self,
-        row: Any,
-        found: Format,
-        stage_labels: Callable[[str], str | None],
-        lookups: Lookups | None = None,
-    ) -> Any:
-        o = f"{{{OAI_NS}}}"
-        node = etree.Element(o + "record")
-        record = self._metadata_record(row, lookups) if row.status == "public" else None
-        node.append(self._header(row, deleted=record is None))
-        if record is not None:
-            metadata = sub(node, o + "metadata")
-            if found.prefix == "oai_dc":
-                metadata.append(dublin_core(record, self.repository_name))
-            else:
-                metadata.append(commonplace(record, found.schema, stage_labels))
-        return node
-
-    def _metadata_record(self, row: Any, lookups: Lookups | None) -> dict[str, Any] | None:
-        """The record from what the view stored; from the aggregate for a row without it."""
-        stored = getattr(row, "record", None)
-        if stored is not None:
-            return dict(self.records.from_stored(row.artifact_id, stored, lookups))
-        try:
-            record: dict[str, Any] | None = self.records.record(row.artifact_id)
-            return record
-        except NotFound:
-            # Withdrawn or made members-only since the read model last moved: its
-            # tombstone is on the way, so it is already reported as deleted.
-            return None
-
-    def _stage_labels(self) -> Callable[[str], str | None]:
-        labels: dict[str, str] = {}
-        loaded = False
-
-        def label(key: str) -> str | None:
-            nonlocal loaded
-            if not loaded:
-                loaded = True
-                for framework in self.archive.frameworks():
-                    for stage in framework.stages:
-                        labels[f"{framework.slug}:{stage['id']}"] = stage.get("label", "")
-            return labels.get(key) or None
-
-        return label
-

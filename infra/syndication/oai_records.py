@@ -1,0 +1,97 @@
+"""The header and record elements of OAI-PMH answers, built from publications rows.
+
+A row of the publications read model becomes a ``header`` (a ``deleted`` one once
+the artifact is no longer public) or a ``record`` with its metadata in the format
+asked for. The metadata comes from the record the read model stored; only rows
+written before records were stored fall back to loading the artifact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from lxml import etree
+
+from domain.errors import NotFound
+from infra.syndication.oai_protocol import OAI_NS, datestamp
+from infra.syndication.oai_xml import Format, commonplace, dublin_core, sub
+from infra.syndication.stored import Lookups
+
+StageLabels = Callable[[str], str | None]
+
+
+class RecordElements:
+    """Builds the ``header`` and ``record`` elements of one repository."""
+
+    def __init__(
+        self,
+        *,
+        archive: Any,
+        records: Any,
+        repository_name: str,
+        identifier: Callable[[str], str],
+    ) -> None:
+        self.archive = archive
+        self.records = records
+        self.repository_name = repository_name
+        self.identifier = identifier
+
+    def header(self, row: Any, deleted: bool) -> Any:
+        o = f"{{{OAI_NS}}}"
+        header = etree.Element(o + "header")
+        if deleted:
+            header.set("status", "deleted")
+        sub(header, o + "identifier", self.identifier(row.artifact_id))
+        sub(header, o + "datestamp", datestamp(row.datestamp))
+        for spec in row.sets:
+            sub(header, o + "setSpec", spec)
+        return header
+
+    def record(
+        self,
+        row: Any,
+        found: Format,
+        stage_labels: StageLabels,
+        lookups: Lookups | None = None,
+    ) -> Any:
+        o = f"{{{OAI_NS}}}"
+        node = etree.Element(o + "record")
+        record = self.metadata_record(row, lookups) if row.status == "public" else None
+        node.append(self.header(row, deleted=record is None))
+        if record is not None:
+            metadata = sub(node, o + "metadata")
+            if found.prefix == "oai_dc":
+                metadata.append(dublin_core(record, self.repository_name))
+            else:
+                metadata.append(commonplace(record, found.schema, stage_labels))
+        return node
+
+    def metadata_record(self, row: Any, lookups: Lookups | None) -> dict[str, Any] | None:
+        """The record from what the view stored; from the aggregate for a row without it."""
+        stored = getattr(row, "record", None)
+        if stored is not None:
+            return dict(self.records.from_stored(row.artifact_id, stored, lookups))
+        try:
+            record: dict[str, Any] | None = self.records.record(row.artifact_id)
+            return record
+        except NotFound:
+            # Withdrawn or made members-only since the read model last moved: its
+            # tombstone is on the way, so it is already reported as deleted.
+            return None
+
+    def stage_labels(self) -> StageLabels:
+        """Stage labels by ``framework:stage``, the frameworks read on first use only."""
+        labels: dict[str, str] = {}
+        loaded = False
+
+        def label(key: str) -> str | None:
+            nonlocal loaded
+            if not loaded:
+                loaded = True
+                for framework in self.archive.frameworks():
+                    for stage in framework.stages:
+                        labels[f"{framework.slug}:{stage['id']}"] = stage.get("label", "")
+            return labels.get(key) or None
+
+        return label
