@@ -1,90 +1,26 @@
 """Maps drawn as SVG on the server: no tiles, no outside service, no JavaScript.
 
 The world outline is a deliberately coarse, hand-made set of polygons (longitude,
-latitude) in an equirectangular projection; close-up maps of a region show the
-places as labelled points on a plain grid.
+latitude) in an equirectangular projection. Close-up maps of a region draw the
+borders, state and county lines, coast, lakes and rivers shipped in infra/geodata,
+with a small locator map of the country around them when they are close enough
+that no such line may cross them.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
-Polygon = tuple[tuple[float, float], ...]
-
-# Coarse outlines, a few dozen vertices per land mass, drawn by hand.
-OUTLINES: dict[str, Polygon] = {
-    "North America": (
-        (-168, 66), (-162, 70), (-156, 71), (-140, 70), (-128, 70), (-115, 68), (-95, 72),
-        (-82, 73), (-75, 68), (-65, 60), (-60, 53), (-56, 48), (-66, 45), (-70, 42),
-        (-75, 38), (-76, 35), (-81, 31), (-80, 26), (-82, 25), (-83, 29), (-90, 30),
-        (-97, 27), (-97, 22), (-92, 18), (-87, 21), (-88, 16), (-83, 15), (-83, 10),
-        (-79, 9), (-77, 8), (-80, 7), (-86, 12), (-92, 14), (-97, 16), (-105, 20),
-        (-110, 23), (-112, 29), (-115, 30), (-117, 32), (-121, 35), (-124, 40), (-124, 46),
-        (-125, 50), (-131, 55), (-137, 58), (-146, 60), (-152, 59), (-158, 56), (-165, 54),
-        (-160, 58), (-165, 61),
-    ),
-    "Greenland": (
-        (-73, 78), (-60, 82), (-30, 83), (-20, 80), (-20, 72), (-25, 68), (-40, 65),
-        (-44, 60), (-50, 62), (-55, 68), (-58, 75),
-    ),
-    "South America": (
-        (-77, 8), (-72, 12), (-62, 10), (-52, 5), (-50, 0), (-44, -2), (-35, -5), (-35, -9),
-        (-39, -15), (-41, -22), (-48, -26), (-53, -33), (-58, -38), (-62, -39), (-65, -45),
-        (-68, -50), (-69, -55), (-74, -52), (-75, -45), (-73, -37), (-71, -30), (-70, -18),
-        (-76, -14), (-81, -6), (-80, 0), (-78, 2),
-    ),
-    "Eurasia": (
-        (-9, 37), (-9, 43), (-2, 43.5), (-1, 46), (-4.5, 48), (2, 51), (5, 53.5), (8, 57),
-        (11, 56), (13, 55), (21, 57), (24, 59.5), (28, 60), (22, 60.5), (21, 63),
-        (25, 65.5), (22, 66), (17, 62), (18, 59), (16, 56), (12, 56), (11, 59), (6, 58),
-        (5, 62), (11, 65), (15, 68), (20, 70), (28, 71), (40, 67), (44, 68), (55, 68),
-        (60, 70), (70, 73), (80, 73), (90, 76), (105, 78), (113, 74), (130, 71), (140, 72),
-        (160, 70), (170, 70), (180, 69), (180, 65), (172, 61), (163, 57), (157, 51),
-        (155, 57), (142, 59), (137, 54), (141, 48), (135, 43), (130, 42), (129, 35),
-        (126, 37), (125, 40), (121, 40), (118, 39), (122, 37), (120, 32), (122, 30),
-        (119, 25), (112, 21), (108, 21), (106, 17), (109, 12), (105, 9), (101, 13),
-        (100, 7), (103, 1.5), (101, 3), (98, 8), (98, 16), (94, 17), (92, 22), (87, 21),
-        (80, 15), (77, 8), (73, 17), (72, 21), (67, 24), (62, 25), (57, 26), (56, 24),
-        (59, 22), (55, 17), (52, 16), (45, 13), (43, 13), (39, 20), (35, 28), (33, 28),
-        (34, 31), (35, 36), (30, 36), (27, 37), (26, 40), (23, 36.5), (19, 42), (15, 40),
-        (16, 38), (12, 42), (9, 44), (3, 43), (-2, 37), (-6, 36),
-    ),
-    "Africa": (
-        (-17, 21), (-17, 15), (-12, 8), (-8, 4.5), (-2, 5), (4, 6), (9, 4), (9, -1),
-        (12, -5), (13, -12), (12, -17), (15, -27), (18, -34), (20, -35), (26, -34),
-        (31, -29), (33, -25), (35, -24), (40, -16), (40, -10), (39, -5), (41, -1), (44, 2),
-        (51, 11), (44, 11), (43, 12), (39, 16), (36, 22), (34, 27), (32, 31), (25, 32),
-        (20, 31), (16, 31), (10, 34), (11, 37), (3, 37), (-2, 35), (-6, 36), (-10, 30),
-        (-13, 27),
-    ),
-    "Madagascar": ((44, -25), (47, -25), (50, -15), (49, -12), (44, -17)),
-    "Great Britain": (
-        (-5.7, 50), (1.5, 51), (1.7, 52.8), (0, 53.5), (-1.5, 55), (-2, 56), (-1.8, 57.6),
-        (-4, 58.6), (-5, 58.6), (-6, 57), (-5.5, 55.5), (-4.8, 54.8), (-3, 54), (-3, 53.3),
-        (-4.5, 52.8), (-5.2, 51.7), (-3, 51.5),
-    ),
-    "Ireland": ((-6, 52), (-6, 54), (-7.5, 55.3), (-10, 54), (-10, 51.6)),
-    "Iceland": ((-24, 65.5), (-22, 66.4), (-15, 66.5), (-13.5, 65), (-18, 63.4), (-22.7, 63.8)),
-    "Japan": (
-        (130, 31), (132, 34), (135, 34), (140, 35), (141, 38), (142, 41), (140, 41),
-        (139, 38), (136, 37), (133, 35), (130, 33),
-    ),
-    "Borneo": ((109, 2), (111, -3), (116, -4), (119, 1), (117, 7), (113, 3)),
-    "Sumatra": ((95, 5.5), (98, 4), (104, -2), (106, -6), (102, -4), (98, 0)),
-    "New Guinea": ((131, -1), (138, -2), (147, -6), (150, -10), (142, -9), (138, -8), (132, -4)),
-    "Australia": (
-        (114, -22), (114, -26), (115, -34), (118, -35), (124, -34), (129, -32), (135, -35),
-        (138, -35), (140, -38), (146, -39), (150, -37), (153, -32), (153, -25), (146, -19),
-        (145, -15), (142, -11), (141, -17), (136, -12), (132, -11), (129, -15), (125, -14),
-        (122, -18),
-    ),
-    "New Zealand": ((172.7, -34.4), (178.5, -37.7), (175, -41.6), (171, -44.5), (166.5, -46),
-                    (169, -46.6), (174, -41)),
-}  # fmt: skip
+from infra.geodata import lines_in
+from services.api.web.world_outlines import OUTLINES
 
 WORLD = (-180.0, -60.0, 180.0, 85.0)  # west, south, east, north
 CLOSE_UP_RATIO = 2.0
+LOCATOR_KM = 240.0  # close-ups narrower than this get a locator map
+LOCATOR_SPAN_KM = 600.0
+Project = Callable[[float, float], tuple[float, float]]
 
 
 @dataclass(frozen=True)
@@ -120,6 +56,21 @@ class Map:
     # west, north, pixels per degree of latitude, longitude squeeze: lets a script turn a
     # point on the drawing back into coordinates (the place picker).
     frame: tuple[float, float, float, float] | None = None
+    lines: tuple[tuple[str, str], ...] = ()  # (kind, SVG path data): border, coast, river…
+    locator: Map | None = None  # a wider map, drawn in a corner of this one
+    extent: tuple[float, float, float, float] | None = None  # x, y, w, h of a close-up inside
+    pin: Pin | None = None
+
+
+@dataclass(frozen=True)
+class Pin:
+    """A chosen point, and the circle of a search radius around it (an ellipse on the map)."""
+
+    x: float
+    y: float
+    rx: float
+    ry: float
+    label: str
 
 
 def _frame(points: list[Point], margin: float) -> tuple[float, float, float, float]:
@@ -147,6 +98,9 @@ def draw(title: str, points: list[Point], *, world: bool, width: int = 960) -> M
         return round((lon - west) * squeeze * scale, 1), round((north - lat) * scale, 1)
 
     outlines = []
+    lines: tuple[tuple[str, str], ...] = ()
+    if not world:
+        lines = _lines((west, south, east, north), xy)
     if world:
         for polygon in OUTLINES.values():
             coords = [xy(lon, lat) for lon, lat in polygon]
@@ -159,12 +113,45 @@ def draw(title: str, points: list[Point], *, world: bool, width: int = 960) -> M
         markers.append(
             Marker(point.label, point.url, point.count, x, y, round(radius, 1), x > width * 0.55)
         )
-    return Map(title, width, height, outlines, _grid(west, south, east, north, xy), markers,
-               _note(west, east, squeeze), (west, north, scale, squeeze))  # fmt: skip
+    drawn = Map(title, width, height, outlines, _grid(west, south, east, north, xy), markers,
+                _note(west, east, squeeze), (west, north, scale, squeeze), lines)  # fmt: skip
+    if not world and (east - west) * squeeze * 111.32 < LOCATOR_KM:
+        return replace(drawn, locator=_locator((west, south, east, north)))
+    return drawn
 
 
-def picker(around: tuple[float, float] | None = None, span_km: float = 40.0) -> Map:
-    """A map to pick a point on: the world, or about ``span_km`` around a (lat, lon)."""
+def _lines(box: tuple[float, float, float, float], xy: Project) -> tuple[tuple[str, str], ...]:
+    """The shipped lines crossing ``box``, as SVG paths in the map's pixels."""
+    return tuple(
+        (kind, "M" + " L".join("{},{}".format(*xy(lon, lat)) for lon, lat in line))
+        for kind, line in lines_in(box)
+    )
+
+
+def _locator(box: tuple[float, float, float, float]) -> Map | None:
+    """A map of about LOCATOR_SPAN_KM around ``box``, with the box outlined on it."""
+    west, south, east, north = box
+    half = LOCATOR_SPAN_KM / 2 / 111.32
+    middle_lat, middle_lon = (north + south) / 2, (east + west) / 2
+    corners = [
+        Point("", "", "", 1, middle_lat - half / 2, middle_lon - half),
+        Point("", "", "", 1, middle_lat + half / 2, middle_lon + half),
+    ]
+    wide = draw("Where this is", corners, world=False, width=240)
+    if not wide.lines or wide.frame is None:
+        return None
+    left, top, scale, squeeze = wide.frame
+    x, y = (west - left) * squeeze * scale, (top - north) * scale
+    w, h = (east - west) * squeeze * scale, (north - south) * scale
+    extent = (round(x, 1), round(y, 1), max(round(w, 1), 3.0), max(round(h, 1), 3.0))
+    return replace(wide, markers=[], grid=[], extent=extent, note="")
+
+
+def picker(
+    around: tuple[float, float] | None = None, span_km: float = 40.0, radius_km: float | None = None
+) -> Map:
+    """A map to pick a point on: the world, or about ``span_km`` around a (lat, lon), with
+    the point and a circle of ``radius_km`` around it when that is given."""
     if around is None:
         return draw("Pick a point", [], world=True)
     lat, lon = around
@@ -173,9 +160,15 @@ def picker(around: tuple[float, float] | None = None, span_km: float = 40.0) -> 
         Point("", "", "", 1, lat - half, lon - half),
         Point("", "", "", 1, lat + half, lon + half),
     ]
-    drawn = draw("Pick a point", corners, world=False)
-    return Map(drawn.title, drawn.width, drawn.height, drawn.outlines, drawn.grid, [],
-               drawn.note, drawn.frame)  # fmt: skip
+    drawn = replace(draw("Pick a point", corners, world=False), markers=[])
+    if radius_km is None or drawn.frame is None:
+        return drawn
+    west, north, scale, squeeze = drawn.frame
+    ry = radius_km / 111.32 * scale
+    rx = ry * squeeze / max(math.cos(math.radians(lat)), 0.01)
+    pin = Pin(round((lon - west) * squeeze * scale, 1), round((north - lat) * scale, 1),
+              round(rx, 1), round(ry, 1), f"{lat:.4f}, {lon:.4f}")  # fmt: skip
+    return replace(drawn, pin=pin)
 
 
 def _widen(
@@ -190,17 +183,17 @@ def _widen(
     return west, south - extra, east, north + extra
 
 
-def _grid(west: float, south: float, east: float, north: float, xy: object) -> list[str]:
+def _grid(west: float, south: float, east: float, north: float, xy: Project) -> list[str]:
     step = _step(max(east - west, north - south))
     lines = []
     lon = math.ceil(west / step) * step
     while lon <= east:
-        (x1, y1), (x2, y2) = xy(lon, north), xy(lon, south)  # type: ignore[operator]
+        (x1, y1), (x2, y2) = xy(lon, north), xy(lon, south)
         lines.append(f"M{x1},{y1} L{x2},{y2}")
         lon += step
     lat = math.ceil(south / step) * step
     while lat <= north:
-        (x1, y1), (x2, y2) = xy(west, lat), xy(east, lat)  # type: ignore[operator]
+        (x1, y1), (x2, y2) = xy(west, lat), xy(east, lat)
         lines.append(f"M{x1},{y1} L{x2},{y2}")
         lat += step
     return lines
