@@ -11,15 +11,15 @@ from eventsourcing.utils import Environment
 from domain.access import SYSTEM
 from domain.application import Archive
 from domain.outbox import Outbox
+from domain.ports.media import MediaStore
+from domain.ports.search import SearchIndex
 from domain.vocabularies import seeded_frameworks
 from infra.coordination import Coordination, FileCoordination, PostgresCoordination
 from infra.fetch import GuardedFetcher
 from infra.markdown import MarkdownRenderer
-from infra.media.port import MediaStore
 from infra.media.service import MediaService
 from infra.outbox import build_outbox
 from infra.readmodel.publications import build_publications
-from infra.search.port import SearchIndex
 from infra.search.service import SearchService
 from infra.settings import Settings
 from infra.syndication.adaptations import AdaptationService

@@ -24,8 +24,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from domain.errors import DomainError, InvalidInput
-from infra.fetch_guard import AddressPolicy, Deadline, FetchRefused, PinnedBackend, PinnedTransport
+from domain.ports.fetcher import FetchBusy, FetchFailed, FetchRefused
+from infra.fetch_guard import AddressPolicy, Deadline, PinnedBackend, PinnedTransport
 
 __all__ = ["FetchBusy", "FetchFailed", "FetchRefused", "GuardedFetcher"]
 
@@ -33,22 +33,6 @@ ACCEPT = "application/ld+json, application/json;q=0.9"
 # No compressed answers: the size cap then bounds what is held in memory.
 HEADERS = {"Accept": ACCEPT, "Accept-Encoding": "identity"}
 MAX_REDIRECTS = 3
-
-
-class FetchFailed(InvalidInput):
-    """The other site did not give a usable answer (HTTP 422)."""
-
-    title = "Could not fetch"
-
-
-class FetchBusy(DomainError):
-    """Too many fetches of other sites are running; try again shortly (HTTP 503)."""
-
-    title = "Busy"
-
-    def __init__(self, detail: str, retry_after: int) -> None:
-        super().__init__(detail)
-        self.retry_after = retry_after
 
 
 class GuardedFetcher:

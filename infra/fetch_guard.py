@@ -26,7 +26,7 @@ from collections.abc import Iterable
 import httpcore
 import httpx
 
-from domain.errors import InvalidInput
+from domain.ports.fetcher import FetchRefused
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 # NAT64 (well-known and local-use prefixes) and SIIT IPv4-translated addresses.
@@ -35,12 +35,6 @@ TRANSLATED = (
     ipaddress.ip_network("64:ff9b:1::/48"),
     ipaddress.ip_network("::ffff:0:0:0/96"),
 )
-
-
-class FetchRefused(InvalidInput):
-    """A URL we will not fetch (HTTP 422)."""
-
-    title = "Address refused"
 
 
 class AddressPolicy:

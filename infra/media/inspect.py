@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import io
 import warnings
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import puremagic
 from PIL import Image, ImageOps
+
+from domain.ports.media import ImageResult, UnsafeImage
+
+__all__ = ["ImageResult", "UnsafeImage", "clean_image", "duration_seconds", "matches", "sniff"]
 
 THUMBNAIL_WIDTHS = (320, 1280)
 
@@ -28,10 +31,6 @@ EQUIVALENT = {
     "video/webm": {"video/webm", "audio/webm", "video/x-matroska"},
 }
 MARKUP = (b"<!doctype", b"<html", b"<svg", b"<?xml", b"<script", b"<body", b"<head", b"<iframe")
-
-
-class UnsafeImage(Exception):
-    """An image that cannot be decoded safely (corrupt, or too many pixels)."""
 
 
 def sniff(head: bytes) -> str | None:
@@ -66,15 +65,6 @@ def _is_text(head: bytes) -> bool:
 
 def matches(declared: str, real: str | None) -> bool:
     return real is not None and real in EQUIVALENT.get(declared, {declared})
-
-
-@dataclass
-class ImageResult:
-    data: bytes
-    content_type: str
-    width: int
-    height: int
-    thumbnails: dict[str, tuple[bytes, int, int]] = field(default_factory=dict)
 
 
 FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/gif": "GIF"}

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from infra.media.port import CHUNK, MediaStore, UploadTarget
+from domain.ports.media import CHUNK, MediaStore, UploadTarget
 
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
 

@@ -14,7 +14,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from infra.media.port import CHUNK, MediaStore, MediaStoreUnavailable, UploadTarget
+from domain.ports.media import CHUNK, MediaStore, MediaStoreUnavailable, UploadTarget
 
 UNREACHABLE = (BotoCoreError,)
 

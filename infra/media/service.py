@@ -21,15 +21,15 @@ from typing import IO, Any
 from uuid import UUID, uuid4
 
 from domain.access import Principal
+from domain.app.streams import Limited
 from domain.application import Archive, CommandResult
 from domain.artifact import Artifact
 from domain.catalogue import event_topic
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.media import INLINE_TYPES, media_kind
+from domain.ports.media import CHUNK, MediaStore, MediaStoreUnavailable
 from infra.media.decode import DEFAULT_DECODE_MEMORY, DEFAULT_PIXEL_BUDGET, clean_image_isolated
 from infra.media.inspect import UnsafeImage, duration_seconds, matches, sniff
-from infra.media.port import CHUNK, MediaStore, MediaStoreUnavailable
-from infra.media.streams import Limited
 
 ATTACHED = event_topic(Artifact, "MediaAttached")
 log = logging.getLogger("commonplace.media")

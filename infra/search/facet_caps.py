@@ -12,18 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from infra.search.port import SearchQuery
+from domain.ports.search import SearchQuery
 
 Counts = dict[str, int]
-DEFAULT_FACET_LIMIT = 10  # values per facet in the API's and the web page's answers
-# The facets as the API names them (``more=``), and as the search port does.
-MORE = {
-    "frameworks": "term_filter",
-    "places": "places",
-    "kinds": "kind",
-    "years": "year",
-    "convenings": "convening",
-}
 
 
 def top(counts: Counts, limit: int | None, selected: Iterable[str] = ()) -> Counts:

@@ -11,10 +11,10 @@ from typing import Any
 import numpy as np
 import orjson
 
+from domain.ports.search import Hit, SearchQuery
 from infra.search.facet_caps import cap
 from infra.search.fts_columns import Array, Columns
 from infra.search.fts_store import COLUMNS, TOKENIZE
-from infra.search.port import Hit, SearchQuery
 
 MARK_START, MARK_END = "\x02", "\x03"
 

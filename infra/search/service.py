@@ -10,10 +10,9 @@ from typing import Any
 from domain.access import Principal
 from domain.application import Archive
 from domain.errors import InvalidInput, NotFound
+from domain.ports.search import MORE, SearchIndex, SearchQuery, SearchResult
 from domain.values import KINDS
 from infra.coordination import Coordination
-from infra.search.facet_caps import MORE
-from infra.search.port import SearchIndex, SearchQuery, SearchResult
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,9 @@ from uuid import UUID
 
 import bagit
 
+from domain.ports.media import MediaStore
 from domain.values import one_line, strip_refused
 from infra.markdown import MarkdownRenderer, media_url
-from infra.media.port import MediaStore
 
 
 def attribution(record: dict[str, Any]) -> str:

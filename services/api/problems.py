@@ -13,8 +13,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain import errors
 from domain.policy import NotSignedIn
-from infra.media.port import MediaStoreUnavailable
-from infra.search.port import InvalidQuery, SearchUnavailable
+from domain.ports.media import MediaStoreUnavailable
+from domain.ports.search import InvalidQuery, SearchUnavailable
 from services.api import unavailable
 from services.api.responses import problem
 

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from eventsourcing.persistence import Tracking
 
 from domain.application import Archive
+from domain.ports.search import Rebuild, SearchIndex
 from infra.coordination import Coordination
-from infra.search.port import Rebuild, SearchIndex
 from services.indexer.projection import TOPICS, SearchProjection
 from services.indexer.rebuild_workers import Builders, default_workers, shareable_env
 

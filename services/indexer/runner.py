@@ -25,8 +25,8 @@ from typing import Any
 from eventsourcing.persistence import Tracking
 
 from domain.application import Archive
+from domain.ports.search import SearchIndex
 from infra.coordination import Coordination
-from infra.search.port import SearchIndex
 from services.indexer.projection import SearchProjection
 from services.indexer.publications import PublicationsProjection
 from services.indexer.views import TRANSIENT, View

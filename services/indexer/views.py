@@ -15,7 +15,7 @@ from typing import Any
 
 from eventsourcing.persistence import PersistenceError
 
-from infra.search.port import SearchUnavailable
+from domain.ports.search import SearchUnavailable
 
 # What a view's step may raise when something outside the process fails: retried, not fatal.
 # Anything else is a defect; it ends the process, and whatever runs the indexer restarts it.

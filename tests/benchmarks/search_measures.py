@@ -36,9 +36,8 @@ from typing import IO, Any
 
 import httpx
 
+from domain.ports.search import DEFAULT_FACET_LIMIT, SearchQuery
 from domain.vocabularies import seeded_frameworks
-from infra.search.facet_caps import DEFAULT_FACET_LIMIT
-from infra.search.port import SearchQuery
 from infra.search.sqlite_fts import SqliteFtsIndex
 from tests.benchmarks.corpus import (
     DEFAULT_SEED,

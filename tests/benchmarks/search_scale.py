@@ -33,7 +33,7 @@ from typing import Any
 
 from eventsourcing.persistence import Tracking
 
-from infra.search.port import SearchQuery
+from domain.ports.search import SearchQuery
 from tests.benchmarks.search_measures import peak_kib
 from tests.benchmarks.stats import Sample
 from tests.search_reference.generated import Generator, documents

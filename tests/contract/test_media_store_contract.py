@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from domain.ports.media import MediaStore
 from infra.media.local import LocalMediaStore
-from infra.media.port import MediaStore
 from infra.media.s3 import S3MediaStore
 from tests.s3_server import s3_endpoint
 

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from eventsourcing.persistence import IntegrityError, Tracking
 
+from domain.ports.search import InvalidQuery, SearchIndex, SearchQuery
 from infra.bootstrap import tracking_recorder
-from infra.search.port import InvalidQuery, SearchIndex, SearchQuery
 from infra.search.sqlite_fts import SqliteFtsIndex
 from infra.settings import Settings
 

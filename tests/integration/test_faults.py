@@ -23,8 +23,8 @@ from eventsourcing.persistence import Tracking
 from fastapi.testclient import TestClient
 
 from domain.application import Archive
+from domain.ports.search import SearchIndex, SearchQuery, SearchUnavailable
 from infra.bootstrap import Container, build, seed_frameworks
-from infra.search.port import SearchIndex, SearchQuery, SearchUnavailable
 from infra.settings import Settings
 from services.api.app import create_app
 from services.indexer.runner import Indexer

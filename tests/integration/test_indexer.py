@@ -12,9 +12,9 @@ import pytest
 from eventsourcing.persistence import Tracking
 
 from domain.application import Archive
+from domain.ports.search import SearchIndex, SearchQuery, SearchUnavailable
 from infra.bootstrap import Container
 from infra.coordination import FileCoordination
-from infra.search.port import SearchIndex, SearchQuery, SearchUnavailable
 from infra.search.sqlite_fts import SqliteFtsIndex
 from services.indexer.rebuild import rebuild
 from services.indexer.runner import Indexer

@@ -19,9 +19,9 @@ from uuid import UUID
 
 import pytest
 
+from domain.ports.search import SearchQuery
 from infra.bootstrap import build, seed_frameworks
 from infra.coordination import FileCoordination
-from infra.search.port import SearchQuery
 from infra.search.sqlite_fts import SqliteFtsIndex
 from infra.settings import Settings
 from services.indexer.rebuild import rebuild

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from eventsourcing.persistence import Tracking
 
+from domain.ports.search import SearchQuery, SearchUnavailable
 from infra.bootstrap import tracking_recorder
 from infra.search.meili import SETTINGS, MeilisearchIndex
-from infra.search.port import SearchQuery, SearchUnavailable
 from infra.settings import Settings
 from tests.contract.test_search_contract import CORPUS, doc
 from tests.standin_meilisearch import MeilisearchStandIn

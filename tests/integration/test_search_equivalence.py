@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 from eventsourcing.persistence import Tracking
 
+from domain.ports.search import SearchQuery, SearchResult
 from infra.search.facet_caps import cap
-from infra.search.port import SearchQuery, SearchResult
 from infra.search.sqlite_fts import SqliteFtsIndex
 from tests.search_reference.generated import Generator, documents
 from tests.search_reference.legacy_fts import SqliteFtsIndex as LegacyIndex

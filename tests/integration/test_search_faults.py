@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from eventsourcing.persistence import Tracking
 
+from domain.ports.search import SearchQuery, SearchUnavailable
 from infra.bootstrap import Container
-from infra.search.port import SearchQuery, SearchUnavailable
 from infra.search.sqlite_fts import SqliteFtsIndex
 from tests.conftest import Api
 from tests.contract.test_search_contract import CORPUS

@@ -27,7 +27,7 @@ from typing import Any
 from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
 
-from infra.search.port import Hit, InvalidQuery, Rebuild, SearchIndex, SearchQuery, SearchResult
+from domain.ports.search import Hit, InvalidQuery, Rebuild, SearchIndex, SearchQuery, SearchResult
 from infra.search.text import ParsedQuery, TypoIndex, parse
 
 MARK_START, MARK_END = "\x02", "\x03"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from domain.ports.search import SearchQuery
 from infra.search.facet_caps import cap, place_levels_to_show, top
-from infra.search.port import SearchQuery
 
 LEVELS = [
     {"us": 50, "uk": 30, "fr": 2},

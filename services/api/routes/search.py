@@ -10,9 +10,9 @@ from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
 from domain.errors import InvalidInput
+from domain.ports.search import DEFAULT_FACET_LIMIT
 from infra.bootstrap import Container
 from infra.coordination import describe
-from infra.search.facet_caps import DEFAULT_FACET_LIMIT
 from infra.search.service import SearchRequest
 from services.api.deps import ContainerDep, PrincipalDep
 from services.api.problems import GatewayTimeout

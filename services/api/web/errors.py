@@ -18,8 +18,8 @@ from starlette.responses import RedirectResponse, Response
 
 from domain import errors
 from domain.policy import NotSignedIn
-from infra.media.port import MediaStoreUnavailable
-from infra.search.port import InvalidQuery, SearchUnavailable
+from domain.ports.media import MediaStoreUnavailable
+from domain.ports.search import InvalidQuery, SearchUnavailable
 from services.api.problems import status_for
 
 TITLES = {

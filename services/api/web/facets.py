@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.application import Archive
-from infra.search.facet_caps import DEFAULT_FACET_LIMIT
+from domain.ports.search import DEFAULT_FACET_LIMIT
 from services.api.web.searching import SearchState
 from services.api.web.templating import kind_label
 from services.api.web.vocab import PRINCIPLES, FrameworkTree, convening_titles, place_names

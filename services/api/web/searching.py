@@ -10,13 +10,15 @@ from urllib.parse import urlencode
 from starlette.datastructures import QueryParams
 
 from domain.errors import InvalidInput
-from infra.search.facet_caps import DEFAULT_FACET_LIMIT, MORE
+from domain.ports.search import DEFAULT_FACET_LIMIT, MORE
 from infra.search.service import SearchRequest, parse_near
+from services.api.web import worldmap
 from services.api.web.vocab import PRINCIPLES
 
 PER_PAGE = 10
 SORTS = ("relevance", "newest", "distance")
 MULTI = ("principle", "term", "place", "kind")
+DEFAULT_RADIUS_KM = 100.0  # the radius the form offers first
 
 
 @dataclass(frozen=True)
@@ -57,9 +59,7 @@ class SearchState:
             radius_km = float(radius) if radius else None
         except ValueError:
             raise InvalidInput("radius_km must be a number of kilometres.") from None
-        near = one("near")
-        if near:
-            parse_near(near)
+        near = _near(one("near"), one("point"))
         if radius_km is not None and not 0 < radius_km <= 20000:
             raise InvalidInput("radius_km must be between 0 and 20000.")
         sort = one("sort") or "relevance"
@@ -169,6 +169,32 @@ class SearchState:
 
     def page_url(self, page: int) -> str:
         return self.url(page=page)
+
+
+def _near(near: str | None, point: str | None) -> str | None:
+    """The point to search near, as LAT,LNG. The form sends near=point with the point
+    typed or picked on the map in ``point``; a point typed with "Anywhere" chosen counts
+    too, and a place chosen from the list wins over it."""
+    if near == "point" or (near is None and point):
+        near = point
+    if not near:
+        return None
+    lat, lng = parse_near(near.replace(" ", ""))
+    return f"{_coordinate(lat)},{_coordinate(lng)}"
+
+
+def _coordinate(value: float) -> str:
+    return f"{value:.5f}".rstrip("0").rstrip(".")
+
+
+def near_map(state: SearchState, places: list[tuple[float, float]]) -> worldmap.Map:
+    """The map to pick a point on: around the chosen point, with its radius drawn; else
+    around the gazetteer's places, else the world."""
+    if state.near:
+        lat, lng = parse_near(state.near)
+        radius = state.radius_km or DEFAULT_RADIUS_KM
+        return worldmap.picker((lat, lng), max(40.0, radius * 3), radius_km=radius)
+    return worldmap.picker(None)
 
 
 def _many(params: QueryParams, name: str) -> tuple[str, ...]:

@@ -14,9 +14,9 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from domain.access import Principal, Role
 from domain.errors import Conflict, InvalidInput, TooLarge, VersionConflict
 from domain.policy import require_role
+from domain.ports.media import MediaStoreUnavailable
 from domain.values import KINDS
 from infra.bootstrap import Container
-from infra.media.port import MediaStoreUnavailable
 from services.api.deps import ContainerDep
 from services.api.web import uploads
 from services.api.web.editor import conflict, editor_context, preview

@@ -6,7 +6,7 @@ import io
 from typing import IO, Any
 
 from domain.errors import TooLarge
-from infra.media.port import CHUNK
+from domain.ports.media import CHUNK
 
 
 class Limited(io.RawIOBase):
