@@ -17,7 +17,6 @@ empty behind the reader's back.
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -29,6 +28,7 @@ import orjson
 from eventsourcing.persistence import Tracking
 
 from infra.search.fts_columns import Columns
+from infra.search.fts_generations import Generations, pointed
 from infra.search.fts_match import MatchCache, match_expression
 from infra.search.fts_search import facets, hits, km, mask, page_connection, page_of
 from infra.search.fts_store import FORMAT, FtsStore
@@ -43,66 +43,6 @@ from infra.search.port import (
 from infra.search.text import parse
 
 __all__ = ["FtsRebuild", "Generations", "SqliteFtsIndex", "km"]
-
-
-class Generations:
-    """The generation files of one index directory and the CURRENT pointer."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self.pointer = directory / "CURRENT"
-        directory.mkdir(parents=True, exist_ok=True)
-
-    def numbers(self) -> list[int]:
-        return sorted(int(p.stem.split("-")[1]) for p in self.directory.glob("gen-*.sqlite3"))
-
-    def current_name(self) -> str:
-        """The live generation's file name."""
-        try:
-            return self.pointer.read_text().strip()
-        except FileNotFoundError:
-            raise SearchUnavailable(
-                f"The search index pointer {self.pointer} is missing; run `commonplace "
-                "reindex` to rebuild the index."
-            ) from None
-
-    @property
-    def fresh(self) -> bool:
-        """No index was ever made here (not: one was made and has gone missing)."""
-        return not self.pointer.exists() and not self.numbers()
-
-    def current_path(self) -> Path:
-        name = self.current_name()
-        path = self.directory / name
-        if not path.is_file():
-            raise SearchUnavailable(
-                f"The search index {path} is missing{self._rebuilding_note(name)}; "
-                "run `commonplace reindex` to rebuild it."
-            )
-        return path
-
-    def rebuilding(self, name: str) -> list[str]:
-        """Generation files newer than ``name``: a rebuild under way (or abandoned)."""
-        current = int(name.split("-")[1].split(".")[0]) if name.startswith("gen-") else 0
-        return [f"gen-{n}.sqlite3" for n in self.numbers() if n > current]
-
-    def _rebuilding_note(self, name: str) -> str:
-        newer = self.rebuilding(name)
-        return f" (a rebuild into {newer[-1]} is in progress)" if newer else ""
-
-    def next_name(self) -> str:
-        return f"gen-{max(self.numbers(), default=0) + 1}.sqlite3"
-
-    def point_to(self, name: str) -> None:
-        temporary = self.directory / f".CURRENT.{os.getpid()}"
-        temporary.write_text(name)
-        os.replace(temporary, self.pointer)
-
-    def remove_all_but(self, name: str) -> None:
-        for path in self.directory.glob("gen-*.sqlite3*"):
-            if not path.name.startswith(name):
-                with contextlib.suppress(FileNotFoundError):
-                    path.unlink()
 
 
 class Reader:
@@ -288,16 +228,9 @@ class SqliteFtsIndex(SearchIndex):
         except SearchUnavailable as error:
             text = str(error)
             state = "missing" if "missing" in text or "removed" in text else "broken"
-            newer = self.generations.rebuilding(_pointed(self.generations))
+            newer = self.generations.rebuilding(pointed(self.generations))
             return {"state": state, "detail": text, "rebuilding": bool(newer)}
         return {"state": "ok", "detail": name, "rebuilding": bool(rebuilding)}
-
-
-def _pointed(generations: Generations) -> str:
-    try:
-        return generations.pointer.read_text().strip()
-    except FileNotFoundError:
-        return ""
 
 
 class FtsRebuild(Rebuild):
