@@ -1,0 +1,212 @@
+"""Personal-data vaults: one AES-256-GCM key per person, kept outside the event store.
+
+- ``SqliteVault`` keeps keys in a SQLite file of its own (``vault.sqlite3`` in
+  the data directory, beside but never inside ``events.sqlite3``). Deleted
+  rows are overwritten (``secure_delete``) and the file is vacuumed after each
+  erasure, so the key's bytes are gone from the file, not merely unlinked.
+- ``PostgresVault`` keeps keys in a table of their own (in the event store's
+  schema unless told otherwise); an erasure deletes the row and rewrites the
+  table (``VACUUM FULL``) so no dead tuple keeps the key.
+
+Either way the erased person's id is remembered (no key, no personal data), so
+``decrypt`` can answer ``ERASED`` and ``encrypt`` refuses new data for them.
+Keys are never cached in the process: a destroy is seen at once by every process.
+Backups and PostgreSQL's write-ahead log keep old keys until they are rotated
+out; docs/consent.md says how to bound that.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from abc import abstractmethod
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from domain.vault_port import (
+    ERASED,
+    KeyMissing,
+    Personal,
+    PersonalDataVault,
+    PersonErased,
+    SealBroken,
+    associated_data,
+    from_plaintext,
+    to_plaintext,
+)
+from infra.settings import Settings
+
+FORMAT = b"\x01"  # version byte of the blob layout: FORMAT + nonce (12) + ciphertext and tag
+NONCE_SIZE = 12
+
+
+class KeyedVault(PersonalDataVault):
+    """AES-GCM sealing over a key store; subclasses only keep keys."""
+
+    @abstractmethod
+    def _key(self, person_id: UUID) -> bytes | None: ...
+
+    @abstractmethod
+    def _key_or_new(self, person_id: UUID, candidate: bytes) -> bytes:
+        """The person's key; ``candidate`` becomes it if they have none (first writer wins)."""
+
+    def encrypt(self, person_id: UUID, fields: dict[str, Any]) -> bytes:
+        if self.is_erased(person_id):
+            raise PersonErased("This person asked to be removed.", person=str(person_id))
+        key = self._key_or_new(person_id, AESGCM.generate_key(bit_length=256))
+        nonce = os.urandom(NONCE_SIZE)
+        sealed = AESGCM(key).encrypt(nonce, to_plaintext(fields), associated_data(person_id))
+        return FORMAT + nonce + sealed
+
+    def decrypt(self, person_id: UUID, sealed: bytes) -> Personal:
+        key = self._key(person_id)
+        if key is None:
+            if self.is_erased(person_id):
+                return ERASED
+            raise KeyMissing(f"No key for person {person_id}.")
+        if sealed[:1] != FORMAT:
+            raise SealBroken("A sealed blob has an unknown layout.")
+        nonce, body = sealed[1 : 1 + NONCE_SIZE], sealed[1 + NONCE_SIZE :]
+        try:
+            plaintext = AESGCM(key).decrypt(nonce, body, associated_data(person_id))
+        except InvalidTag:
+            raise SealBroken(f"A blob did not open with the key of person {person_id}.") from None
+        return from_plaintext(plaintext)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+class SqliteVault(KeyedVault):
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        with self._connected() as conn:
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS person_keys "
+                "(person_id TEXT PRIMARY KEY, key BLOB NOT NULL, created_at TEXT NOT NULL)"
+            )
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS erased_persons "
+                "(person_id TEXT PRIMARY KEY, erased_at TEXT NOT NULL)"
+            )
+
+    @contextmanager
+    def _connected(self) -> Iterator[sqlite3.Connection]:
+        """One short connection per call, committed on success; rollback journal, no WAL."""
+        with closing(sqlite3.connect(self.path, timeout=10)) as conn:
+            conn.execute("PRAGMA secure_delete = ON")
+            with conn:
+                yield conn
+
+    def _key(self, person_id: UUID) -> bytes | None:
+        with self._connected() as conn:
+            row = conn.execute(
+                "SELECT key FROM person_keys WHERE person_id = ?", (str(person_id),)
+            ).fetchone()
+        return bytes(row[0]) if row else None
+
+    def _key_or_new(self, person_id: UUID, candidate: bytes) -> bytes:
+        with self._connected() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO person_keys (person_id, key, created_at) VALUES (?, ?, ?)",
+                (str(person_id), candidate, _now()),
+            )
+            row = conn.execute(
+                "SELECT key FROM person_keys WHERE person_id = ?", (str(person_id),)
+            ).fetchone()
+        return bytes(row[0])
+
+    def destroy(self, person_id: UUID) -> None:
+        with self._connected() as conn:
+            conn.execute("DELETE FROM person_keys WHERE person_id = ?", (str(person_id),))
+            conn.execute(
+                "INSERT OR IGNORE INTO erased_persons (person_id, erased_at) VALUES (?, ?)",
+                (str(person_id), _now()),
+            )
+        with closing(sqlite3.connect(self.path, timeout=10)) as conn:
+            conn.execute("VACUUM")
+
+    def is_erased(self, person_id: UUID) -> bool:
+        with self._connected() as conn:
+            row = conn.execute(
+                "SELECT 1 FROM erased_persons WHERE person_id = ?", (str(person_id),)
+            ).fetchone()
+        return row is not None
+
+
+class PostgresVault(KeyedVault):
+    def __init__(self, url: str, schema: str | None = None) -> None:
+        import psycopg
+
+        self.psycopg = psycopg
+        self.url = url
+        self.schema = schema or "public"
+        self.keys_table = f"{self.schema}.commonplace_person_keys"
+        self.erased_table = f"{self.schema}.commonplace_erased_persons"
+        with self._connected() as conn:
+            conn.execute(
+                f"CREATE TABLE IF NOT EXISTS {self.keys_table} "
+                "(person_id UUID PRIMARY KEY, key BYTEA NOT NULL, created_at TIMESTAMPTZ NOT NULL)"
+            )
+            conn.execute(
+                f"CREATE TABLE IF NOT EXISTS {self.erased_table} "
+                "(person_id UUID PRIMARY KEY, erased_at TIMESTAMPTZ NOT NULL)"
+            )
+
+    @contextmanager
+    def _connected(self) -> Iterator[Any]:
+        with self.psycopg.connect(self.url, autocommit=True, connect_timeout=5) as conn:
+            yield conn
+
+    def _key(self, person_id: UUID) -> bytes | None:
+        with self._connected() as conn:
+            row = conn.execute(
+                f"SELECT key FROM {self.keys_table} WHERE person_id = %s", (person_id,)
+            ).fetchone()
+        return bytes(row[0]) if row else None
+
+    def _key_or_new(self, person_id: UUID, candidate: bytes) -> bytes:
+        with self._connected() as conn:
+            conn.execute(
+                f"INSERT INTO {self.keys_table} (person_id, key, created_at) "
+                "VALUES (%s, %s, now()) ON CONFLICT (person_id) DO NOTHING",
+                (person_id, candidate),
+            )
+            row = conn.execute(
+                f"SELECT key FROM {self.keys_table} WHERE person_id = %s", (person_id,)
+            ).fetchone()
+        return bytes(row[0])
+
+    def destroy(self, person_id: UUID) -> None:
+        with self._connected() as conn:
+            with conn.transaction():
+                conn.execute(f"DELETE FROM {self.keys_table} WHERE person_id = %s", (person_id,))
+                conn.execute(
+                    f"INSERT INTO {self.erased_table} (person_id, erased_at) "
+                    "VALUES (%s, now()) ON CONFLICT (person_id) DO NOTHING",
+                    (person_id,),
+                )
+            conn.execute(f"VACUUM FULL {self.keys_table}")
+
+    def is_erased(self, person_id: UUID) -> bool:
+        with self._connected() as conn:
+            row = conn.execute(
+                f"SELECT 1 FROM {self.erased_table} WHERE person_id = %s", (person_id,)
+            ).fetchone()
+        return row is not None
+
+
+def build_vault(settings: Settings) -> PersonalDataVault:
+    """The vault beside the event store: a SQLite file of its own, or a PostgreSQL table."""
+    if settings.database_url:
+        return PostgresVault(settings.database_url, settings.database_schema)
+    return SqliteVault(settings.data_dir / "vault.sqlite3")
