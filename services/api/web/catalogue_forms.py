@@ -1,6 +1,6 @@
 """The editors' catalogue forms: places, convenings and excursions, read from posted fields
 into the data the Archive's commands take (``register_place``, ``update_place``,
-``schedule_convening``, ``plan_excursion``)."""
+``schedule_convening``, ``update_convening``, ``plan_excursion``, ``update_excursion``)."""
 
 from __future__ import annotations
 
@@ -65,7 +65,22 @@ def new_slug(form: FormData, fallback: str) -> str:
     return field(form, "slug") or slug_from(fallback)
 
 
-def convening_data(form: FormData) -> dict[str, Any]:
+def revised(data: dict[str, Any]) -> dict[str, Any]:
+    """The fields an edit form changes: all but the slug, which names the record."""
+    return {name: value for name, value in data.items() if name != "slug"}
+
+
+def edited_version(form: FormData) -> int | None:
+    """The version an edit form was filled from (its hidden ``version`` field)."""
+    raw = field(form, "version")
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise InvalidInput(f"The form's version {raw[:20]!r} is not a number.", field="version")
+    return int(raw)
+
+
+def convening_data(form: FormData, *, slug: str | None = None) -> dict[str, Any]:
     title = field(form, "title")
     if not title:
         raise InvalidInput("A convening needs a title.", field="title")
@@ -73,7 +88,7 @@ def convening_data(form: FormData) -> dict[str, Any]:
     if not place:
         raise InvalidInput("Choose where the convening takes place.", field="place")
     return {
-        "slug": new_slug(form, title),
+        "slug": slug or new_slug(form, title),
         "title": title,
         "place": place,
         "starts": day(form, "starts", "First day", required=True),
@@ -83,7 +98,7 @@ def convening_data(form: FormData) -> dict[str, Any]:
     }
 
 
-def excursion_data(form: FormData, convening: str) -> dict[str, Any]:
+def excursion_data(form: FormData, convening: str, *, slug: str | None = None) -> dict[str, Any]:
     title = field(form, "title")
     if not title:
         raise InvalidInput("An excursion needs a title.", field="title")
@@ -100,7 +115,7 @@ def excursion_data(form: FormData, convening: str) -> dict[str, Any]:
             raise InvalidInput(f"Unknown leader role {role[:40]!r}.", field="leader_role")
         leaders.append({"name": name.strip(), "role": role})
     return {
-        "slug": new_slug(form, title),
+        "slug": slug or new_slug(form, title),
         "convening": convening,
         "title": title,
         "host_place": host,

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from services.api.web.routes import account, assets, browse, editing, places, reading, review
+from services.api.web.routes import (
+    account,
+    assets,
+    browse,
+    convenings,
+    editing,
+    places,
+    reading,
+    review,
+)
 
 router = APIRouter(include_in_schema=False)
-for module in (assets, reading, browse, account, editing, review, places):
+for module in (assets, reading, browse, account, editing, review, places, convenings):
     router.include_router(module.router)

@@ -1,9 +1,9 @@
-"""Editors' pages for the catalogue: add and edit places (a point typed or picked on the
-map), schedule convenings and plan their learning excursions.
+"""Editors' pages for the catalogue: the overview, and adding and editing places (a point
+typed or picked on the map). Convenings and excursions have theirs in ``convenings``.
 
 Every form carries the CSRF token and goes through the same Archive commands as the
-API (``register_place``, ``update_place``, ``schedule_convening``, ``plan_excursion``);
-a refused form comes back filled in, with the reason and the field to fix.
+API (``register_place``, ``update_place``); a refused form comes back filled in, with
+the reason and the field to fix.
 """
 
 from __future__ import annotations
@@ -154,104 +154,3 @@ def _typed(form: FormData) -> dict[str, str]:
 
 def _shown(value: float | None) -> str:
     return "" if value is None else f"{value:.6f}".rstrip("0").rstrip(".")
-
-
-# -- convenings and excursions -----------------------------------------------------------
-
-
-def _convening_form(
-    request: Request,
-    container: Container,
-    viewer: Viewer,
-    values: dict[str, str],
-    failure: dict[str, Any] | None = None,
-) -> Response:
-    failure = failure or {}
-    context = {
-        "values": values,
-        "places": place_tree(container.archive),
-        "error": failure.get("error"),
-        "bad": failure.get("bad"),
-    }
-    status = failure.get("status", 200)
-    return render(request, viewer, "convening_form.html", context, status=status)
-
-
-CONVENING_FIELDS = ("slug", "title", "place", "starts", "ends", "question", "summary")
-
-
-@router.get("/catalogue/convenings/new")
-async def new_convening_page(
-    request: Request, container: ContainerDep, viewer: ViewerDep
-) -> Response:
-    _editor(viewer, "schedule convenings")
-    return _convening_form(request, container, viewer, dict.fromkeys(CONVENING_FIELDS, ""))
-
-
-@router.post("/catalogue/convenings/new")
-async def schedule_convening(
-    request: Request, container: ContainerDep, viewer: ViewerDep, form: FormDep
-) -> Response:
-    _editor(viewer, "schedule convenings")
-    try:
-        data = forms.convening_data(form)
-        container.archive.schedule_convening(viewer.principal, data)
-    except REFUSED as exc:
-        typed = {name: forms.field(form, name) for name in CONVENING_FIELDS}
-        return _convening_form(request, container, viewer, typed, _failure(exc))
-    return RedirectResponse(f"/catalogue#convening-{data['slug']}", status_code=303)
-
-
-EXCURSION_FIELDS = ("slug", "title", "host_place", "big_question", "date")
-
-
-def _excursion_form(
-    request: Request,
-    container: Container,
-    viewer: Viewer,
-    convening: dict[str, Any],
-    values: dict[str, Any],
-    failure: dict[str, Any] | None = None,
-) -> Response:
-    failure = failure or {}
-    context = {
-        "convening": convening,
-        "values": values,
-        "places": place_tree(container.archive),
-        "roles": forms.LEADER_ROLES,
-        "error": failure.get("error"),
-        "bad": failure.get("bad"),
-    }
-    status = failure.get("status", 200)
-    return render(request, viewer, "excursion_form.html", context, status=status)
-
-
-@router.get("/catalogue/convenings/{slug}/excursions/new")
-async def new_excursion_page(
-    slug: str, request: Request, container: ContainerDep, viewer: ViewerDep
-) -> Response:
-    _editor(viewer, "plan excursions")
-    convening = container.archive.get_convening(slug)
-    values: dict[str, Any] = dict.fromkeys(EXCURSION_FIELDS, "")
-    values.update(date=convening["starts"], leaders=[])
-    return _excursion_form(request, container, viewer, convening, values)
-
-
-@router.post("/catalogue/convenings/{slug}/excursions/new")
-async def plan_excursion(
-    slug: str, request: Request, container: ContainerDep, viewer: ViewerDep, form: FormDep
-) -> Response:
-    _editor(viewer, "plan excursions")
-    convening = container.archive.get_convening(slug)
-    try:
-        data = forms.excursion_data(form, slug)
-        container.archive.plan_excursion(viewer.principal, data)
-    except REFUSED as exc:
-        typed: dict[str, Any] = {name: forms.field(form, name) for name in EXCURSION_FIELDS}
-        names = [v for v in form.getlist("leader_name") if isinstance(v, str)]
-        roles = [v for v in form.getlist("leader_role") if isinstance(v, str)]
-        typed["leaders"] = [
-            {"name": n, "role": r} for n, r in zip(names, roles, strict=False) if n.strip()
-        ]
-        return _excursion_form(request, container, viewer, convening, typed, _failure(exc))
-    return RedirectResponse(f"/catalogue#convening-{slug}", status_code=303)

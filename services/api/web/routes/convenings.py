@@ -1,0 +1,217 @@
+"""Editors' pages for convenings and their learning excursions: schedule, plan and edit.
+
+The forms go through the Archive's own commands (``schedule_convening``,
+``update_convening``, ``plan_excursion``, ``update_excursion``). An edit form carries
+the version it was filled from, so a change someone saved in the meantime is not
+overwritten: the form comes back with the reason, as any refused form does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from starlette.datastructures import FormData
+from starlette.responses import RedirectResponse, Response
+
+from domain.access import Role
+from domain.errors import Conflict, InvalidInput, VersionConflict
+from domain.policy import require_role
+from infra.bootstrap import Container
+from services.api.deps import ContainerDep
+from services.api.problems import status_for
+from services.api.web import catalogue_forms as forms
+from services.api.web.routes.common import FormDep, ViewerDep, page_router
+from services.api.web.session import Viewer
+from services.api.web.templating import render
+from services.api.web.vocab import place_tree
+
+router = page_router()
+REFUSED = (InvalidInput, Conflict, VersionConflict)
+CONVENING_FIELDS = ("slug", "title", "place", "starts", "ends", "question", "summary")
+EXCURSION_FIELDS = ("slug", "title", "host_place", "big_question", "date")
+
+
+def _editor(viewer: Viewer, action: str) -> None:
+    require_role(viewer.principal, Role.EDITOR, action)
+
+
+def _failure(exc: InvalidInput | Conflict | VersionConflict) -> dict[str, Any]:
+    field = str(exc.extra.get("field") or "")
+    bad = "slug" if field.endswith("slug") else field  # "convening slug" is the slug field
+    return {"error": exc.detail, "bad": bad, "status": status_for(exc)}
+
+
+def _shown(view: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    """A record's values as a form shows them (nothing rather than None)."""
+    return {name: "" if view.get(name) is None else view[name] for name in names}
+
+
+# -- convenings --------------------------------------------------------------------------
+
+
+def _convening_form(
+    request: Request,
+    container: Container,
+    viewer: Viewer,
+    values: dict[str, Any],
+    failure: dict[str, Any] | None = None,
+    *,
+    editing: dict[str, Any] | None = None,
+) -> Response:
+    failure = failure or {}
+    context = {
+        "values": values,
+        "editing": editing,
+        "places": place_tree(container.archive),
+        "error": failure.get("error"),
+        "bad": failure.get("bad"),
+    }
+    status = failure.get("status", 200)
+    return render(request, viewer, "convening_form.html", context, status=status)
+
+
+@router.get("/catalogue/convenings/new")
+async def new_convening_page(
+    request: Request, container: ContainerDep, viewer: ViewerDep
+) -> Response:
+    _editor(viewer, "schedule convenings")
+    return _convening_form(request, container, viewer, dict.fromkeys(CONVENING_FIELDS, ""))
+
+
+@router.post("/catalogue/convenings/new")
+async def schedule_convening(
+    request: Request, container: ContainerDep, viewer: ViewerDep, form: FormDep
+) -> Response:
+    _editor(viewer, "schedule convenings")
+    try:
+        data = forms.convening_data(form)
+        container.archive.schedule_convening(viewer.principal, data)
+    except REFUSED as exc:
+        typed = {name: forms.field(form, name) for name in CONVENING_FIELDS}
+        return _convening_form(request, container, viewer, typed, _failure(exc))
+    return RedirectResponse(f"/catalogue#convening-{data['slug']}", status_code=303)
+
+
+@router.get("/catalogue/convenings/{slug}/edit")
+async def edit_convening_page(
+    slug: str, request: Request, container: ContainerDep, viewer: ViewerDep
+) -> Response:
+    _editor(viewer, "edit convenings")
+    convening = container.archive.get_convening(slug)
+    values = _shown(convening, CONVENING_FIELDS)
+    return _convening_form(request, container, viewer, values, editing=convening)
+
+
+@router.post("/catalogue/convenings/{slug}/edit")
+async def update_convening(
+    slug: str, request: Request, container: ContainerDep, viewer: ViewerDep, form: FormDep
+) -> Response:
+    _editor(viewer, "edit convenings")
+    convening = container.archive.get_convening(slug)  # 404 for one that does not exist
+    try:
+        data = forms.revised(forms.convening_data(form, slug=slug))
+        version = forms.edited_version(form)
+        container.archive.update_convening(viewer.principal, slug, data, expected_version=version)
+    except REFUSED as exc:
+        typed = {**{name: forms.field(form, name) for name in CONVENING_FIELDS}, "slug": slug}
+        failure = _failure(exc)
+        return _convening_form(request, container, viewer, typed, failure, editing=convening)
+    return RedirectResponse(f"/catalogue#convening-{slug}", status_code=303)
+
+
+# -- excursions --------------------------------------------------------------------------
+
+
+def _excursion_form(
+    request: Request,
+    container: Container,
+    viewer: Viewer,
+    convening: dict[str, Any],
+    values: dict[str, Any],
+    failure: dict[str, Any] | None = None,
+    *,
+    editing: dict[str, Any] | None = None,
+) -> Response:
+    failure = failure or {}
+    context = {
+        "convening": convening,
+        "convenings": container.archive.list_convenings(),
+        "editing": editing,
+        "values": values,
+        "places": place_tree(container.archive),
+        "roles": forms.LEADER_ROLES,
+        "error": failure.get("error"),
+        "bad": failure.get("bad"),
+    }
+    status = failure.get("status", 200)
+    return render(request, viewer, "excursion_form.html", context, status=status)
+
+
+def _typed_excursion(form: FormData) -> dict[str, Any]:
+    typed: dict[str, Any] = {name: forms.field(form, name) for name in EXCURSION_FIELDS}
+    names = [v for v in form.getlist("leader_name") if isinstance(v, str)]
+    roles = [v for v in form.getlist("leader_role") if isinstance(v, str)]
+    typed["leaders"] = [
+        {"name": n, "role": r} for n, r in zip(names, roles, strict=False) if n.strip()
+    ]
+    return typed
+
+
+@router.get("/catalogue/convenings/{slug}/excursions/new")
+async def new_excursion_page(
+    slug: str, request: Request, container: ContainerDep, viewer: ViewerDep
+) -> Response:
+    _editor(viewer, "plan excursions")
+    convening = container.archive.get_convening(slug)
+    values: dict[str, Any] = dict.fromkeys(EXCURSION_FIELDS, "")
+    values.update(date=convening["starts"], leaders=[])
+    return _excursion_form(request, container, viewer, convening, values)
+
+
+@router.post("/catalogue/convenings/{slug}/excursions/new")
+async def plan_excursion(
+    slug: str, request: Request, container: ContainerDep, viewer: ViewerDep, form: FormDep
+) -> Response:
+    _editor(viewer, "plan excursions")
+    convening = container.archive.get_convening(slug)
+    try:
+        data = forms.excursion_data(form, slug)
+        container.archive.plan_excursion(viewer.principal, data)
+    except REFUSED as exc:
+        typed = _typed_excursion(form)
+        return _excursion_form(request, container, viewer, convening, typed, _failure(exc))
+    return RedirectResponse(f"/catalogue#convening-{slug}", status_code=303)
+
+
+@router.get("/catalogue/excursions/{slug}/edit")
+async def edit_excursion_page(
+    slug: str, request: Request, container: ContainerDep, viewer: ViewerDep
+) -> Response:
+    _editor(viewer, "edit excursions")
+    excursion = container.archive.get_excursion(slug)
+    convening = container.archive.get_convening(excursion["convening"])
+    values = {**_shown(excursion, EXCURSION_FIELDS), "leaders": excursion["leaders"]}
+    values["convening"] = excursion["convening"]
+    return _excursion_form(request, container, viewer, convening, values, editing=excursion)
+
+
+@router.post("/catalogue/excursions/{slug}/edit")
+async def update_excursion(
+    slug: str, request: Request, container: ContainerDep, viewer: ViewerDep, form: FormDep
+) -> Response:
+    _editor(viewer, "edit excursions")
+    excursion = container.archive.get_excursion(slug)  # 404 for one that does not exist
+    convening = container.archive.get_convening(excursion["convening"])
+    moved_to = forms.field(form, "convening") or excursion["convening"]
+    try:
+        data = forms.revised(forms.excursion_data(form, moved_to, slug=slug))
+        version = forms.edited_version(form)
+        container.archive.update_excursion(viewer.principal, slug, data, expected_version=version)
+    except REFUSED as exc:
+        typed = {**_typed_excursion(form), "slug": slug, "convening": moved_to}
+        failure = _failure(exc)
+        return _excursion_form(
+            request, container, viewer, convening, typed, failure, editing=excursion
+        )
+    return RedirectResponse(f"/catalogue#convening-{moved_to}", status_code=303)
