@@ -1,29 +1,44 @@
-"""The one wiring point: builds the application and its adapters from settings."""
+"""The one wiring point: builds the application and its adapters from settings.
+
+Everything concrete is chosen here and injected through the ports in
+``domain/ports``: the search index, the media store and inspector, the guarded
+fetcher, the clock, the public records, the outbox. Routes reach what this
+builds through the dependencies in ``services/api/deps.py``; the indexer
+process through ``build_indexer``.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from eventsourcing.persistence import InfrastructureFactory, TrackingRecorder
 from eventsourcing.utils import Environment
 
 from domain.access import SYSTEM
+from domain.app.adaptations import AdaptationService
+from domain.app.media import MediaService
+from domain.app.search import SearchService
 from domain.application import Archive
 from domain.outbox import Outbox
+from domain.ports.clock import Clock
 from domain.ports.media import MediaStore
 from domain.ports.search import SearchIndex
 from domain.vocabularies import seeded_frameworks
+from infra.clock import SystemClock
 from infra.coordination import Coordination, FileCoordination, PostgresCoordination
 from infra.fetch import GuardedFetcher
 from infra.markdown import MarkdownRenderer
-from infra.media.service import MediaService
+from infra.media.inspector import IsolatedInspector
 from infra.outbox import build_outbox
-from infra.readmodel.publications import build_publications
-from infra.search.service import SearchService
+from infra.readmodel.publications import Publications, build_publications
 from infra.settings import Settings
-from infra.syndication.adaptations import AdaptationService
+from infra.syndication.oai import PAGE_SIZE, OAIRepository, load_secret
 from infra.syndication.records import Records
+
+if TYPE_CHECKING:
+    from services.indexer.runner import Indexer
 
 
 @dataclass
@@ -35,10 +50,16 @@ class Container:
     coordination: Coordination
     queries: SearchService
     media: MediaService
-    publications: Any
+    publications: Publications
     records: Records
     adaptations: AdaptationService
     outbox: Outbox
+    clock: Clock
+
+    @cached_property
+    def oai(self) -> OAIRepository:
+        """The OAI-PMH repository, built on first use (it may create the signing secret)."""
+        return build_oai_repository(self)
 
     def close(self) -> None:
         self.publications.datastore.close()
@@ -61,35 +82,75 @@ def build(settings: Settings | None = None) -> Container:
     renderer = MarkdownRenderer()
     records = Records(archive, settings.base_url, renderer)
     coordination = build_coordination(settings)
+    clock = SystemClock()
     return Container(
         settings=settings,
         archive=archive,
         renderer=renderer,
         search=search,
         coordination=coordination,
-        queries=SearchService(archive, search, coordination),
+        queries=SearchService(archive, search, coordination, clock),
         media=MediaService(
             archive,
             build_media_store(settings),
+            IsolatedInspector(settings.image_pixel_budget, settings.image_decode_memory),
             settings.media_limits,
             settings.media_part_size,
-            pixel_budget=settings.image_pixel_budget,
-            decode_memory=settings.image_decode_memory,
         ),
-        publications=build_publications(settings.eventsourcing_env()),
+        publications=build_publications_view(settings),
         records=records,
-        adaptations=AdaptationService(
-            archive,
-            records,
-            GuardedFetcher(
-                settings.fetch_allow_networks,
-                timeout=settings.fetch_timeout_seconds,
-                deadline=settings.fetch_deadline_seconds,
-                max_bytes=settings.fetch_max_bytes,
-                max_concurrent=settings.fetch_max_concurrent,
-            ),
-        ),
+        adaptations=AdaptationService(archive, records, build_fetcher(settings), clock),
         outbox=build_outbox(settings.eventsourcing_env()),
+        clock=clock,
+    )
+
+
+def build_publications_view(settings: Settings) -> Publications:
+    publications = build_publications(settings.eventsourcing_env())
+    if not isinstance(publications, Publications):
+        msg = f"Unexpected publications read model {type(publications).__name__}"
+        raise TypeError(msg)
+    return publications
+
+
+def build_fetcher(settings: Settings) -> GuardedFetcher:
+    return GuardedFetcher(
+        settings.fetch_allow_networks,
+        timeout=settings.fetch_timeout_seconds,
+        deadline=settings.fetch_deadline_seconds,
+        max_bytes=settings.fetch_max_bytes,
+        max_concurrent=settings.fetch_max_concurrent,
+    )
+
+
+def build_oai_repository(container: Container, page_size: int = PAGE_SIZE) -> OAIRepository:
+    """The OAI-PMH repository over a container (tokens signed with the site's OAI secret:
+    the configured one, else ``oai-secret`` in the data directory, made on first use)."""
+    settings = container.settings
+    configured = settings.oai_secret
+    secret = configured.encode() if configured else load_secret(settings.data_dir)
+    return OAIRepository(
+        archive=container.archive,
+        publications=container.publications,
+        records=container.records,
+        base_url=settings.base_url,
+        secret=secret,
+        page_size=page_size,
+        admin_email=settings.oai_admin_email,
+        repository_name=settings.site_name,
+    )
+
+
+def build_indexer(container: Container) -> Indexer:
+    """The indexer over a container: the search index and publications views."""
+    from services.indexer.runner import Indexer
+
+    return Indexer(
+        container.archive,
+        container.search,
+        container.coordination,
+        publications=container.publications,
+        poll_interval=container.settings.indexer_poll_seconds,
     )
 
 

@@ -1,4 +1,9 @@
-"""FastAPI dependencies over the one container built at start-up."""
+"""FastAPI dependencies over the one container built at start-up.
+
+Routes ask for what they use by these aliases (``SearchDep``, ``MediaDep``, ...),
+never by importing the container: the wiring point (``infra/bootstrap.py``)
+decides what each one is.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,17 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 
 from domain.access import ANONYMOUS, Principal
+from domain.app.adaptations import AdaptationService
+from domain.app.media import MediaService
+from domain.app.search import SearchService
 from domain.application import Archive
 from domain.policy import NotSignedIn
 from infra.bootstrap import Container
+from infra.coordination import Coordination
+from infra.readmodel.publications import Publications
+from infra.settings import Settings
+from infra.syndication.oai import OAIRepository
+from infra.syndication.records import Records
 from services.api.problems import BadRequest, PreconditionRequired
 
 # Dependencies are ``async def`` so FastAPI runs them inline instead of paying a
@@ -26,7 +39,44 @@ async def get_archive(request: Request) -> Archive:
     return container.archive
 
 
-async def current_principal(
+async def get_settings(request: Request) -> Settings:
+    return _container(request).settings
+
+
+async def get_search(request: Request) -> SearchService:
+    return _container(request).queries
+
+
+async def get_media(request: Request) -> MediaService:
+    return _container(request).media
+
+
+async def get_adaptations(request: Request) -> AdaptationService:
+    return _container(request).adaptations
+
+
+async def get_records(request: Request) -> Records:
+    return _container(request).records
+
+
+async def get_publications(request: Request) -> Publications:
+    return _container(request).publications
+
+
+async def get_coordination(request: Request) -> Coordination:
+    return _container(request).coordination
+
+
+async def get_oai(request: Request) -> OAIRepository:
+    return _container(request).oai
+
+
+def _container(request: Request) -> Container:
+    container: Container = request.app.state.container
+    return container
+
+
+def current_principal(
     request: Request,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Principal:
@@ -64,6 +114,14 @@ async def expected_version(
 
 
 ArchiveDep = Annotated[Archive, Depends(get_archive)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SearchDep = Annotated[SearchService, Depends(get_search)]
+MediaDep = Annotated[MediaService, Depends(get_media)]
+AdaptationsDep = Annotated[AdaptationService, Depends(get_adaptations)]
+RecordsDep = Annotated[Records, Depends(get_records)]
+PublicationsDep = Annotated[Publications, Depends(get_publications)]
+CoordinationDep = Annotated[Coordination, Depends(get_coordination)]
+OAIDep = Annotated[OAIRepository, Depends(get_oai)]
 ContainerDep = Annotated[Container, Depends(get_container)]
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
 IfMatchDep = Annotated[int, Depends(expected_version)]

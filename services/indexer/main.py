@@ -17,10 +17,9 @@ import sys
 import threading
 from types import FrameType
 
-from infra.bootstrap import build
+from infra.bootstrap import build, build_indexer
 from infra.settings import Settings
 from services.indexer.outbox import sender_for, start_sender
-from services.indexer.runner import Indexer
 
 PARENT_ENV = "COMMONPLACE_INDEXER_PARENT_PID"
 PR_SET_PDEATHSIG = 1
@@ -40,13 +39,7 @@ def run_indexer(settings: Settings | None = None) -> None:
     if parent:
         follow_parent(int(parent), stop)
     with build(settings or Settings()) as container:
-        indexer = Indexer(
-            container.archive,
-            container.search,
-            container.coordination,
-            publications=container.publications,
-            poll_interval=container.settings.indexer_poll_seconds,
-        )
+        indexer = build_indexer(container)
         # The outbox sender (notices to other sites) runs beside the indexer, in a thread.
         sender = start_sender(sender_for(container), stop)
         try:

@@ -23,7 +23,7 @@ from sickle import oaiexceptions as sickle_errors
 
 from domain.application import Archive
 from domain.values import ALL_RIGHTS_RESERVED
-from infra.bootstrap import Container
+from infra.bootstrap import Container, build_oai_repository
 from infra.syndication import oai
 from infra.syndication.records import Records
 from services.api.app import create_app
@@ -58,8 +58,8 @@ class Server:
         app = create_app(container=container)
         if not any(getattr(route, "path", None) == "/oai" for route in app.routes):
             app.include_router(oai_routes.router)
-        self.repository = oai_routes.build_repository(container, page_size=PAGE)
-        app.state.oai_repository = self.repository
+        self.repository = build_oai_repository(container, page_size=PAGE)
+        container.oai = self.repository
         # Lifespan off: the app would close the container, which the fixture owns.
         config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
         self.server = uvicorn.Server(config)

@@ -12,9 +12,9 @@ from typing import Any
 import bagit
 import feedparser
 
+from domain.app.adaptations import _graph_node, remote_ancestry
+from domain.app.lineage import page_of
 from infra.bootstrap import Container
-from infra.syndication.adaptations import _graph_node, remote_ancestry
-from infra.syndication.lineage import page_of
 from services.indexer.outbox import sender_for
 from tests import media_samples
 from tests.api.test_adaptations import adapt, published

@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from domain.access import ANONYMOUS
+from domain.app.search import SearchRequest
 from infra.bootstrap import build
-from infra.search.service import SearchRequest
 from infra.settings import Settings
 from services.api.responses import dumps
 from tests.benchmarks.search_measures import MixQuery, cached_corpus, query_mix, working_copy
@@ -57,14 +57,14 @@ def request_for(query: MixQuery) -> SearchRequest:
     for name, value in query.params:
         params[name].append(value)
     one = {name: values[0] for name, values in params.items()}
-    principles = [f"principles:{p}" for p in params["principle"]]
     return SearchRequest(
         q=one.get("q", ""),
-        terms=tuple(principles + params["term"]),
-        places=tuple(params["place"]),
+        principle=tuple(params["principle"]),
+        term=tuple(params["term"]),
+        place=tuple(params["place"]),
         near=one.get("near"),
         radius_km=float(one["radius_km"]) if "radius_km" in one else None,
-        kinds=tuple(params["kind"]),
+        kind=tuple(params["kind"]),
         year_from=int(one["year_from"]) if "year_from" in one else None,
         year_to=int(one["year_to"]) if "year_to" in one else None,
         sort=one.get("sort", "relevance"),

@@ -95,12 +95,11 @@ def server_side(work: Path, report: list[str], pages: int = 20) -> None:
     read model, and (the previous design) each record built from its aggregate."""
     from dataclasses import replace as replaced
 
-    from infra.bootstrap import build
+    from infra.bootstrap import build, build_oai_repository
     from infra.settings import Settings
-    from services.api.routes.oai import build_repository
 
     with build(Settings(data_dir=work, load_demo=False)) as container:
-        repository = build_repository(container)
+        repository = build_oai_repository(container)
         listing = container.publications.listing
 
         repository.respond([("verb", "ListRecords"), ("metadataPrefix", "oai_dc")])  # warm-up

@@ -97,6 +97,6 @@ class LiveSite:
 
     def search(self, **params: Any) -> dict[str, Any]:
         from domain.access import ANONYMOUS
-        from infra.search.service import SearchRequest
+        from domain.app.search import SearchRequest
 
         return self.container.queries.search(ANONYMOUS, SearchRequest(**params))

@@ -1,7 +1,8 @@
 """OAI-PMH 2.0 at ``/oai`` (GET, or POST with form-encoded arguments).
 
-The protocol lives in :mod:`infra.syndication.oai`; this router only hands it
-the request's arguments and returns its XML. Protocol errors are OAI-PMH
+The protocol lives in :mod:`infra.syndication.oai` and the repository is built
+by the wiring point (``Container.oai``); this router only hands it the
+request's arguments and returns its XML. Protocol errors are OAI-PMH
 error elements with HTTP 200, as the specification requires.
 """
 
@@ -14,16 +15,8 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from infra.bootstrap import Container
-from infra.syndication.oai import (
-    COMMONPLACE_XSD,
-    CONTENT_TYPE,
-    CP_SCHEMA_PATH,
-    PAGE_SIZE,
-    OAIRepository,
-    load_secret,
-)
-from services.api.deps import ContainerDep
+from infra.syndication.oai import COMMONPLACE_XSD, CONTENT_TYPE, CP_SCHEMA_PATH, OAIRepository
+from services.api.deps import OAIDep
 
 log = logging.getLogger("commonplace.oai")
 
@@ -36,35 +29,9 @@ DESCRIPTION = (
 )
 
 
-def build_repository(container: Container, page_size: int = PAGE_SIZE) -> OAIRepository:
-    """The OAI-PMH repository over a container (tokens signed with the site's OAI secret)."""
-    settings = container.settings
-    configured = settings.oai_secret
-    secret = configured.encode() if configured else load_secret(settings.data_dir)
-    return OAIRepository(
-        archive=container.archive,
-        publications=container.publications,
-        records=container.records,
-        base_url=settings.base_url,
-        secret=secret,
-        page_size=page_size,
-        admin_email=settings.oai_admin_email,
-        repository_name=settings.site_name,
-    )
-
-
-def repository(request: Request, container: Container) -> OAIRepository:
-    """One repository per application, built on first use (tests may set their own)."""
-    found: OAIRepository | None = getattr(request.app.state, "oai_repository", None)
-    if found is None:
-        found = build_repository(container)
-        request.app.state.oai_repository = found
-    return found
-
-
-def _answer(request: Request, container: Container, arguments: list[tuple[str, str]]) -> Response:
+def _answer(repository: OAIRepository, arguments: list[tuple[str, str]]) -> Response:
     try:
-        body = repository(request, container).respond(arguments)
+        body = repository.respond(arguments)
     except Exception:  # the store failed, not the request: ask the harvester to come back
         log.exception("OAI-PMH request failed: %s", arguments)
         return Response(
@@ -77,16 +44,16 @@ def _answer(request: Request, container: Container, arguments: list[tuple[str, s
 
 
 @router.get("/oai", response_class=Response, summary="OAI-PMH", description=DESCRIPTION)
-async def oai_get(request: Request, container: ContainerDep) -> Response:
+async def oai_get(request: Request, repository: OAIDep) -> Response:
     arguments = list(request.query_params.multi_items())
-    return await run_in_threadpool(_answer, request, container, arguments)
+    return await run_in_threadpool(_answer, repository, arguments)
 
 
 @router.post("/oai", response_class=Response, summary="OAI-PMH", description=DESCRIPTION)
-async def oai_post(request: Request, container: ContainerDep) -> Response:
+async def oai_post(request: Request, repository: OAIDep) -> Response:
     text = (await request.body()).decode("utf-8", errors="replace")
     arguments = parse_qsl(text, keep_blank_values=True, errors="replace")
-    return await run_in_threadpool(_answer, request, container, arguments)
+    return await run_in_threadpool(_answer, repository, arguments)
 
 
 @router.get(CP_SCHEMA_PATH, response_class=Response, summary="The commonplace metadata schema")

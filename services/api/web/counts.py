@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from domain.access import Principal
+from domain.app.search import SearchRequest
 from infra.bootstrap import Container
-from infra.search.service import SearchRequest
 from services.api.web.vocab import FrameworkTree
 
 
@@ -21,7 +21,7 @@ def broader_totals(
     totals = {}
     for term in framework.terms:
         if term.children:
-            query = container.queries.query_for(principal, SearchRequest(terms=(term.key,)))
+            query = container.queries.query_for(principal, SearchRequest(term=(term.key,)))
             result = container.search.search(replace(query, per_page=1, facets=False))
             totals[term.key] = result.total
     return totals

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from domain.access import Principal
+from domain.app.search import SearchRequest
 from domain.artifact import missing_for_publication
 from domain.history import content_diff
 from domain.values import CONTRIBUTOR_ROLES, KINDS, LICENCES
 from infra.bootstrap import Container
-from infra.search.service import SearchRequest
 from services.api.web import diffs
 from services.api.web.forms import LICENCE_HELP, content_for
 from services.api.web.presenting import PRIVATE_RENDERER, media_items
@@ -25,7 +25,7 @@ def checklist(container: Container, values: dict[str, Any]) -> list[str]:
 
 
 def presentation_options(container: Container, principal: Principal) -> list[dict[str, Any]]:
-    request = SearchRequest(kinds=("presentation-of-learning",), sort="newest", per_page=100)
+    request = SearchRequest(kind=("presentation-of-learning",), sort="newest", per_page=100)
     hits = container.queries.search(principal, request)["hits"]
     return [{"id": h["id"], "title": h["title"]} for h in hits]
 

@@ -7,12 +7,12 @@ from typing import Any
 from uuid import UUID
 
 from domain.access import Principal
+from domain.app.lineage import page_of
 from domain.errors import DomainError
 from domain.values import ALL_RIGHTS_RESERVED, LICENCES
 from infra.bootstrap import Container
 from infra.demo import fiction
 from infra.markdown import MarkdownRenderer
-from infra.syndication.lineage import page_of
 from services.api.web.forms import LICENCE_HELP
 from services.api.web.templating import kind_label
 from services.api.web.vocab import framework_trees

@@ -12,22 +12,21 @@ served from the site it claims to be from.
 
 from __future__ import annotations
 
-import time
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.utils import get_topic
 
 from domain.access import ANONYMOUS
+from domain.app.lineage import chain, local_id, site_of, visible_chain
 from domain.application import Archive
 from domain.artifact import Artifact
 from domain.errors import DomainError, InvalidInput, NotFound
 from domain.outbox import Notice, Outcome
-from infra.fetch import FetchBusy, FetchFailed, FetchRefused, GuardedFetcher
-from infra.syndication.lineage import chain, local_id, site_of, visible_chain
-from infra.syndication.records import Records
+from domain.ports.clock import Clock
+from domain.ports.fetcher import FetchBusy, Fetcher, FetchFailed, FetchRefused
+from domain.ports.publications import PublicRecords
 
 KIND = "adaptation"
 MAX_GENERATIONS = 8
@@ -50,10 +49,13 @@ class AdaptationNotices:
     kind: str = KIND
     topics: tuple[str, ...] = (get_topic(Artifact.Published),)  # type: ignore[attr-defined]
 
-    def __init__(self, archive: Archive, records: Records, fetcher: GuardedFetcher) -> None:
+    def __init__(
+        self, archive: Archive, records: PublicRecords, fetcher: Fetcher, clock: Clock
+    ) -> None:
         self.archive = archive
         self.records = records
         self.fetcher = fetcher
+        self.clock = clock
         self.site = records.base
 
     # -- sending -------------------------------------------------------------
@@ -144,7 +146,7 @@ class AdaptationNotices:
         if self.records.record(artifact_id) is None:
             raise NotFound(f"No public artifact {artifact_id}.")
         ours = self.records.api_url(str(artifact_id))
-        started = time.monotonic()
+        started = self.clock.monotonic()
         document = self._document(adaptation_url)
         uri = str(document.get("@id") or adaptation_url)
         if site_of(uri) != site_of(adaptation_url):
@@ -163,7 +165,7 @@ class AdaptationNotices:
             "based_on": based_on,
             "note": _text(document.get("schema:editorsNote")),
             "version": _int(document.get("version")),
-            "reported_at": datetime.now(UTC).isoformat(),
+            "reported_at": self.clock.now().isoformat(),
         }
         if notice_id:
             report["notice_id"] = notice_id
@@ -191,7 +193,7 @@ class AdaptationNotices:
             if parent["@id"] == ours:
                 assert direct is not None
                 return str(direct["@id"])
-            if time.monotonic() - started > 2 * self.fetcher.deadline:
+            if self.clock.monotonic() - started > 2 * self.fetcher.deadline:
                 break
             node = self._document(parent["@id"])
         raise InvalidInput(

@@ -14,32 +14,35 @@ from urllib.parse import urlsplit
 from uuid import UUID
 
 from domain.access import Principal, Role
-from domain.application import Archive, CommandResult
-from domain.errors import InvalidInput
-from domain.policy import require_role
-from infra.fetch import FetchFailed, GuardedFetcher
-from infra.syndication.adaptation_reports import may_see_report
-from infra.syndication.lineage import (
+from domain.app.adaptation_reports import may_see_report
+from domain.app.lineage import (
     local_id,
     page_of,
     site_of,
     visible_chain,
     visible_source,
 )
-from infra.syndication.notices import MAX_GENERATIONS, AdaptationNotices, name_of
-from infra.syndication.records import Records
+from domain.app.notices import MAX_GENERATIONS, AdaptationNotices, name_of
+from domain.application import Archive, CommandResult
+from domain.errors import InvalidInput
+from domain.policy import require_role
+from domain.ports.clock import Clock
+from domain.ports.fetcher import Fetcher, FetchFailed
+from domain.ports.publications import PublicRecords
 
 TERM_PATH = "/api/v1/browse/terms/"
 __all__ = ["AdaptationService", "copy_content", "remote_ancestry", "site_of"]
 
 
 class AdaptationService:
-    def __init__(self, archive: Archive, records: Records, fetcher: GuardedFetcher) -> None:
+    def __init__(
+        self, archive: Archive, records: PublicRecords, fetcher: Fetcher, clock: Clock
+    ) -> None:
         self.archive = archive
         self.records = records
         self.fetcher = fetcher
         self.site = records.base
-        self.notices = AdaptationNotices(archive, records, fetcher)
+        self.notices = AdaptationNotices(archive, records, fetcher, clock)
 
     # -- adapting ------------------------------------------------------------
 

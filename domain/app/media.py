@@ -3,45 +3,33 @@
 Bytes first land under ``staging/<media id>``. Completing an upload checks that
 they exist, have the declared size and SHA-256, and that their real type is
 the declared one and allowed; images are re-encoded without metadata and get
-thumbnails. Only then are the bytes stored under their content address
-(``objects/<sha256>``, so equal bytes are stored once) and the media attached
-to its artifact with an event. Any failed check records nothing.
+thumbnails (``media_intake``). Only then are the bytes stored under their
+content address (``objects/<sha256>``, so equal bytes are stored once) and the
+media attached to its artifact with an event. Any failed check records nothing.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO, Any
 from uuid import UUID, uuid4
 
 from domain.access import Principal
+from domain.app.media_intake import MediaIntake, UploadCheckFailed, staging_key
 from domain.app.streams import Limited
 from domain.application import Archive, CommandResult
 from domain.artifact import Artifact
 from domain.catalogue import event_topic
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.media import INLINE_TYPES, media_kind
-from domain.ports.media import CHUNK, MediaStore, MediaStoreUnavailable
-from infra.media.decode import DEFAULT_DECODE_MEMORY, DEFAULT_PIXEL_BUDGET, clean_image_isolated
-from infra.media.inspect import UnsafeImage, duration_seconds, matches, sniff
+from domain.ports.media import CHUNK, MediaInspector, MediaStore, MediaStoreUnavailable
 
+__all__ = ["Located", "MediaService", "UploadCheckFailed"]
 ATTACHED = event_topic(Artifact, "MediaAttached")
 log = logging.getLogger("commonplace.media")
-SNIFF_BYTES = 8192
-
-
-def staging_key(media_id: UUID) -> str:
-    return f"staging/{media_id}"
-
-
-def object_key(sha256: str) -> str:
-    return f"objects/{sha256[:2]}/{sha256}"
 
 
 @dataclass(frozen=True)
@@ -52,27 +40,20 @@ class Located:
     public: bool
 
 
-class UploadCheckFailed(InvalidInput):
-    """The uploaded bytes are not what was declared, or not allowed."""
-
-
 class MediaService:
     def __init__(
         self,
         archive: Archive,
         store: MediaStore,
+        inspector: MediaInspector,
         limits: dict[str, int],
         part_size: int,
-        *,
-        pixel_budget: int = DEFAULT_PIXEL_BUDGET,
-        decode_memory: int = DEFAULT_DECODE_MEMORY,
     ) -> None:
         self.archive = archive
         self.store = store
         self.limits = limits
         self.part_size = part_size
-        self.pixel_budget = pixel_budget
-        self.decode_memory = decode_memory
+        self.intake = MediaIntake(store, inspector)
 
     # -- declaring and receiving ---------------------------------------------
 
@@ -144,7 +125,7 @@ class MediaService:
         if upload.multipart_id:
             self._join(key, upload.multipart_id, parts)
         try:
-            return self._checked_media(media_id, upload, key)
+            return self.intake.checked_media(media_id, upload, key)
         except UploadCheckFailed:
             self.store.delete(key)
             raise
@@ -170,92 +151,6 @@ class MediaService:
             self.store.finish_multipart(key, multipart_id, parts)
         except FileNotFoundError as error:
             raise UploadCheckFailed(f"Missing {error} of the upload.", field="parts") from None
-
-    def _checked_media(self, media_id: UUID, upload: Any, key: str) -> dict[str, Any]:
-        size = self.store.size(key)
-        if size is None:
-            raise UploadCheckFailed("No bytes have been uploaded for this media yet.", field="size")
-        if size != upload.size:
-            raise UploadCheckFailed(
-                f"Received {size} bytes but {upload.size} were declared; the upload is "
-                f"{'incomplete' if size < upload.size else 'larger than declared'}.",
-                field="size",
-            )
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "upload"
-            digest, head = self._download(key, path)
-            if digest != upload.sha256:
-                raise UploadCheckFailed(
-                    f"The SHA-256 of the bytes ({digest}) differs from the one declared "
-                    f"({upload.sha256}); the file may be corrupt or different.",
-                    field="sha256",
-                )
-            real = sniff(head)
-            if not matches(upload.content_type, real):
-                raise UploadCheckFailed(
-                    f"The file was declared as {upload.content_type} but its bytes are "
-                    f"{real or 'of an unrecognised type'}.",
-                    field="content_type",
-                    real_type=real,
-                )
-            return self._store_media(media_id, upload, key, path)
-
-    def _download(self, key: str, path: Path) -> tuple[str, bytes]:
-        digest = hashlib.sha256()
-        head = b""
-        with open(path, "wb") as out:
-            for chunk in self.store.read(key):
-                digest.update(chunk)
-                if len(head) < SNIFF_BYTES:
-                    head += chunk[: SNIFF_BYTES - len(head)]
-                out.write(chunk)
-        return digest.hexdigest(), head
-
-    def _store_media(self, media_id: UUID, upload: Any, key: str, path: Path) -> dict[str, Any]:
-        kind = media_kind(upload.content_type)
-        media: dict[str, Any] = {
-            "id": str(media_id),
-            "kind": kind,
-            "filename": upload.filename,
-            "content_type": upload.content_type,
-            "sha256": upload.sha256,
-            "caption": upload.caption,
-            "alt": upload.alt,
-            "describes": upload.describes,
-            "width": None,
-            "height": None,
-            "duration": None,
-            "variants": {},
-        }
-        if kind == "image":
-            try:
-                image = clean_image_isolated(
-                    path, upload.content_type, budget=self.pixel_budget, memory=self.decode_memory
-                )
-            except UnsafeImage as error:
-                raise UploadCheckFailed(str(error), field="content_type") from None
-            media.update(width=image.width, height=image.height, size=len(image.data))
-            media["key"] = self._put_bytes(image.data, image.content_type)
-            for name, (data, width, height) in image.thumbnails.items():
-                media["variants"][name] = {
-                    "key": self._put_bytes(data, "image/webp"),
-                    "content_type": "image/webp",
-                    "width": width,
-                    "height": height,
-                }
-            return media
-        if kind in ("audio", "video"):
-            media["duration"] = duration_seconds(path)
-        media.update(size=upload.size, key=object_key(upload.sha256))
-        if not self.store.exists(media["key"]):
-            self.store.copy(key, media["key"], upload.content_type)
-        return media
-
-    def _put_bytes(self, data: bytes, content_type: str) -> str:
-        key = object_key(hashlib.sha256(data).hexdigest())
-        if not self.store.exists(key):
-            self.store.put(key, io.BytesIO(data), content_type)
-        return key
 
     # -- serving -------------------------------------------------------------
 
