@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID, uuid4
 
 from domain import policy
 from domain.access import SYSTEM, Principal, Role
 from domain.artifact import PUBLISHED, Artifact
+from domain.artifact_commands import ArtifactCommands
 from domain.errors import InvalidInput, NotFound
+from domain.results import CommandResult, result_of
+from domain.store import Store
 from domain.values import LICENCES, allows_derivatives, check_kind
-
-if TYPE_CHECKING:
-    from eventsourcing.domain import Aggregate
-
-    from domain.application import CommandResult
-    from domain.content import ContentChecker
 
 
 class AdaptationCommands:
-    if TYPE_CHECKING:
-        content: ContentChecker
-
-        def _save(self, *aggregates: Aggregate) -> int | None: ...
-        def _result(self, aggregate: Aggregate, position: int | None) -> CommandResult: ...
-        def load_artifact(self, artifact_id: UUID, version: int | None = None) -> Artifact: ...
+    def __init__(self, store: Store, artifacts: ArtifactCommands) -> None:
+        self.store = store
+        self.artifacts = artifacts
 
     def adapt(
         self, principal: Principal, kind: str, content: dict[str, Any], source: dict[str, Any]
@@ -40,11 +34,11 @@ class AdaptationCommands:
                 field="source",
                 licence=licence,
             )
-        checked = self.content.check(kind, content)
+        checked = self.artifacts.content.check(kind, content)
         assert principal.id is not None
         artifact = Artifact(id=uuid4(), kind=kind, content=checked, by=principal.id)  # type: ignore[call-arg]
         artifact.record_source(source=source, by=principal.id)
-        return self._result(artifact, self._save(artifact))
+        return result_of(artifact, self.store.save(artifact))
 
     def report_adaptation(self, artifact_id: UUID, report: dict[str, Any]) -> bool:
         """Record a verified adaptation once; returns whether anything was recorded.
@@ -53,7 +47,7 @@ class AdaptationCommands:
         draft, a members-only or a withdrawn artifact on the word of another document.
         A report whose adaptation or notice id is already recorded is not recorded again.
         """
-        artifact = self.load_artifact(artifact_id)
+        artifact = self.artifacts.load(artifact_id)
         published = artifact.published or {}
         if artifact.status != PUBLISHED or published["content"].get("visibility") != "public":
             raise NotFound(f"No public artifact {artifact_id}.")
@@ -63,5 +57,5 @@ class AdaptationCommands:
         ):
             return False
         artifact.report_adaptation(report=report, by=str(report.get("site") or SYSTEM.id))
-        self._save(artifact)
+        self.store.save(artifact)
         return True

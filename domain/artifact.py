@@ -7,13 +7,15 @@ publishing copies one specific revision's content into a ``Published`` event.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.values import KINDS
+from domain.errors import Conflict, InvalidInput, PublishRequirementsMissing
+from domain.values import KINDS, clean_text
 
 COMMON_FIELDS = (
     "title",
@@ -100,8 +102,75 @@ class Artifact(Aggregate):
         self.adapted_from: dict[str, Any] | None = None
         self.adaptations: list[dict[str, Any]] = []
 
+    # -- commands: each checks the artifact's rules, then records one event -----
+
+    def revise(self, changes: dict[str, Any], by: str, note: str = "") -> bool:
+        """Record the fields that differ from the draft; returns whether anything changed."""
+        effective = {k: v for k, v in changes.items() if self.content.get(k) != v}
+        if effective:
+            self._record_revision(changes=effective, by=by, note=note)
+        return bool(effective)
+
+    def submit(self, by: str, *, is_editor: bool = False) -> None:
+        """Ask the editors to review the current revision."""
+        if self.status == WITHDRAWN and not is_editor:
+            raise Conflict("A withdrawn artifact can only be reinstated by an editor.")
+        if self.in_review:
+            raise Conflict("This revision is already waiting for review.")
+        if not self.has_unpublished_changes:
+            raise Conflict("Nothing to review: the current revision is already published.")
+        self._record_submission(by=by)
+
+    def check_version(self, version: int) -> None:
+        """Raise unless ``version`` is one of this artifact's versions."""
+        if not 1 <= version <= self.version:
+            raise InvalidInput(
+                f"Version {version} does not exist; versions run from 1 to {self.version}.",
+                field="version",
+            )
+
+    def publish(
+        self,
+        source_version: int,
+        content: dict[str, Any],
+        by: str,
+        at: datetime,
+        note: str = "",
+        also_missing: Sequence[str] = (),
+    ) -> None:
+        """Publish ``content`` (revision ``source_version``, with any licence or visibility
+        chosen on publishing) if it meets every requirement and differs from what is out."""
+        self.check_version(source_version)
+        missing = [
+            *missing_for_publication(self.kind, content, adapted=self.adapted_from is not None),
+            *also_missing,
+        ]
+        if missing:
+            raise PublishRequirementsMissing(
+                "Before publishing, this artifact needs: " + "; ".join(missing) + ".",
+                missing=missing,
+            )
+        if self.status == PUBLISHED and self.published and self.published["content"] == content:
+            raise Conflict("This revision is already published exactly as it is.")
+        self._record_publication(
+            source_version=source_version, content=content, by=by, at=at, note=note
+        )
+
+    def withdraw(self, reason: str, by: str, at: datetime) -> None:
+        """Take a published artifact out of reading, saying why."""
+        if self.status != PUBLISHED:
+            raise Conflict(
+                f"Only a published artifact can be withdrawn; this one is {self.status}."
+            )
+        reason = clean_text(reason, "reason").strip()
+        if not reason:
+            raise InvalidInput("Give a reason for the withdrawal.", field="reason")
+        self._record_withdrawal(reason=reason, by=by, at=at)
+
+    # -- events --------------------------------------------------------------
+
     @event("Revised")
-    def revise(self, changes: dict[str, Any], by: str, note: str = "") -> None:
+    def _record_revision(self, changes: dict[str, Any], by: str, note: str = "") -> None:
         self.content = {**self.content, **changes}
         self.revision += 1
         # While an event is applied, ``self.version`` is still the previous one.
@@ -143,12 +212,12 @@ class Artifact(Aggregate):
         return any(report["url"] == url for report in self.adaptations)
 
     @event("Submitted")
-    def submit(self, by: str) -> None:
+    def _record_submission(self, by: str) -> None:
         # Version of the aggregate once this event is applied.
         self.submitted_version = self.version + 1
 
     @event("Published")
-    def publish(
+    def _record_publication(
         self,
         source_version: int,
         content: dict[str, Any],
@@ -171,7 +240,7 @@ class Artifact(Aggregate):
         }
 
     @event("Withdrawn")
-    def withdraw(self, reason: str, by: str, at: datetime) -> None:
+    def _record_withdrawal(self, reason: str, by: str, at: datetime) -> None:
         self.status = WITHDRAWN
         self.withdrawal = {"reason": reason, "by": by, "at": at}
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from domain.access import Principal
-from domain.artifact import COMMON_FIELDS, LIST_FIELDS
+from domain.artifact import COMMON_FIELDS, LIST_FIELDS, Artifact
 from domain.catalogue import Convening, Excursion, Framework, Place
+from domain.catalogue_cache import CatalogueCache
 from domain.errors import InvalidInput, NotFound, TooLarge
+from domain.store import Store
 from domain.values import (
     KINDS,
     check_contributors,
@@ -21,17 +23,17 @@ from domain.values import (
     normalise_licence,
 )
 
-if TYPE_CHECKING:
-    from domain.application import Archive
-
 MAX_BODY_CHARS = 200_000
 MAX_TEXT_CHARS = {"title": 300, "summary": 2_000, "group": 300, "adaptation_note": 5_000}
 IDEMPOTENCY_NAMESPACE = uuid5(NAMESPACE_URL, "https://commonplace.invalid/idempotency")
 
 
 class ContentChecker:
-    def __init__(self, archive: Archive) -> None:
-        self.archive = archive
+    """Checks content against the kinds, the catalogue's records and stored artifacts."""
+
+    def __init__(self, store: Store, records: CatalogueCache) -> None:
+        self.store = store
+        self.records = records
 
     def check(self, kind: str, content: dict[str, Any]) -> dict[str, Any]:
         allowed = set(COMMON_FIELDS) | KINDS[kind].fields
@@ -174,11 +176,9 @@ class ContentChecker:
         return self._exists(Excursion, "excursions", value, "excursion")
 
     def _check_presentations(self, value: list[str]) -> list[str]:
-        from domain.artifact import Artifact
-
         for artifact_id in value:
             try:
-                found = self.archive.load(Artifact, UUID(artifact_id))
+                found = self.store.load(Artifact, UUID(artifact_id))
             except (ValueError, NotFound):
                 found = None
             if found is None or found.kind != "presentation-of-learning":
@@ -189,14 +189,14 @@ class ContentChecker:
         return list(dict.fromkeys(value))
 
     def _exists(self, cls: type[Any], namespace: str, slug: str, what: str) -> str:
-        if self.archive.catalogue.get(cls, namespace, slug) is None:
+        if self.records.get(cls, namespace, slug) is None:
             raise InvalidInput(
                 f"Unknown {what} {slug!r}; list them at /api/v1/{namespace}.", field=what
             )
         return slug
 
     def _frameworks(self) -> dict[str, Framework]:
-        return {f.slug: f for f in self.archive.frameworks()}
+        return {f.slug: f for f in self.records.of(Framework)}
 
     def unpublishable(self, content: dict[str, Any]) -> list[str]:
         """Requirements beyond the kind's own (extended as features arrive)."""

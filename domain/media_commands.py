@@ -1,13 +1,15 @@
-"""Media commands and queries of the Archive (mixed into the application)."""
+"""Media commands and queries: uploads declared and completed, media described,
+detached, and read where they are attached."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
 from domain import policy
 from domain.access import Principal
 from domain.artifact import PUBLISHED, Artifact
+from domain.artifact_commands import ArtifactCommands
 from domain.errors import Conflict, InvalidInput, NotFound, TooLarge
 from domain.media import (
     AUDIO_TYPES,
@@ -18,30 +20,21 @@ from domain.media import (
     check_sha256,
     clean_filename,
 )
+from domain.results import CommandResult, result_of
+from domain.store import Store
 from domain.values import clean_text
-
-if TYPE_CHECKING:
-    from eventsourcing.domain import Aggregate
-
-    from domain.application import CommandResult
 
 
 class MediaCommands:
-    if TYPE_CHECKING:
-
-        def _editable(
-            self, principal: Principal, artifact_id: UUID, expected: int | None
-        ) -> Artifact: ...
-        def _save(self, *aggregates: Aggregate) -> int | None: ...
-        def _result(self, aggregate: Aggregate, position: int | None) -> CommandResult: ...
-        def load(self, cls: type[Any], aggregate_id: UUID, version: int | None = None) -> Any: ...
-        def load_artifact(self, artifact_id: UUID, version: int | None = None) -> Artifact: ...
+    def __init__(self, store: Store, artifacts: ArtifactCommands) -> None:
+        self.store = store
+        self.artifacts = artifacts
 
     def validate_upload(
         self, principal: Principal, artifact_id: UUID, declared: dict[str, Any], max_bytes: int
     ) -> dict[str, Any]:
         """Check a declaration without recording anything."""
-        artifact = self._editable(principal, artifact_id, None)
+        artifact = self.artifacts.editable(principal, artifact_id, None)
         return check_declaration(artifact, declared, max_bytes)
 
     def declare_upload(
@@ -54,7 +47,7 @@ class MediaCommands:
         max_bytes: int,
         multipart_id: str | None,
     ) -> Upload:
-        artifact = self._editable(principal, artifact_id, None)
+        artifact = self.artifacts.editable(principal, artifact_id, None)
         upload = Upload(  # type: ignore[call-arg]
             id=media_id,
             artifact_id=artifact.id,
@@ -62,13 +55,13 @@ class MediaCommands:
             by=str(principal.id),
             **check_declaration(artifact, declared, max_bytes),
         )
-        self._save(upload)
+        self.store.save(upload)
         return upload
 
     def upload_for(self, principal: Principal, media_id: UUID) -> Upload:
         """An upload its declarer (or an editor) may complete; others see nothing."""
         try:
-            upload: Upload = self.load(Upload, media_id)
+            upload: Upload = self.store.load(Upload, media_id)
         except NotFound:
             upload = None  # type: ignore[assignment]
         if upload is None or not (principal.is_editor or upload.declared_by == principal.id):
@@ -81,10 +74,10 @@ class MediaCommands:
         upload = self.upload_for(principal, media_id)
         if upload.completed:
             raise Conflict("This upload was already completed; its media is attached.")
-        artifact = self._editable(principal, upload.artifact_id, None)
+        artifact = self.artifacts.editable(principal, upload.artifact_id, None)
         upload.complete(media=media, by=str(principal.id))
         artifact.attach_media(media=media, by=str(principal.id))
-        return self._result(artifact, self._save(upload, artifact))
+        return result_of(artifact, self.store.save(upload, artifact))
 
     def describe_media(
         self,
@@ -94,7 +87,7 @@ class MediaCommands:
         media_id: str,
         changes: dict[str, Any],
     ) -> CommandResult:
-        artifact = self._editable(principal, artifact_id, expected_version)
+        artifact = self.artifacts.editable(principal, artifact_id, expected_version)
         if artifact.media_item(media_id) is None:
             raise NotFound(f"No media {media_id} on this artifact.")
         allowed = {
@@ -103,25 +96,25 @@ class MediaCommands:
         if not allowed:
             raise InvalidInput("Give alt, caption or both.", field="alt")
         artifact.describe_media(media_id=media_id, changes=allowed, by=str(principal.id))
-        return self._result(artifact, self._save(artifact))
+        return result_of(artifact, self.store.save(artifact))
 
     def detach_media(
         self, principal: Principal, artifact_id: UUID, expected_version: int, media_id: str
     ) -> CommandResult:
-        artifact = self._editable(principal, artifact_id, expected_version)
+        artifact = self.artifacts.editable(principal, artifact_id, expected_version)
         if artifact.media_item(media_id) is None:
             raise NotFound(f"No media {media_id} on this artifact.")
         artifact.detach_media(media_id=media_id, by=str(principal.id))
-        return self._result(artifact, self._save(artifact))
+        return result_of(artifact, self.store.save(artifact))
 
     def readable_media(self, principal: Principal, media_id: UUID) -> dict[str, Any]:
         """The media record if the principal may read it where it is attached; else 404."""
         missing = NotFound(f"No media {media_id} is visible to you.")
         try:
-            upload: Upload = self.load(Upload, media_id)
+            upload: Upload = self.store.load(Upload, media_id)
         except NotFound:
             raise missing from None
-        artifact = self.load_artifact(upload.artifact_id)
+        artifact = self.artifacts.load(upload.artifact_id)
         published = artifact.published
         if artifact.status == PUBLISHED and policy.may_read_published(principal, published):
             assert published is not None

@@ -14,8 +14,17 @@ from domain.values import allows_derivatives, normalise_licence
 NOW = datetime(2023, 2, 17, tzinfo=UTC)
 
 
+COMPLETE = {
+    "title": "T",
+    "body": "B",
+    "terms": ["principles:ground-learning-in-place"],
+    "place": "tucson",
+    "licence": "all-rights-reserved",
+}
+
+
 def new_story(**content: object) -> Artifact:
-    return Artifact(id=uuid4(), kind="story", content=dict(content), by="p1")
+    return Artifact(id=uuid4(), kind="story", content={**COMPLETE, **content}, by="p1")
 
 
 def test_created_artifact_is_a_draft_owned_by_its_creator() -> None:
@@ -45,13 +54,15 @@ def test_in_review_only_while_the_submitted_revision_is_unchanged() -> None:
     assert not artifact.in_review
     artifact.submit(by="p1")
     assert artifact.in_review
-    artifact.publish(source_version=artifact.version, content={}, by="e", at=NOW)
+    artifact.publish(
+        source_version=artifact.version, content=dict(artifact.content), by="e", at=NOW
+    )
     assert not artifact.in_review
 
 
 def test_withdrawal_keeps_reason_and_who() -> None:
     artifact = new_story(title="A")
-    artifact.publish(source_version=1, content={}, by="e", at=NOW)
+    artifact.publish(source_version=1, content=dict(artifact.content), by="e", at=NOW)
     artifact.withdraw(reason="consent withdrawn", by="e", at=NOW)
     assert artifact.status == "withdrawn"
     assert artifact.withdrawal == {"reason": "consent withdrawn", "by": "e", "at": NOW}
@@ -61,7 +72,7 @@ def test_every_change_is_an_event_carrying_who() -> None:
     artifact = new_story(title="A")
     artifact.revise({"body": "b"}, by="p1")
     artifact.submit(by="p1")
-    artifact.publish(source_version=2, content={}, by="e", at=NOW)
+    artifact.publish(source_version=2, content=dict(artifact.content), by="e", at=NOW)
     events = artifact.collect_events()
     assert [type(e).__name__ for e in events] == ["Created", "Revised", "Submitted", "Published"]
     assert [e.by for e in events] == ["p1", "p1", "p1", "e"]  # type: ignore[attr-defined]
@@ -80,14 +91,7 @@ def test_missing_requirements_are_all_named_at_once() -> None:
 
 
 def test_complete_story_has_nothing_missing() -> None:
-    content = {
-        "title": "T",
-        "body": "B",
-        "terms": ["principles:ground-learning-in-place"],
-        "place": "tucson",
-        "licence": "all-rights-reserved",
-    }
-    assert missing_for_publication("story", content) == []
+    assert missing_for_publication("story", COMPLETE) == []
 
 
 @pytest.mark.parametrize(

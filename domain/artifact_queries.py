@@ -1,0 +1,184 @@
+"""Artifact queries: one artifact as a reader or contributor sees it, its history,
+diffs between versions, and the filtered list (served from ``domain.summaries``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from domain import policy
+from domain.access import Principal
+from domain.artifact import PUBLISHED, WITHDRAWN, Artifact
+from domain.errors import Forbidden, NotFound
+from domain.history import content_at, content_diff, history_entries
+from domain.store import Store
+from domain.summaries import ArtifactSummaries
+from domain.views import artifact_view
+
+
+class ArtifactQueries:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.summaries = ArtifactSummaries(store)
+
+    def _current(self, artifact_id: UUID) -> Artifact:
+        try:
+            return self.store.load(Artifact, artifact_id)
+        except NotFound:
+            raise policy.not_found(artifact_id) from None
+
+    def get_artifact(
+        self,
+        principal: Principal,
+        artifact_id: UUID,
+        *,
+        draft: bool = False,
+        version: int | None = None,
+        as_of: datetime | None = None,
+    ) -> dict[str, Any]:
+        current = self._current(artifact_id)
+        if draft and not policy.may_see_draft(principal, current):
+            # Someone who may read it gets a clear refusal; others learn nothing.
+            policy.check_readable(principal, current)
+            raise Forbidden("Only contributors and editors may read the working draft.")
+        wanted = self._version_wanted(current, version, as_of)
+        artifact = (
+            current
+            if wanted == current.version
+            else self.store.load(Artifact, artifact_id, version=wanted)
+        )
+        if not draft:
+            policy.check_readable(principal, current)  # the present decides: withdrawn is gone
+            policy.check_readable(principal, artifact)
+        return artifact_view(artifact, draft=draft)
+
+    def _version_wanted(
+        self, current: Artifact, version: int | None, as_of: datetime | None
+    ) -> int:
+        if version is not None:
+            if not 1 <= version <= current.version:
+                raise NotFound(
+                    f"Version {version} does not exist; versions run from 1 to {current.version}."
+                )
+            return version
+        if as_of is not None:
+            if as_of.tzinfo is None:
+                as_of = as_of.replace(tzinfo=UTC)
+            found = 0
+            events: Iterator[Any] = self.store.events_of(current.id)
+            for domain_event in events:
+                if domain_event.timestamp > as_of:
+                    break
+                found = domain_event.originator_version
+            if not found:
+                raise NotFound(f"The artifact did not exist yet at {as_of.isoformat()}.")
+            return found
+        return current.version
+
+    def artifact_history(
+        self, principal: Principal, artifact_id: UUID, *, draft: bool = False
+    ) -> list[dict[str, Any]]:
+        current = self._current(artifact_id)
+        full = draft and policy.may_see_draft(principal, current)
+        if not full and (current.status != WITHDRAWN or not principal.is_member):
+            policy.check_readable(principal, current)
+        return history_entries(self.store.events_of(artifact_id), full=full)
+
+    def artifact_diff(
+        self,
+        principal: Principal,
+        artifact_id: UUID,
+        from_version: int,
+        to_version: int,
+        *,
+        draft: bool = False,
+    ) -> dict[str, Any]:
+        current = self._current(artifact_id)
+        if draft and not policy.may_see_draft(principal, current):
+            policy.check_readable(principal, current)
+            raise Forbidden("Only contributors and editors may compare draft versions.")
+        if not draft:
+            policy.check_readable(principal, current)
+        sides = []
+        for wanted in (from_version, to_version):
+            version = self._version_wanted(current, wanted, None)
+            content = content_at(
+                self.store.load(Artifact, artifact_id, version=version), draft=draft
+            )
+            if content is None or not (
+                draft or policy.may_read_published(principal, {"content": content})
+            ):
+                raise NotFound(f"Nothing was published as of version {wanted}.")
+            sides.append(content)
+        return content_diff(sides[0], sides[1], from_version, to_version)
+
+    def list_artifacts(
+        self,
+        principal: Principal,
+        *,
+        kind: str | None = None,
+        status: str | None = None,
+        place: str | None = None,
+        term: str | None = None,
+        mine: bool = False,
+        in_review: bool = False,
+        after: int = 0,
+        limit: int = 20,
+    ) -> dict[str, Any]:
+        """A simple filtered list in creation order (search offers much more).
+
+        The summaries choose the candidates; only the artifacts on the page are loaded."""
+        items: list[dict[str, Any]] = []
+        cursor = after
+        for position, summary in self.summaries.after(after):
+            cursor = position
+            facets = summary.shown(principal, mine=mine, in_review=in_review)
+            if facets is None or not summary.matches(facets, kind, status, place, term):
+                continue
+            artifact = self.store.load(Artifact, summary.id)
+            view = listed(principal, artifact, mine=mine, in_review=in_review)
+            if view is None or not matches(view, kind, status, place, term):
+                continue
+            items.append(view)
+            if len(items) == limit:
+                break
+        else:
+            cursor = 0
+        return {"items": items, "next": cursor or None}
+
+
+def listed(
+    principal: Principal, artifact: Artifact, *, mine: bool, in_review: bool
+) -> dict[str, Any] | None:
+    """The view of ``artifact`` that a list shows ``principal``, if any."""
+    sees_draft = policy.may_see_draft(principal, artifact)
+    if mine and principal.id not in artifact.owners:
+        return None
+    if in_review:
+        return (
+            artifact_view(artifact, draft=True)
+            if (principal.is_editor and artifact.in_review)
+            else None
+        )
+    if sees_draft and (mine or artifact.status != PUBLISHED):
+        return artifact_view(artifact, draft=True)
+    if artifact.status == PUBLISHED and policy.may_read_published(principal, artifact.published):
+        return artifact_view(artifact, draft=False)
+    return None
+
+
+def matches(
+    view: dict[str, Any],
+    kind: str | None,
+    status: str | None,
+    place: str | None,
+    term: str | None,
+) -> bool:
+    return (
+        (kind is None or view["kind"] == kind)
+        and (status is None or view["status"] == status)
+        and (place is None or view.get("place") == place)
+        and (term is None or term in (view.get("terms") or []))
+    )

@@ -1,0 +1,163 @@
+"""The artifact list's read model: one small summary per artifact, in creation order.
+
+``Archive.list_artifacts`` used to load every artifact to fill one page. Now each
+process keeps a summary of every artifact (who owns it, its status, whether it waits
+for review, and the kind, place, terms and visibility that the list filters on), and
+loads only the artifacts that a page shows.
+
+The summaries follow the notification log, like the catalogue cache: before each
+listing, one query reads the artifact events recorded since the last look (by any
+process) and re-summarises only the artifacts they touched. So a draft created or
+submitted a moment ago is on the drafts list and in the review queue at once. The
+summary only chooses candidates: each listed artifact is loaded and checked again
+by the same rule, so a summary can never show what its artifact would not.
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import Notification
+
+from domain.access import Principal
+from domain.artifact import PUBLISHED, Artifact
+from domain.catalogue import event_topic
+from domain.store import Store
+
+ARTIFACT_CREATED = event_topic(Artifact, "Created")
+ARTIFACT_TOPICS = [
+    event_topic(Artifact, name)
+    for name in (
+        "Created",
+        "Revised",
+        "MediaAttached",
+        "MediaDetached",
+        "MediaDescribed",
+        "AdaptedFrom",
+        "AdaptationReported",
+        "Submitted",
+        "Published",
+        "Withdrawn",
+    )
+]
+BATCH = 1000
+
+
+@dataclass(frozen=True)
+class Facets:
+    """What the list filters on, as one view of the artifact shows it."""
+
+    place: str | None
+    terms: tuple[str, ...]
+
+    @classmethod
+    def of(cls, content: dict[str, Any]) -> Facets:
+        return cls(content.get("place"), tuple(content.get("terms") or ()))
+
+
+@dataclass(frozen=True)
+class Summary:
+    id: UUID
+    kind: str
+    status: str
+    owners: tuple[str, ...]
+    in_review: bool
+    draft: Facets
+    published: Facets | None
+    public: bool  # the published version is public
+
+    @classmethod
+    def of(cls, artifact: Artifact) -> Summary:
+        published = artifact.published["content"] if artifact.published else None
+        return cls(
+            id=artifact.id,
+            kind=artifact.kind,
+            status=artifact.status,
+            owners=tuple(artifact.owners),
+            in_review=artifact.in_review,
+            draft=Facets.of(artifact.content),
+            published=Facets.of(published) if published is not None else None,
+            public=bool(published and published.get("visibility") == "public"),
+        )
+
+    def shown(self, principal: Principal, *, mine: bool, in_review: bool) -> Facets | None:
+        """The facets of the view the list would show this principal, if any.
+
+        The same rule as ``artifact_queries.listed``, on the summary."""
+        sees_draft = principal.is_editor or principal.id in self.owners
+        if mine and principal.id not in self.owners:
+            return None
+        if in_review:
+            return self.draft if principal.is_editor and self.in_review else None
+        if sees_draft and (mine or self.status != PUBLISHED):
+            return self.draft
+        if self.status == PUBLISHED and (self.public or principal.is_member):
+            return self.published
+        return None
+
+    def matches(
+        self,
+        facets: Facets,
+        kind: str | None,
+        status: str | None,
+        place: str | None,
+        term: str | None,
+    ) -> bool:
+        return (
+            kind in (None, self.kind)
+            and status in (None, self.status)
+            and place in (None, facets.place)
+            and (term is None or term in facets.terms)
+        )
+
+
+class ArtifactSummaries:
+    """Every artifact's summary, kept current by reading new artifact events."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.position = 0
+        self.positions: list[int] = []  # of each Created event, ascending
+        self.ids: list[UUID] = []  # the artifact created at positions[i]
+        self.summaries: dict[UUID, Summary] = {}
+        self.lock = threading.Lock()
+
+    def refresh(self) -> None:
+        """Read the artifact events recorded since the last look, up to the head."""
+        with self.lock:
+            head = self.store.head
+            while self.position < head:
+                batch = self.store.notifications(
+                    self.position + 1, BATCH, stop=head, topics=ARTIFACT_TOPICS
+                )
+                self._apply(batch)
+                self.position = head if len(batch) < BATCH else batch[-1].id
+
+    def _apply(self, batch: Sequence[Notification]) -> None:
+        """Summarise the artifacts a batch touched; nothing changes if a load fails."""
+        created: list[tuple[int, UUID]] = []
+        touched: dict[UUID, None] = {}
+        for notification in batch:
+            artifact_id = UUID(str(notification.originator_id))
+            if notification.topic == ARTIFACT_CREATED:
+                created.append((notification.id, artifact_id))
+            touched[artifact_id] = None
+        fresh = {i: Summary.of(self.store.load(Artifact, i)) for i in touched}
+        self.summaries.update(fresh)
+        for position, artifact_id in created:
+            self.positions.append(position)
+            self.ids.append(artifact_id)
+
+    def after(self, position: int) -> Iterator[tuple[int, Summary]]:
+        """(position of its creation, summary) of each artifact created after ``position``."""
+        self.refresh()
+        with self.lock:
+            start = bisect.bisect_right(self.positions, position)
+            end = len(self.ids)
+        for index in range(start, end):
+            yield self.positions[index], self.summaries[self.ids[index]]
