@@ -123,12 +123,22 @@ def run(conn: sqlite3.Connection, expression: str, rowids: list[int] | None = No
     return Matches(array[:, 0].astype(np.int64), array[:, 1].copy(), 0, time.monotonic())
 
 
+# Cached rowids allowed per indexed document (16 bytes each: 640 bytes a document). A
+# common word matches most documents, so the budget has to grow with the index: a
+# fixed one that held the common expressions at 100,000 documents held about five at
+# 1,000,000, and searches there evicted each other (docs/benchmarks.md, search at scale).
+ROWS_PER_DOCUMENT = 40
+
+
 class MatchCache:
-    """The matches of recent expressions, least recently used dropped first."""
+    """The matches of recent expressions, least recently used dropped first.
+
+    The cache holds at most ``max(max_rows, ROWS_PER_DOCUMENT * documents)`` rowids.
+    """
 
     def __init__(self, max_rows: int = 4_000_000, max_patched: int = 2000, max_age: float = 60.0):
         self.entries: OrderedDict[str, Matches] = OrderedDict()
-        self.max_rows = max_rows  # total cached rowids (16 bytes each)
+        self.max_rows = max_rows  # the least total of cached rowids (16 bytes each)
         self.max_patched = max_patched  # changed rows patched in before a full re-run
         self.max_age = max_age  # seconds an entry may be patched rather than re-run
         self.lock = threading.Lock()
@@ -146,9 +156,10 @@ class MatchCache:
         if entry is None:
             entry = run(conn, expression)
             entry.seq = seq
+        budget = max(self.max_rows, ROWS_PER_DOCUMENT * len(changed))
         with self.lock:
             self.entries[expression] = entry
-            while sum(len(e.rowids) for e in self.entries.values()) > self.max_rows:
+            while sum(len(e.rowids) for e in self.entries.values()) > budget:
                 if len(self.entries) == 1:
                     break
                 self.entries.popitem(last=False)
