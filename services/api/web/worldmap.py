@@ -10,10 +10,10 @@ that no such line may cross them.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
-from infra.geodata import lines_in
+from infra.geodata import land_in, lines_in
 from services.api.web.world_outlines import OUTLINES
 
 WORLD = (-180.0, -60.0, 180.0, 85.0)  # west, south, east, north
@@ -57,6 +57,7 @@ class Map:
     # point on the drawing back into coordinates (the place picker).
     frame: tuple[float, float, float, float] | None = None
     lines: tuple[tuple[str, str], ...] = ()  # (kind, SVG path data): border, coast, river…
+    land: tuple[str, ...] = ()  # filled without a stroke: the coast is one of the lines
     locator: Map | None = None  # a wider map, drawn in a corner of this one
     extent: tuple[float, float, float, float] | None = None  # x, y, w, h of a close-up inside
     pin: Pin | None = None
@@ -99,8 +100,10 @@ def draw(title: str, points: list[Point], *, world: bool, width: int = 960) -> M
 
     outlines = []
     lines: tuple[tuple[str, str], ...] = ()
+    land: tuple[str, ...] = ()
     if not world:
         lines = _lines((west, south, east, north), xy)
+        land = tuple(_path(ring, xy) + " Z" for ring in land_in((west, south, east, north)))
     if world:
         for polygon in OUTLINES.values():
             coords = [xy(lon, lat) for lon, lat in polygon]
@@ -114,7 +117,7 @@ def draw(title: str, points: list[Point], *, world: bool, width: int = 960) -> M
             Marker(point.label, point.url, point.count, x, y, round(radius, 1), x > width * 0.55)
         )
     drawn = Map(title, width, height, outlines, _grid(west, south, east, north, xy), markers,
-                _note(west, east, squeeze), (west, north, scale, squeeze), lines)  # fmt: skip
+                _note(west, east, squeeze), (west, north, scale, squeeze), lines, land)  # fmt: skip
     if not world and (east - west) * squeeze * 111.32 < LOCATOR_KM:
         return replace(drawn, locator=_locator((west, south, east, north)))
     return drawn
@@ -122,10 +125,12 @@ def draw(title: str, points: list[Point], *, world: bool, width: int = 960) -> M
 
 def _lines(box: tuple[float, float, float, float], xy: Project) -> tuple[tuple[str, str], ...]:
     """The shipped lines crossing ``box``, as SVG paths in the map's pixels."""
-    return tuple(
-        (kind, "M" + " L".join("{},{}".format(*xy(lon, lat)) for lon, lat in line))
-        for kind, line in lines_in(box)
-    )
+    return tuple((kind, _path(line, xy)) for kind, line in lines_in(box))
+
+
+def _path(points: Iterable[tuple[float, float]], xy: Project) -> str:
+    """SVG path data through (lon, lat) points."""
+    return "M" + " L".join("{},{}".format(*xy(lon, lat)) for lon, lat in points)
 
 
 def _locator(box: tuple[float, float, float, float]) -> Map | None:

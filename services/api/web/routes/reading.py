@@ -23,7 +23,7 @@ from services.api.web.counts import broader_totals
 from services.api.web.facets import facet_groups
 from services.api.web.presenting import artifact_context
 from services.api.web.routes.common import ViewerDep, page_router
-from services.api.web.searching import PER_PAGE, SearchState, pages
+from services.api.web.searching import PER_PAGE, SearchState, near_map, pages
 from services.api.web.templating import jsonld_script, render
 from services.api.web.vocab import (
     convening_titles,
@@ -110,6 +110,7 @@ async def search_page(request: Request, container: ContainerDep, viewer: ViewerD
         "places": place_names(container.archive),
         "convenings": convening_titles(container.archive),
         "nearby": nearby,
+        "near_map": near_map(state),
         "near_label": next(
             (p.name for p in nearby if state.near == f"{p.lat},{p.lon}"), state.near
         ),

@@ -37,6 +37,12 @@
     new FormData(form).forEach(function (value, key) {
       if (typeof value === "string" && value.trim() !== "") params.append(key, value.trim());
     });
+    var point = params.get("point");
+    params.delete("point");
+    if (params.get("near") === "point" || (!params.get("near") && point)) {
+      params.delete("near");
+      if (point) params.set("near", point.replace(/\s+/g, ""));
+    }
     if (!params.get("near")) {
       params.delete("radius_km");
       if (params.get("sort") === "distance") params.delete("sort");
@@ -155,7 +161,7 @@
     if (params.get("near")) {
       var far = new URLSearchParams(params.toString()); far.delete("near"); far.delete("radius_km"); far.delete("sort");
       var near = document.getElementById("near");
-      var name = near && near.selectedOptions[0] ? near.selectedOptions[0].textContent.trim() : params.get("near");
+      var name = near && near.selectedOptions[0] && near.value !== "point" ? near.selectedOptions[0].textContent.trim() : params.get("near");
       list.appendChild(chip(urlWith(far), "Within " + (params.get("radius_km") || 100) + " km of " + name));
     }
     if (!list.childNodes.length) return null;
