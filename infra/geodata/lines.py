@@ -65,38 +65,38 @@ def clip_ring(ring: Line, box: Box) -> Line:
     """Sutherland-Hodgman: the part of a closed ring inside ``box`` (edges along the box
     where the ring leaves it), or [] when nothing of it is inside."""
     west, south, east, north = box
-    edges = (
-        (lambda p: p[0] >= west, lambda a, b: _at_lon(a, b, west)),
-        (lambda p: p[0] <= east, lambda a, b: _at_lon(a, b, east)),
-        (lambda p: p[1] >= south, lambda a, b: _at_lat(a, b, south)),
-        (lambda p: p[1] <= north, lambda a, b: _at_lat(a, b, north)),
-    )
     points = list(ring)
-    for keep, cross in edges:
-        if not points:
-            break
-        result: Line = []
-        previous = points[-1]
-        for point in points:
-            if keep(point):
-                if not keep(previous):
-                    result.append(cross(previous, point))
-                result.append(point)
-            elif keep(previous):
-                result.append(cross(previous, point))
-            previous = point
-        points = result
+    # (axis: 0 longitude, 1 latitude; the bound; whether points above it are kept)
+    for axis, bound, above in (
+        (0, west, True),
+        (0, east, False),
+        (1, south, True),
+        (1, north, False),
+    ):
+        points = _clip_edge(points, axis, bound, above)
     return points if len(points) >= 3 else []
 
 
-def _at_lon(a: Point, b: Point, lon: float) -> Point:
-    t = (lon - a[0]) / (b[0] - a[0])
-    return lon, a[1] + t * (b[1] - a[1])
+def _clip_edge(points: Line, axis: int, bound: float, above: bool) -> Line:
+    def keep(point: Point) -> bool:
+        return point[axis] >= bound if above else point[axis] <= bound
+
+    result: Line = []
+    previous = points[-1] if points else (0.0, 0.0)
+    for point in points:
+        if keep(point) != keep(previous):
+            result.append(_crossing(previous, point, axis, bound))
+        if keep(point):
+            result.append(point)
+        previous = point
+    return result
 
 
-def _at_lat(a: Point, b: Point, lat: float) -> Point:
-    t = (lat - a[1]) / (b[1] - a[1])
-    return a[0] + t * (b[0] - a[0]), lat
+def _crossing(a: Point, b: Point, axis: int, bound: float) -> Point:
+    t = (bound - a[axis]) / (b[axis] - a[axis])
+    other = 1 - axis
+    value = a[other] + t * (b[other] - a[other])
+    return (bound, value) if axis == 0 else (value, bound)
 
 
 def merge(boxes: list[Box]) -> list[Box]:
