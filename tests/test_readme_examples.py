@@ -54,7 +54,7 @@ def block(containing: str) -> str:
     """The one ``sh`` block of the README that contains ``containing``."""
     found = [b for b in re.findall(r"```sh\n(.*?)```", README, re.S) if containing in b]
     assert len(found) == 1, f"{len(found)} README examples contain {containing!r}"
-    return found[0]
+    return str(found[0])
 
 
 def curl_count(script: str) -> int:
