@@ -93,3 +93,18 @@ def test_near_me_without_permission_says_so(browser: Any, site: LiveSite) -> Non
         assert "near=" not in page.url
     finally:
         context.close()
+
+
+def test_the_near_controls_have_no_axe_violations(browser: Any, site: LiveSite) -> None:
+    from tests.browser.test_accessibility import violations
+
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(f"{site.url}/search?near=32.22,-110.97&radius_km=25")
+        expect(page.locator("#near-map")).to_be_visible()
+        expect(page.get_by_role("button", name="Near me")).to_be_visible()
+        found = violations(page)
+        assert not found, found
+    finally:
+        context.close()
