@@ -57,6 +57,32 @@ def block(containing: str) -> str:
     return str(found[0])
 
 
+# Each ``sh`` block of the README, by a text only it contains, and the test that runs it.
+EXERCISED = {
+    "make test   # adds the test tools": "tests/test_readme_make.py",
+    "Tuscon": "test_the_search_examples",
+    "pip install -e '.[meilisearch]'": "tests/test_readme_servers.py::test_search_on_meilisearch",
+    "UPLOAD_URL": "test_the_media_upload",
+    "verb=Identify": "test_harvesting_feeds_and_the_change_feed",
+    "/api/v1/adaptations": "test_adapting_another_sites_artifact_on_a_fresh_site",
+    "commonplace tokens revoke": "tests/test_readme_servers.py::test_the_operator_commands",
+    "createdb commonplace": "tests/test_readme_servers.py::test_running_on_postgresql",
+    "compose.yaml up -d\n": "tests/test_readme_servers.py (the compose file)",
+    "Listening first": "test_the_api_session",
+    "up -d meilisearch": "tests/test_readme_make.py",
+    "up -d minio": "tests/test_readme_make.py",
+}
+
+
+def test_every_example_has_a_test() -> None:
+    """A new example fails here until a test runs it (and is named in EXERCISED)."""
+    for example in re.findall(r"```sh\n(.*?)```", README, re.S):
+        claimed = [marker for marker in EXERCISED if marker in example]
+        assert len(claimed) == 1, f"{claimed} claim the README example:\n{example}"
+    for marker in EXERCISED:
+        block(marker)  # each marker still finds its one example
+
+
 def curl_count(script: str) -> int:
     lines = [line for line in script.splitlines() if not line.lstrip().startswith("#")]
     return sum(len(re.findall(r"(?:^\s*|\$\()curl\s", line)) for line in lines)
