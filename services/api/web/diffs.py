@@ -1,5 +1,6 @@
-"""Diffs made readable: field changes in words, and the body's changed lines with
-the changed words marked inside them."""
+"""Diffs made readable: the two sides named as a reader knows them ("the 2nd edition",
+"draft 4"), field changes in words, and the body's changed lines with the changed words
+marked inside them."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from domain.history import DRAFT_EVENTS, ordinal
 from domain.values import LICENCES
 
 FIELD_LABELS = {
@@ -32,6 +34,47 @@ FIELD_LABELS = {
     "media": "Media",
 }
 WORDS = re.compile(r"\s+|[^\s]+")
+# Steps that leave the text as it was: named after the draft they found.
+STEP_WORDS = {
+    "Submitted": "sent for review",
+    "Withdrawn": "withdrawn",
+    "AdaptationReported": "adapted elsewhere",
+}
+
+
+@dataclass(frozen=True)
+class StepName:
+    """How the history page names one step: ``label`` heads a column, ``phrase`` sits in a
+    sentence ("What changed from draft 3 to the 1st edition")."""
+
+    label: str
+    phrase: str
+    detail: str = ""  # "published from draft 4"
+
+
+def step_names(entries: list[dict[str, Any]]) -> dict[int, StepName]:
+    """Each version in an artifact's history, named as the history page names it."""
+    names: dict[int, StepName] = {}
+    draft: int | None = None
+    for entry in sorted(entries, key=lambda e: int(e["version"])):
+        version, kind = int(entry["version"]), str(entry["type"])
+        if kind == "Published":
+            edition = f"{ordinal(int(entry.get('edition') or 1))} edition"
+            detail = f"published from draft {entry['draft']}" if entry.get("draft") else ""
+            names[version] = StepName(edition.capitalize(), f"the {edition}", detail)
+        elif kind in DRAFT_EVENTS:
+            draft = version
+            names[version] = StepName(f"Draft {version}", f"draft {version}")
+        else:
+            words = STEP_WORDS.get(kind, kind.lower())
+            text = f"draft {draft}, {words}" if draft else words
+            names[version] = StepName(text[0].upper() + text[1:], text)
+    return names
+
+
+def step_name(names: dict[int, StepName], version: int) -> StepName:
+    """A version's name, or "draft N" for one the history does not show."""
+    return names.get(version) or StepName(f"Draft {version}", f"draft {version}")
 
 
 @dataclass
