@@ -25,8 +25,9 @@ from infra.syndication.oai import OAIRepository
 from infra.syndication.records import Records
 from services.api.problems import BadRequest, PreconditionRequired
 
-# Dependencies are ``async def`` so FastAPI runs them inline instead of paying a
-# thread-pool hop for each; the work they do is a dictionary or cache lookup.
+# Dependencies that only hand out what the container holds are ``async def``, so FastAPI
+# runs them inline instead of paying a thread-pool hop for each; ``current_principal``
+# may read the token store, so it is a plain ``def`` and runs in the thread pool.
 
 
 async def get_container(request: Request) -> Container:
@@ -87,7 +88,7 @@ def current_principal(
     if scheme.lower() != "bearer" or not token.strip():
         raise NotSignedIn("Send the token as 'Authorization: Bearer <token>'.")
     container: Container = request.app.state.container
-    principal = container.archive.authenticate(token.strip())
+    principal: Principal | None = container.archive.authenticate(token.strip())
     if principal is None:
         raise NotSignedIn("This token is not valid (unknown or revoked).")
     return principal

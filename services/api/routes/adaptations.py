@@ -45,7 +45,7 @@ async def adapt(body: AdaptationRequest, container: ContainerDep, principal: Pri
     result = await fetching(container.adaptations.adapt, principal, source, body.place, body.kind)
     if isinstance(result, Response):
         return result
-    return written(container, principal, result, status=201)
+    return await run_in_threadpool(written, container, principal, result, status=201)
 
 
 @router.post(

@@ -67,18 +67,18 @@ def edited(result: CommandResult, view: dict[str, Any]) -> JSON:
 
 
 @router.get("/frameworks")
-async def list_frameworks(archive: ArchiveDep) -> JSON:
+def list_frameworks(archive: ArchiveDep) -> JSON:
     """Every framework with its terms (and stages, where it has them)."""
     return JSON({"items": archive.list_frameworks()})
 
 
 @router.get("/frameworks/{framework_id}")
-async def get_framework(framework_id: str, archive: ArchiveDep) -> JSON:
+def get_framework(framework_id: str, archive: ArchiveDep) -> JSON:
     return JSON(archive.get_framework(framework_id))
 
 
 @router.put("/frameworks/{framework_id}")
-async def put_framework(
+def put_framework(
     framework_id: str,
     body: FrameworkIn,
     archive: ArchiveDep,
@@ -94,18 +94,18 @@ async def put_framework(
 
 
 @router.get("/places")
-async def list_places(archive: ArchiveDep, kind: str | None = None) -> JSON:
+def list_places(archive: ArchiveDep, kind: str | None = None) -> JSON:
     return JSON({"items": archive.list_places(kind)})
 
 
 @router.get("/places/{slug}")
-async def get_place(slug: str, archive: ArchiveDep) -> JSON:
+def get_place(slug: str, archive: ArchiveDep) -> JSON:
     """A place with the places around it (ancestors) and inside it (children)."""
     return JSON(archive.get_place(slug))
 
 
 @router.post("/places", status_code=201)
-async def create_place(
+def create_place(
     body: PlaceIn, archive: ArchiveDep, principal: PrincipalDep, container: ContainerDep
 ) -> JSON:
     """Register a place (editors)."""
@@ -115,7 +115,7 @@ async def create_place(
 
 
 @router.patch("/places/{slug}", responses=EDIT_ERRORS)
-async def update_place(
+def update_place(
     slug: str, body: PlacePatch, archive: ArchiveDep, principal: PrincipalDep, version: IfMatchDep
 ) -> JSON:
     """Change a place (editors), sending the ETag of the version you read as If-Match."""
@@ -131,17 +131,17 @@ async def update_place(
 
 
 @router.get("/convenings")
-async def list_convenings(archive: ArchiveDep) -> JSON:
+def list_convenings(archive: ArchiveDep) -> JSON:
     return JSON({"items": archive.list_convenings()})
 
 
 @router.get("/convenings/{slug}")
-async def get_convening(slug: str, archive: ArchiveDep) -> JSON:
+def get_convening(slug: str, archive: ArchiveDep) -> JSON:
     return JSON(archive.get_convening(slug))
 
 
 @router.post("/convenings", status_code=201)
-async def create_convening(
+def create_convening(
     body: ConveningIn, archive: ArchiveDep, principal: PrincipalDep, container: ContainerDep
 ) -> JSON:
     """Schedule a convening (editors)."""
@@ -153,7 +153,7 @@ async def create_convening(
 
 
 @router.patch("/convenings/{slug}", responses=EDIT_ERRORS)
-async def update_convening(
+def update_convening(
     slug: str,
     body: ConveningPatch,
     archive: ArchiveDep,
@@ -167,17 +167,17 @@ async def update_convening(
 
 
 @router.get("/excursions")
-async def list_excursions(archive: ArchiveDep, convening: str | None = None) -> JSON:
+def list_excursions(archive: ArchiveDep, convening: str | None = None) -> JSON:
     return JSON({"items": archive.list_excursions(convening)})
 
 
 @router.get("/excursions/{slug}")
-async def get_excursion(slug: str, archive: ArchiveDep) -> JSON:
+def get_excursion(slug: str, archive: ArchiveDep) -> JSON:
     return JSON(archive.get_excursion(slug))
 
 
 @router.post("/excursions", status_code=201)
-async def create_excursion(
+def create_excursion(
     body: ExcursionIn, archive: ArchiveDep, principal: PrincipalDep, container: ContainerDep
 ) -> JSON:
     """Plan a learning excursion inside a convening (editors)."""
@@ -189,7 +189,7 @@ async def create_excursion(
 
 
 @router.patch("/excursions/{slug}", responses=EDIT_ERRORS)
-async def update_excursion(
+def update_excursion(
     slug: str,
     body: ExcursionPatch,
     archive: ArchiveDep,

@@ -41,7 +41,7 @@ async def upload_content(
     part: Annotated[int | None, Query(ge=1, le=10_000)] = None,
 ) -> Response:
     """Receive an upload's bytes (local-folder storage; S3 uploads go to presigned URLs)."""
-    upload = container.archive.upload_for(principal, media_id)
+    upload = await run_in_threadpool(container.archive.upload_for, principal, media_id)
     limit = container.settings.media_part_size if part else upload.size
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
         received = 0
@@ -56,7 +56,7 @@ async def upload_content(
 
 
 @router.post("/api/v1/media/{media_id}/complete")
-async def complete_media(
+def complete_media(
     media_id: UUID,
     container: ContainerDep,
     principal: PrincipalDep,
@@ -64,12 +64,12 @@ async def complete_media(
 ) -> JSON:
     """Check the uploaded bytes and attach them; a failed check says what was wrong."""
     parts = [p.model_dump() for p in body.parts] if body and body.parts else None
-    result = await run_in_threadpool(container.media.complete, principal, media_id, parts)
+    result = container.media.complete(principal, media_id, parts)
     return written(container, principal, result)
 
 
 @router.patch("/api/v1/artifacts/{artifact_id}/media/{media_id}")
-async def describe_media(
+def describe_media(
     artifact_id: UUID,
     media_id: UUID,
     body: MediaDescribe,
@@ -86,7 +86,7 @@ async def describe_media(
 
 
 @router.delete("/api/v1/artifacts/{artifact_id}/media/{media_id}")
-async def detach_media(
+def detach_media(
     artifact_id: UUID,
     media_id: UUID,
     container: ContainerDep,
@@ -99,17 +99,17 @@ async def detach_media(
 
 
 @router.get("/media/{media_id}", tags=["media"])
-async def serve_media(media_id: UUID, container: ContainerDep, principal: PrincipalDep) -> Response:
+def serve_media(media_id: UUID, container: ContainerDep, principal: PrincipalDep) -> Response:
     """The media file, if you may read the artifact it belongs to."""
-    return await _serve(container, principal, media_id, None)
+    return _serve(container, principal, media_id, None)
 
 
 @router.get("/media/{media_id}/{variant}", tags=["media"])
-async def serve_variant(
+def serve_variant(
     media_id: UUID, variant: str, container: ContainerDep, principal: PrincipalDep
 ) -> Response:
     """A thumbnail (320 or 1280 pixels wide) of an image."""
-    return await _serve(container, principal, media_id, variant)
+    return _serve(container, principal, media_id, variant)
 
 
 def redirect_cache_control(public: bool, url_lifetime: int) -> str:
@@ -119,10 +119,10 @@ def redirect_cache_control(public: bool, url_lifetime: int) -> str:
     return f"public, max-age={reuse}" if public and reuse > 0 else "private, no-store"
 
 
-async def _serve(
+def _serve(
     container: ContainerDep, principal: PrincipalDep, media_id: UUID, variant: str | None
 ) -> Response:
-    located = await run_in_threadpool(container.media.locate, principal, media_id, variant)
+    located = container.media.locate(principal, media_id, variant)
     headers = {
         "X-Content-Type-Options": "nosniff",
         "Content-Disposition": located.disposition,

@@ -35,7 +35,7 @@ async def signin_page(request: Request, viewer: ViewerDep, next: str | None = No
 
 
 @router.post("/signin")
-async def signin(
+def signin(
     request: Request, container: ContainerDep, viewer: ViewerDep, form: FormDep
 ) -> Response:
     token = text(form, "token")

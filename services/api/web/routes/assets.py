@@ -5,7 +5,6 @@ from __future__ import annotations
 from uuid import UUID
 
 from fastapi import Request
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from services.api.deps import ContainerDep
@@ -42,22 +41,22 @@ async def favicon() -> Response:
 
 
 @router.get("/files/{media_id}")
-async def file(media_id: UUID, container: ContainerDep, viewer: ViewerDep) -> Response:
+def file(media_id: UUID, container: ContainerDep, viewer: ViewerDep) -> Response:
     """A media file as the signed-in person may see it (their drafts, members-only work)."""
-    return await _serve(container, viewer, media_id, None)
+    return _serve(container, viewer, media_id, None)
 
 
 @router.get("/files/{media_id}/{variant}")
-async def file_variant(
+def file_variant(
     media_id: UUID, variant: str, container: ContainerDep, viewer: ViewerDep
 ) -> Response:
-    return await _serve(container, viewer, media_id, variant)
+    return _serve(container, viewer, media_id, variant)
 
 
-async def _serve(
+def _serve(
     container: ContainerDep, viewer: ViewerDep, media_id: UUID, variant: str | None
 ) -> Response:
-    located = await run_in_threadpool(container.media.locate, viewer.principal, media_id, variant)
+    located = container.media.locate(viewer.principal, media_id, variant)
     headers = {
         "X-Content-Type-Options": "nosniff",
         "Content-Disposition": located.disposition,

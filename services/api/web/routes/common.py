@@ -19,7 +19,7 @@ def page_router() -> APIRouter:
     return APIRouter(route_class=WebRoute, include_in_schema=False)
 
 
-async def current_viewer(request: Request) -> Viewer:
+def current_viewer(request: Request) -> Viewer:
     return viewer_for(request)
 
 

@@ -72,7 +72,7 @@ def _convening_form(
 
 
 @router.get("/catalogue/convenings/new")
-async def new_convening_page(
+def new_convening_page(
     request: Request, container: ContainerDep, viewer: ViewerDep
 ) -> Response:
     _editor(viewer, "schedule convenings")
@@ -80,7 +80,7 @@ async def new_convening_page(
 
 
 @router.post("/catalogue/convenings/new")
-async def schedule_convening(
+def schedule_convening(
     request: Request, container: ContainerDep, viewer: ViewerDep, form: FormDep
 ) -> Response:
     _editor(viewer, "schedule convenings")
@@ -94,7 +94,7 @@ async def schedule_convening(
 
 
 @router.get("/catalogue/convenings/{slug}/edit")
-async def edit_convening_page(
+def edit_convening_page(
     slug: str, request: Request, container: ContainerDep, viewer: ViewerDep
 ) -> Response:
     _editor(viewer, "edit convenings")
@@ -104,7 +104,7 @@ async def edit_convening_page(
 
 
 @router.post("/catalogue/convenings/{slug}/edit")
-async def update_convening(
+def update_convening(
     slug: str, request: Request, container: ContainerDep, viewer: ViewerDep, form: FormDep
 ) -> Response:
     _editor(viewer, "edit convenings")
@@ -159,7 +159,7 @@ def _typed_excursion(form: FormData) -> dict[str, Any]:
 
 
 @router.get("/catalogue/convenings/{slug}/excursions/new")
-async def new_excursion_page(
+def new_excursion_page(
     slug: str, request: Request, container: ContainerDep, viewer: ViewerDep
 ) -> Response:
     _editor(viewer, "plan excursions")
@@ -170,7 +170,7 @@ async def new_excursion_page(
 
 
 @router.post("/catalogue/convenings/{slug}/excursions/new")
-async def plan_excursion(
+def plan_excursion(
     slug: str, request: Request, container: ContainerDep, viewer: ViewerDep, form: FormDep
 ) -> Response:
     _editor(viewer, "plan excursions")
@@ -185,7 +185,7 @@ async def plan_excursion(
 
 
 @router.get("/catalogue/excursions/{slug}/edit")
-async def edit_excursion_page(
+def edit_excursion_page(
     slug: str, request: Request, container: ContainerDep, viewer: ViewerDep
 ) -> Response:
     _editor(viewer, "edit excursions")
@@ -197,7 +197,7 @@ async def edit_excursion_page(
 
 
 @router.post("/catalogue/excursions/{slug}/edit")
-async def update_excursion(
+def update_excursion(
     slug: str, request: Request, container: ContainerDep, viewer: ViewerDep, form: FormDep
 ) -> Response:
     _editor(viewer, "edit excursions")

@@ -60,7 +60,7 @@ def _partner(viewer: Viewer) -> Principal:
 
 
 @router.get("/drafts")
-async def drafts_page(request: Request, container: ContainerDep, viewer: ViewerDep) -> Response:
+def drafts_page(request: Request, container: ContainerDep, viewer: ViewerDep) -> Response:
     principal = _partner(viewer)
     page = container.archive.list_artifacts(principal, mine=True, limit=100)
     items = sorted(page["items"], key=lambda v: v["modified_at"], reverse=True)
@@ -68,7 +68,7 @@ async def drafts_page(request: Request, container: ContainerDep, viewer: ViewerD
 
 
 @router.get("/drafts/new")
-async def new_draft_page(
+def new_draft_page(
     request: Request, container: ContainerDep, viewer: ViewerDep, kind: str = "story"
 ) -> Response:
     principal = _partner(viewer)
@@ -78,7 +78,7 @@ async def new_draft_page(
 
 
 @router.post("/drafts/new")
-async def create_draft(
+def create_draft(
     request: Request, container: ContainerDep, viewer: ViewerDep, form: FormDep
 ) -> Response:
     principal = _partner(viewer)
@@ -111,7 +111,7 @@ async def live_preview(viewer: ViewerDep, form: FormDep) -> Response:
 
 
 @router.get("/drafts/{artifact_id}")
-async def draft_preview(
+def draft_preview(
     artifact_id: UUID, request: Request, container: ContainerDep, viewer: ViewerDep
 ) -> Response:
     """The working draft as readers would see it once published."""
@@ -133,7 +133,7 @@ async def draft_preview(
 
 
 @router.get("/drafts/{artifact_id}/edit")
-async def edit_page(
+def edit_page(
     artifact_id: UUID,
     request: Request,
     container: ContainerDep,
@@ -163,8 +163,15 @@ async def save_draft(
         return error_response(
             request, 413, f"A file sent from this form can be at most {limit // 2**20} MB."
         )
-    form = await request.form(max_files=1, max_fields=400)
-    check_csrf(request, form)
+    async with request.form(max_files=1, max_fields=400) as form:  # closes a spooled upload
+        check_csrf(request, form)
+        return await run_in_threadpool(_save, artifact_id, request, container, viewer, form)
+
+
+def _save(
+    artifact_id: UUID, request: Request, container: Container, viewer: Viewer, form: FormData
+) -> Response:
+    """The rest of ``save_draft``, in a worker thread: each step reads or writes a store."""
     principal = _partner(viewer)
     current = container.archive.get_artifact(principal, artifact_id, draft=True)
     values = values_from_form(form, current)
@@ -177,7 +184,7 @@ async def save_draft(
     except InvalidInput as error:
         return _refused(request, container, viewer, values, error)
     try:
-        version = await _apply(container, principal, artifact_id, current, values, form, version)
+        version = _apply(container, principal, artifact_id, current, values, form, version)
     except MediaStoreUnavailable:
         values["version"] = version
         context = editor_context(container, principal, values, error=STORE_DOWN, error_field="file")
@@ -208,7 +215,7 @@ def _merge_media(stored: list[dict[str, Any]], typed: list[dict[str, Any]]) -> l
     ]
 
 
-async def _apply(
+def _apply(
     container: Container,
     principal: Principal,
     artifact_id: UUID,
@@ -224,8 +231,7 @@ async def _apply(
     upload = uploaded_file(form)
     staged = None
     if upload is not None:  # the object store first: if it is down, nothing is recorded
-        staged = await run_in_threadpool(
-            uploads.stage,
+        staged = uploads.stage(
             container,
             principal,
             artifact_id,
@@ -244,7 +250,7 @@ async def _apply(
     if action.startswith("detach:"):
         version = archive.detach_media(principal, artifact_id, version, action[7:]).version
     if staged is not None:
-        version = (await run_in_threadpool(container.media.record, principal, *staged)).version
+        version = container.media.record(principal, *staged).version
     if action == "submit":
         version = archive.submit_artifact(principal, artifact_id, version).version
     return version

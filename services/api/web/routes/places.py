@@ -43,7 +43,7 @@ def _failure(exc: InvalidInput | Conflict) -> dict[str, Any]:
 
 
 @router.get("/catalogue")
-async def catalogue_page(request: Request, container: ContainerDep, viewer: ViewerDep) -> Response:
+def catalogue_page(request: Request, container: ContainerDep, viewer: ViewerDep) -> Response:
     """Places, convenings and their excursions, with links to add and edit them."""
     _editor(viewer, "manage places and convenings")
     archive = container.archive
@@ -80,7 +80,7 @@ def _place_form(
 
 
 @router.get("/catalogue/places/new")
-async def new_place_page(
+def new_place_page(
     request: Request, container: ContainerDep, viewer: ViewerDep, parent: str = ""
 ) -> Response:
     _editor(viewer, "add places")
@@ -89,7 +89,7 @@ async def new_place_page(
 
 
 @router.post("/catalogue/places/new")
-async def add_place(
+def add_place(
     request: Request, container: ContainerDep, viewer: ViewerDep, form: FormDep
 ) -> Response:
     _editor(viewer, "add places")
@@ -103,7 +103,7 @@ async def add_place(
 
 
 @router.get("/places/{slug}/edit")
-async def edit_place_page(
+def edit_place_page(
     slug: str, request: Request, container: ContainerDep, viewer: ViewerDep
 ) -> Response:
     _editor(viewer, "edit places")
@@ -114,7 +114,7 @@ async def edit_place_page(
 
 
 @router.post("/places/{slug}/edit")
-async def update_place(
+def update_place(
     slug: str, request: Request, container: ContainerDep, viewer: ViewerDep, form: FormDep
 ) -> Response:
     _editor(viewer, "edit places")

@@ -50,7 +50,7 @@ def _render_queue(
 
 
 @router.get("/review")
-async def review_page(
+def review_page(
     request: Request, container: ContainerDep, viewer: ViewerDep, done: str | None = None
 ) -> Response:
     _editor(viewer, "review submissions")
@@ -58,7 +58,7 @@ async def review_page(
 
 
 @router.post("/review/{artifact_id}/publish")
-async def publish(
+def publish(
     artifact_id: UUID,
     request: Request,
     container: ContainerDep,
@@ -90,7 +90,7 @@ async def publish(
 
 
 @router.post("/artifacts/{artifact_id}/withdraw")
-async def withdraw(
+def withdraw(
     artifact_id: UUID, container: ContainerDep, viewer: ViewerDep, form: FormDep
 ) -> Response:
     principal = _editor(viewer, "withdraw artifacts")
