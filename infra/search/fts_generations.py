@@ -10,7 +10,7 @@ import contextlib
 import os
 from pathlib import Path
 
-from infra.search.port import SearchUnavailable
+from domain.ports.search import SearchUnavailable
 
 
 class Generations:

@@ -24,6 +24,14 @@ from meilisearch.errors import (
     MeilisearchTimeoutError,
 )
 
+from domain.ports.search import (
+    InvalidQuery,
+    Rebuild,
+    SearchIndex,
+    SearchQuery,
+    SearchResult,
+    SearchUnavailable,
+)
 from infra.search.facet_caps import cap
 from infra.search.meili_query import (
     PLACE_LEVELS,
@@ -35,14 +43,6 @@ from infra.search.meili_query import (
     search_parameters,
     stored,
     with_place_levels,
-)
-from infra.search.port import (
-    InvalidQuery,
-    Rebuild,
-    SearchIndex,
-    SearchQuery,
-    SearchResult,
-    SearchUnavailable,
 )
 
 __all__ = ["SETTINGS", "MeilisearchIndex", "MeilisearchRebuild"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from infra.search.port import Hit, SearchQuery
+from domain.ports.search import Hit, SearchQuery
 
 MARK_START, MARK_END = "\x02", "\x03"
 # Each level of a document's place path as an attribute of its own, for the capped

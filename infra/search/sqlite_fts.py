@@ -27,12 +27,7 @@ import numpy as np
 import orjson
 from eventsourcing.persistence import Tracking
 
-from infra.search.fts_columns import Columns
-from infra.search.fts_generations import Generations, pointed
-from infra.search.fts_match import MatchCache, match_expression
-from infra.search.fts_search import facets, hits, km, mask, page_connection, page_of
-from infra.search.fts_store import FORMAT, FtsStore
-from infra.search.port import (
+from domain.ports.search import (
     InvalidQuery,
     Rebuild,
     SearchIndex,
@@ -40,6 +35,11 @@ from infra.search.port import (
     SearchResult,
     SearchUnavailable,
 )
+from infra.search.fts_columns import Columns
+from infra.search.fts_generations import Generations, pointed
+from infra.search.fts_match import MatchCache, match_expression
+from infra.search.fts_search import facets, hits, km, mask, page_connection, page_of
+from infra.search.fts_store import FORMAT, FtsStore
 from infra.search.text import parse
 
 __all__ = ["FtsRebuild", "Generations", "SqliteFtsIndex", "km"]
