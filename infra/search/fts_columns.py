@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from infra.search.fts_store import SEPARATOR
+from infra.search.term_bitmaps import TermBitmaps
 
 CODED = ("kind", "convening", "excursion", "language", "licence")
 SELECT = (
@@ -64,6 +65,8 @@ class Columns:
         self.places = np.zeros((0, 1), dtype=np.int32)
         self.terms = np.zeros((0, 1), dtype=np.uint64)
         self.term_filter = np.zeros((0, 1), dtype=np.uint64)
+        # Per term, which rowids have it: counts over large match sets by popcount.
+        self.bitmaps = {"terms": TermBitmaps(), "term_filter": TermBitmaps()}
 
     # -- loading -------------------------------------------------------------
 
@@ -79,7 +82,12 @@ class Columns:
             for row in rows:
                 self._set(row)
         self.seq = rows[-1][1]
-        return [r[0] for r in rows]
+        changed = [r[0] for r in rows]
+        self.bitmaps["terms"].update(self.terms, changed, len(self.codes["terms"].values))
+        self.bitmaps["term_filter"].update(
+            self.term_filter, changed, len(self.codes["terms"].values)
+        )
+        return changed
 
     def _set_many(self, rows: list[tuple[Any, ...]]) -> None:
         """Many rows at once (the first load): column by column, not cell by cell."""
@@ -219,9 +227,15 @@ class Columns:
         values = self.codes["places"].values
         return {values[c]: int(counts[c]) for c in found}
 
-    def count_terms(self, bits: Array, rows: Array) -> dict[str, int]:
+    def count_terms(self, name: str, rows: Array) -> dict[str, int]:
+        """How many of ``rows`` have each term, in ``terms`` or ``term_filter`` (``name``)."""
         if not len(rows):
             return {}
+        values = self.codes["terms"].values
+        bits = self.terms if name == "terms" else self.term_filter
+        if TermBitmaps.cheaper(len(rows), bits.shape[1], len(values), len(bits)):
+            counts = self.bitmaps[name].counts(bits, rows, len(values))
+            return {values[c]: int(counts[c]) for c in np.flatnonzero(counts)}
         chosen = np.ascontiguousarray(bits[rows]).view(np.uint8).reshape(len(rows), -1)
         width = chosen.shape[1]
         # One histogram of (byte position, byte value) pairs, then bytes to bits.
@@ -229,7 +243,6 @@ class Columns:
         histogram = np.bincount(keyed.ravel(), minlength=width * 256).reshape(width, 256)
         # Little-endian uint64: byte k of word w holds bits 8k..8k+7 of that word.
         counts = (histogram @ BITS).ravel()
-        values = self.codes["terms"].values
         return {values[c]: int(counts[c]) for c in np.flatnonzero(counts) if c < len(values)}
 
 

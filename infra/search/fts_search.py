@@ -134,8 +134,8 @@ def _ties_by_id(conn: sqlite3.Connection, columns: Columns, ordered: Array) -> A
 
 def facets(columns: Columns, rows: Array, query: SearchQuery) -> dict[str, dict[str, int]]:
     found: dict[str, dict[str, int]] = {
-        "terms": columns.count_terms(columns.terms, rows),
-        "term_filter": columns.count_terms(columns.term_filter, rows),
+        "terms": columns.count_terms("terms", rows),
+        "term_filter": columns.count_terms("term_filter", rows),
         "kind": columns.count_coded("kind", rows),
         "convening": columns.count_coded("convening", rows),
     }
