@@ -63,7 +63,10 @@ class AdaptationService:
             *content.get("contributors", []),
             {"name": principal.name, "role": "adapter"},
         ]
-        return self.archive.adapt(principal, kind or found_kind, content, described)
+        result: CommandResult = self.archive.adapt(
+            principal, kind or found_kind, content, described
+        )
+        return result
 
     def _local(
         self, principal: Principal, artifact_id: UUID, version: int | None

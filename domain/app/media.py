@@ -137,7 +137,7 @@ class MediaService:
 
     def record(self, principal: Principal, media_id: UUID, media: dict[str, Any]) -> CommandResult:
         """Attach prepared media (an event; no object-store call is needed for it)."""
-        result = self.archive.complete_upload(principal, media_id, media)
+        result: CommandResult = self.archive.complete_upload(principal, media_id, media)
         try:
             self.store.delete(staging_key(media_id))
         except MediaStoreUnavailable:

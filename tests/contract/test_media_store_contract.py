@@ -1,5 +1,6 @@
-"""One contract for every media store: the local folder, and S3 over HTTP
-(moto's standalone S3 server by default; a real server when COMMONPLACE_TEST_S3_URL is set)."""
+"""One contract for every media store: the local folder, S3 over HTTP (moto's
+standalone S3 server by default; a real server when COMMONPLACE_TEST_S3_URL is set),
+and the in-memory fake the application's unit tests use."""
 
 from __future__ import annotations
 
@@ -13,11 +14,15 @@ import pytest
 from domain.ports.media import MediaStore
 from infra.media.local import LocalMediaStore
 from infra.media.s3 import S3MediaStore
+from tests.fakes import MemoryMediaStore
 from tests.s3_server import s3_endpoint
 
 
-@pytest.fixture(params=["local", "s3"])
+@pytest.fixture(params=["local", "s3", "memory"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[MediaStore]:
+    if request.param == "memory":
+        yield MemoryMediaStore()
+        return
     if request.param == "local":
         yield LocalMediaStore(tmp_path / "media")
         return
