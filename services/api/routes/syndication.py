@@ -16,12 +16,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import FileResponse, Response
 
 from domain.access import ANONYMOUS
+from domain.app.search import SearchRequest
 from domain.artifact import WITHDRAWN
 from domain.errors import Gone, NotFound
 from domain.policy import may_read_published
 from infra.bootstrap import Container
 from infra.readmodel.publications import ChangeRow
-from infra.search.service import SearchRequest
 from infra.syndication import feeds
 from infra.syndication.package import build_package, new_workspace
 from services.api.deps import ContainerDep
@@ -143,11 +143,11 @@ def feed_records(container: Container, request: SearchRequest) -> list[dict[str,
 def feed_request(
     principle: list[str], term: list[str], place: list[str], kind: list[str]
 ) -> SearchRequest:
-    terms = [p if ":" in p else f"principles:{p}" for p in principle] + term
     return SearchRequest(
-        terms=tuple(terms),
-        places=tuple(place),
-        kinds=tuple(kind),
+        principle=tuple(principle),
+        term=tuple(term),
+        place=tuple(place),
+        kind=tuple(kind),
         sort="newest",
         per_page=FEED_SIZE,
     )

@@ -9,11 +9,10 @@ from urllib.parse import urlencode
 
 from starlette.datastructures import QueryParams
 
+from domain.app.search import SearchRequest, parse_near
 from domain.errors import InvalidInput
 from domain.ports.search import DEFAULT_FACET_LIMIT, MORE
-from infra.search.service import SearchRequest, parse_near
 from services.api.web import worldmap
-from services.api.web.vocab import PRINCIPLES
 
 PER_PAGE = 10
 SORTS = ("relevance", "newest", "distance")
@@ -22,20 +21,12 @@ DEFAULT_RADIUS_KM = 100.0  # the radius the form offers first
 
 
 @dataclass(frozen=True)
-class SearchState:
-    q: str = ""
-    principle: tuple[str, ...] = ()
-    term: tuple[str, ...] = ()
-    place: tuple[str, ...] = ()
-    kind: tuple[str, ...] = ()
-    convening: str | None = None
-    year_from: int | None = None
-    year_to: int | None = None
-    near: str | None = None
-    radius_km: float | None = None
-    sort: str = "relevance"
-    page: int = 1
-    more: str | None = None  # one facet shown in full (facet_caps.MORE)
+class SearchState(SearchRequest):
+    """The search page's search: the one ``SearchRequest`` type, read from the URL, with
+    the links that change it. The page asks for ``PER_PAGE`` hits and capped facets."""
+
+    per_page: int = PER_PAGE
+    facet_limit: int | None = DEFAULT_FACET_LIMIT
     extra: dict[str, str] = field(default_factory=dict, compare=False)
 
     # -- reading the URL -----------------------------------------------------
@@ -83,33 +74,13 @@ class SearchState:
 
     # -- asking the search service --------------------------------------------
 
-    @property
-    def all_terms(self) -> tuple[str, ...]:
-        principles = tuple(p if ":" in p else f"{PRINCIPLES}:{p}" for p in self.principle)
-        return principles + self.term
-
     def request(self, per_page: int = PER_PAGE) -> SearchRequest:
-        return SearchRequest(
-            q=self.q,
-            terms=self.all_terms,
-            places=self.place,
-            near=self.near,
-            radius_km=self.radius_km,
-            kinds=self.kind,
-            convening=self.convening,
-            year_from=self.year_from,
-            year_to=self.year_to,
-            sort=self.sort,
-            page=self.page,
-            per_page=per_page,
-            facet_limit=DEFAULT_FACET_LIMIT,
-            more=self.more,
-        )
+        return replace(self, per_page=per_page)
 
     @property
     def filtered(self) -> bool:
         return bool(
-            self.all_terms
+            self.terms
             or self.place
             or self.kind
             or self.convening

@@ -11,10 +11,10 @@ from fastapi import Query, Request
 from starlette.responses import Response
 
 from domain import policy
+from domain.app.adaptation_reports import reader_summary
+from domain.app.search import SearchRequest
 from domain.values import KINDS
 from infra.bootstrap import Container
-from infra.search.service import SearchRequest
-from infra.syndication.adaptation_reports import reader_summary
 from services.api.deps import ContainerDep
 from services.api.responses import JSON
 from services.api.routes.search import wait_for_position
@@ -94,7 +94,7 @@ async def search_page(request: Request, container: ContainerDep, viewer: ViewerD
     state = SearchState.from_query(request.query_params)
     after = request.query_params.get("after")
     if after and after.isdigit():
-        await wait_for_position(container, int(after))
+        await wait_for_position(container.queries, container.settings, int(after))
     result = _search(container, viewer, state)
     frameworks = framework_trees(container.archive)
     nearby = [p for p in place_tree(container.archive) if p.lat is not None]
