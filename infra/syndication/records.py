@@ -18,7 +18,7 @@ from infra.markdown import MarkdownRenderer, media_url
 from infra.syndication.stored import Lookups, original_publication, stored_record, when
 
 __all__ = ["AUTHOR_ROLES", "JSONLD_CONTEXT", "Lookups", "Records", "based_on", "stored_record"]
-from infra.syndication.lineage import page_of, public_source
+from domain.app.lineage import page_of, public_source
 
 AUTHOR_ROLES = frozenset({"storyteller", "presenter"})
 # An inline context (schema.org as the vocabulary, links typed as IRIs), so that

@@ -9,8 +9,8 @@ from uuid import UUID
 from fastapi import APIRouter, Header, Query, Request
 from starlette.responses import Response
 
+from domain.app.adaptation_reports import reader_summary
 from domain.application import CommandResult
-from infra.syndication.adaptation_reports import reader_summary
 from services.api.deps import (
     ArchiveDep,
     ContainerDep,

@@ -7,10 +7,10 @@ from typing import Annotated, Any
 from fastapi import Query, Request
 from starlette.responses import Response
 
+from domain.app.search import SearchRequest
 from domain.errors import NotFound
 from infra.bootstrap import Container
 from infra.demo import fiction
-from infra.search.service import SearchRequest
 from services.api.deps import ContainerDep
 from services.api.web import worldmap
 from services.api.web.counts import broader_totals
