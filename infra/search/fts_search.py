@@ -85,35 +85,38 @@ def _within(columns: Columns, near: tuple[float, float], radius: float, passing:
     return inside
 
 
-def page_of(
+def ordered(
     conn: sqlite3.Connection,
     columns: Columns,
     query: SearchQuery,
     rows: Array,
     scores: Array | None,
-) -> list[int]:
-    """The rowids of the requested page, in order, sorting only what the page needs."""
-    wanted = query.offset + query.per_page
-    if wanted <= 0 or not len(rows) or query.offset >= len(rows):
-        return []
-    published = columns.published[rows]
+    count: int,
+) -> Array:
+    """The first ``count`` of ``rows`` in the query's order (newest first within ties).
+
+    Only the primary key is computed for every row; the others only for the rows the
+    partial sort keeps.
+    """
+    if count <= 0 or not len(rows):
+        return rows[:0]
+    by_time = False
     if query.sort == "distance" and query.near:
         found = distances(columns, rows, query.near)
-        keys = [-published, np.where(np.isnan(found), np.inf, found)]
+        primary = np.where(np.isnan(found), np.inf, found)
     elif query.sort == "relevance" and scores is not None:
-        keys = [-published, scores]
+        primary = scores
     else:
-        keys = [-published]
-    chosen = _smallest(keys, wanted)
-    ordered = rows[chosen][np.lexsort([rows[chosen], *(k[chosen] for k in keys)])]
-    if len(keys) == 1:
-        ordered = _ties_by_id(conn, columns, ordered)
-    return [int(r) for r in ordered[query.offset : wanted]]
+        primary, by_time = -columns.published[rows], True
+    chosen = _smallest(primary, count)
+    picked, keys = rows[chosen], primary[chosen]
+    if by_time:
+        return _ties_by_id(conn, columns, picked[np.lexsort([picked, keys])])[:count]
+    return picked[np.lexsort([picked, -columns.published[picked], keys])][:count]
 
 
-def _smallest(keys: list[Array], wanted: int) -> Array:
-    """Positions of the ``wanted`` smallest by the last key, with every tie at the edge."""
-    primary = keys[-1]
+def _smallest(primary: Array, wanted: int) -> Array:
+    """Positions of the ``wanted`` smallest of ``primary``, with every tie at the edge."""
     if len(primary) <= wanted:
         return np.arange(len(primary))
     edge = np.partition(primary, wanted - 1)[wanted - 1]

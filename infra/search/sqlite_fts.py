@@ -23,7 +23,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import orjson
 from eventsourcing.persistence import Tracking
 
@@ -38,7 +37,8 @@ from domain.ports.search import (
 from infra.search.fts_columns import Columns
 from infra.search.fts_generations import Generations, pointed
 from infra.search.fts_match import MatchCache, match_expression
-from infra.search.fts_search import facets, hits, km, mask, page_connection, page_of
+from infra.search.fts_search import hits, km, page_connection
+from infra.search.fts_selection import Selections, select
 from infra.search.fts_store import FORMAT, FtsStore
 from infra.search.text import parse
 
@@ -53,6 +53,7 @@ class Reader:
         self.inode = path.stat().st_ino
         self.columns = Columns()
         self.matches = MatchCache()
+        self.selections = Selections()  # totals, first rows and facets (see fts_selection)
         self.lock = threading.Lock()
         self.local = threading.local()
         conn = self.connection()
@@ -106,19 +107,11 @@ class Reader:
             if expression:
                 matches = self.matches.get(conn, expression, seq, self.columns.seqs)
             with self.lock:
-                columns = self.columns
-                passing = mask(columns, query)
-                if matches is not None:
-                    inside = matches.rowids < columns.size
-                    rowids, scores = matches.rowids[inside], matches.scores[inside]
-                    keep = passing[rowids]
-                    rows, ranks = rowids[keep], scores[keep]
-                else:
-                    rows, ranks = np.flatnonzero(passing), None
-                page = page_of(conn, columns, query, rows, ranks)
-                counted = facets(columns, rows, query) if query.facets else {}
+                total, page, counted = select(
+                    conn, self.columns, query, expression, matches, self.selections
+                )
             found = hits(conn, self.scratch(), page, expression, query.near)
-        return SearchResult(total=len(rows), hits=found, facets=counted)
+        return SearchResult(total=total, hits=found, facets=counted)
 
     def close(self) -> None:
         conn = getattr(self.local, "conn", None)

@@ -41,9 +41,9 @@ PARTS = (
     ("query_for", "request checked (terms, places: catalogue)"),
     ("match", "  adapter: words -> MATCH expression (vocabulary, typo tables)"),
     ("matches", "  adapter: the expression's rowids and bm25 (cached per expression)"),
-    ("mask", "  adapter: filters as a mask over the columns"),
-    ("page", "  adapter: the page's order (partial sort)"),
-    ("facets", "  adapter: facet counts (bincounts) and caps"),
+    ("mask", "  adapter: filters as a mask over the columns (unless kept)"),
+    ("page", "  adapter: the first rows' order (partial sort, unless kept)"),
+    ("facets", "  adapter: facet counts and caps (unless kept)"),
     ("hits", "  adapter: the page's documents and snippets"),
     ("index.search", "adapter search, whole (SqliteFtsIndex.search)"),
     ("present", "facets labelled, hits shaped (SearchService.present)"),
@@ -114,12 +114,14 @@ def main(argv: list[str]) -> int:
                            ("position", "position")):  # fmt: skip
             setattr(queries, name, timed(part, getattr(queries, name)))
         import infra.search.fts_match as fts_match
+        import infra.search.fts_selection as selection
         import infra.search.sqlite_fts as fts
 
-        parts = (("match_expression", "match"), ("mask", "mask"), ("page_of", "page"),
-                 ("facets", "facets"), ("hits", "hits"))  # fmt: skip
-        for name, part in parts:
-            setattr(fts, name, timed(part, getattr(fts, name)))
+        parts = ((fts, "match_expression", "match"), (selection, "mask", "mask"),
+                 (selection, "ordered", "page"), (selection, "facets", "facets"),
+                 (fts, "hits", "hits"))  # fmt: skip
+        for module, name, part in parts:
+            setattr(module, name, timed(part, getattr(module, name)))
         fts_match.MatchCache.get = timed("matches", fts_match.MatchCache.get)  # type: ignore[method-assign]
         index.search = timed("index.search", index.search)  # type: ignore[method-assign]
         profiler = cProfile.Profile() if "--cprofile" in argv else None
