@@ -48,3 +48,12 @@ def test_the_two_installs_keep_separate_stamps(tmp_path: Path) -> None:
     (venv / ".installed").touch()
     assert not installs(dry_run("run", venv))
     assert any("[test]" in line for line in installs(dry_run("test", venv)))
+
+
+def test_test_reports_the_coverage_of_the_three_packages(tmp_path: Path) -> None:
+    lines = dry_run("test", tmp_path / "venv")
+    runs = [line for line in lines if "-m pytest" in line]
+    assert len(runs) == 1, lines
+    for package in ("domain", "infra", "services"):
+        assert f"--cov={package}" in runs[0], runs[0]
+    assert "--cov-report=term" in runs[0], runs[0]
