@@ -73,8 +73,6 @@ MAX_LINES = 300
 # Modules over the limit when the limit was set, each being split (issue 9), with the
 # length each may not grow past. Remove a line once its module is under the limit.
 LONG_MODULES = {
-    "domain/application.py": 491,
-    "domain/catalogue_service.py": 420,
     "infra/syndication/records.py": 304,
 }
 
