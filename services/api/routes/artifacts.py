@@ -69,7 +69,7 @@ def written(
 
 
 @router.post("", status_code=201, response_model=ArtifactOut)
-async def create_artifact(
+def create_artifact(
     body: ArtifactCreate,
     container: ContainerDep,
     principal: PrincipalDep,
@@ -83,7 +83,7 @@ async def create_artifact(
 
 
 @router.get("", response_model=ArtifactPage)
-async def list_artifacts(
+def list_artifacts(
     archive: ArchiveDep,
     container: ContainerDep,
     principal: PrincipalDep,
@@ -132,7 +132,7 @@ async def list_artifacts(
     response_model=ArtifactOut,
     responses={200: {"content": {"application/ld+json": {}}}},
 )
-async def get_artifact(
+def get_artifact(
     artifact_id: UUID,
     request: Request,
     container: ContainerDep,
@@ -156,7 +156,7 @@ async def get_artifact(
 
 
 @router.patch("/{artifact_id}", response_model=ArtifactOut)
-async def revise_artifact(
+def revise_artifact(
     artifact_id: UUID,
     body: ArtifactRevise,
     container: ContainerDep,
@@ -171,7 +171,7 @@ async def revise_artifact(
 
 
 @router.post("/{artifact_id}/submit", response_model=ArtifactOut)
-async def submit_artifact(
+def submit_artifact(
     artifact_id: UUID, container: ContainerDep, principal: PrincipalDep, expected: IfMatchDep
 ) -> JSON:
     """Ask editors to review the current revision."""
@@ -180,7 +180,7 @@ async def submit_artifact(
 
 
 @router.post("/{artifact_id}/publish", response_model=ArtifactOut)
-async def publish_artifact(
+def publish_artifact(
     artifact_id: UUID,
     container: ContainerDep,
     principal: PrincipalDep,
@@ -203,7 +203,7 @@ async def publish_artifact(
 
 
 @router.post("/{artifact_id}/withdraw", response_model=ArtifactOut)
-async def withdraw_artifact(
+def withdraw_artifact(
     artifact_id: UUID,
     body: WithdrawRequest,
     container: ContainerDep,
@@ -217,7 +217,7 @@ async def withdraw_artifact(
 
 
 @router.get("/{artifact_id}/history", response_model=list[HistoryEntry])
-async def artifact_history(
+def artifact_history(
     artifact_id: UUID, archive: ArchiveDep, principal: PrincipalDep, view: View = "published"
 ) -> JSON:
     """Every event (contributors and editors, view=draft) or every publication (readers)."""
@@ -225,7 +225,7 @@ async def artifact_history(
 
 
 @router.get("/{artifact_id}/diff", response_model=Diff)
-async def artifact_diff(
+def artifact_diff(
     artifact_id: UUID,
     archive: ArchiveDep,
     principal: PrincipalDep,

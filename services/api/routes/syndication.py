@@ -12,7 +12,6 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
 from starlette.background import BackgroundTask
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import FileResponse, Response
 
 from domain.access import ANONYMOUS
@@ -53,20 +52,18 @@ def jsonld_response(container: Container, artifact_id: UUID) -> Response:
 
 
 @router.get("/api/v1/artifacts/{artifact_id}/jsonld", response_class=Response)
-async def artifact_jsonld(artifact_id: UUID, container: ContainerDep) -> Response:
+def artifact_jsonld(artifact_id: UUID, container: ContainerDep) -> Response:
     """The published artifact as schema.org JSON-LD (also by Accept: application/ld+json)."""
     return jsonld_response(container, artifact_id)
 
 
 @router.get("/api/v1/artifacts/{artifact_id}/package", response_class=FileResponse)
-async def artifact_package(artifact_id: UUID, container: ContainerDep) -> Response:
+def artifact_package(artifact_id: UUID, container: ContainerDep) -> Response:
     """A BagIt bag (zip): Markdown, HTML, media, JSON-LD, licence and attribution."""
     record = public_record(container, artifact_id)
     jsonld = container.records.jsonld(record)
     workspace = new_workspace()
-    path = await run_in_threadpool(
-        build_package, record, jsonld, container.media.store, Path(workspace.name)
-    )
+    path = build_package(record, jsonld, container.media.store, Path(workspace.name))
     return FileResponse(
         path,
         media_type="application/zip",
@@ -116,7 +113,7 @@ def change_item(container: Container, row: ChangeRow) -> dict[str, Any]:
 
 
 @router.get("/api/v1/changes")
-async def changes(
+def changes(
     container: ContainerDep,
     after: Annotated[
         str | None, Query(description="The cursor of the last change you have")
@@ -192,7 +189,7 @@ def feed_title(principle: list[str], term: list[str], place: list[str], kind: li
 
 
 @router.get("/feeds/atom", response_class=Response)
-async def atom_feed(
+def atom_feed(
     request: Request,
     container: ContainerDep,
     principle: Terms = [],  # noqa: B006
@@ -214,7 +211,7 @@ async def atom_feed(
 
 
 @router.get("/feeds/json", response_class=Response)
-async def json_feed(
+def json_feed(
     request: Request,
     container: ContainerDep,
     principle: Terms = [],  # noqa: B006

@@ -34,7 +34,7 @@ def _framework(container: Container, framework_id: str) -> Any:
 
 
 @router.get("/terms/{framework_id}")
-async def framework_page(
+def framework_page(
     framework_id: str, request: Request, container: ContainerDep, viewer: ViewerDep
 ) -> Response:
     framework = _framework(container, framework_id)
@@ -46,7 +46,7 @@ async def framework_page(
 
 
 @router.get("/terms/{framework_id}/{term_id}")
-async def term_page(
+def term_page(
     framework_id: str,
     term_id: str,
     request: Request,
@@ -76,7 +76,7 @@ async def term_page(
 
 
 @router.get("/places")
-async def places_page(request: Request, container: ContainerDep, viewer: ViewerDep) -> Response:
+def places_page(request: Request, container: ContainerDep, viewer: ViewerDep) -> Response:
     result = container.queries.search(viewer.principal, SearchRequest(per_page=1))
     counts = {p["place"]: p["count"] for p in result["facets"]["places"]}
     context = {"places": place_tree(container.archive), "counts": counts}
@@ -84,7 +84,7 @@ async def places_page(request: Request, container: ContainerDep, viewer: ViewerD
 
 
 @router.get("/places/{slug}")
-async def place_page(
+def place_page(
     slug: str,
     request: Request,
     container: ContainerDep,
@@ -153,7 +153,7 @@ def _points(
 
 
 @router.get("/map")
-async def map_page(request: Request, container: ContainerDep, viewer: ViewerDep) -> Response:
+def map_page(request: Request, container: ContainerDep, viewer: ViewerDep) -> Response:
     """Where artifacts come from: a world map and a close-up of each country."""
     result = container.queries.search(viewer.principal, SearchRequest(per_page=1))
     facet_places = result["facets"]["places"]

@@ -8,6 +8,7 @@ from uuid import UUID
 
 import nh3
 from fastapi import Query, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from domain import policy
@@ -61,7 +62,7 @@ def hit_views(hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 @router.get("/")
-async def home(request: Request, container: ContainerDep, viewer: ViewerDep) -> Response:
+def home(request: Request, container: ContainerDep, viewer: ViewerDep) -> Response:
     result = container.queries.search(viewer.principal, SearchRequest(sort="newest", per_page=6))
     facets = result["facets"]
     counts = {v["term"]: v["count"] for values in facets["frameworks"].values() for v in values}
@@ -95,6 +96,12 @@ async def search_page(request: Request, container: ContainerDep, viewer: ViewerD
     after = request.query_params.get("after")
     if after and after.isdigit():
         await wait_for_position(container.queries, container.settings, int(after))
+    return await run_in_threadpool(_search_page, request, container, viewer, state)
+
+
+def _search_page(
+    request: Request, container: ContainerDep, viewer: ViewerDep, state: SearchState
+) -> Response:
     result = _search(container, viewer, state)
     frameworks = framework_trees(container.archive)
     nearby = [p for p in place_tree(container.archive) if p.lat is not None]
@@ -130,7 +137,7 @@ async def search_page(request: Request, container: ContainerDep, viewer: ViewerD
 
 
 @router.get("/search/api")
-async def search_json(request: Request, container: ContainerDep, viewer: ViewerDep) -> JSON:
+def search_json(request: Request, container: ContainerDep, viewer: ViewerDep) -> JSON:
     """The same answer as /api/v1/search, for the signed-in person's own view (members-only
     work included); the search page's script uses it only when someone is signed in."""
     state = SearchState.from_query(request.query_params)
@@ -138,7 +145,7 @@ async def search_json(request: Request, container: ContainerDep, viewer: ViewerD
 
 
 @router.get("/artifacts/{artifact_id}")
-async def artifact_page(
+def artifact_page(
     artifact_id: UUID,
     request: Request,
     container: ContainerDep,
@@ -173,7 +180,7 @@ async def artifact_page(
 
 
 @router.get("/artifacts/{artifact_id}/history")
-async def history_page(
+def history_page(
     artifact_id: UUID, request: Request, container: ContainerDep, viewer: ViewerDep
 ) -> Response:
     principal = viewer.principal
@@ -196,7 +203,7 @@ async def history_page(
 
 
 @router.get("/artifacts/{artifact_id}/diff")
-async def diff_page(
+def diff_page(
     artifact_id: UUID,
     request: Request,
     container: ContainerDep,
