@@ -159,5 +159,5 @@ def test_history_and_diff_pages_read_well(demo: Demo) -> None:
         f"/artifacts/{revised['id']}/diff?from={versions[0]}&to={versions[-1]}"
     )
     assert diff.status_code == 200
-    assert "What changed from version" in diff.text
+    assert "What changed from the 1st edition" in diff.text
     assert "<ins" in diff.text or "<del" in diff.text

@@ -217,9 +217,13 @@ def diff_page(
     artifact = container.archive.get_artifact(viewer.principal, artifact_id, draft=draft)
     labels = term_labels(container.archive)
     places = place_names(container.archive)
+    history = container.archive.artifact_history(viewer.principal, artifact_id, draft=draft)
+    names = diffs.step_names(history)
     context = {
         "artifact": artifact,
         "diff": diff,
+        "before": diffs.step_name(names, from_),
+        "after": diffs.step_name(names, to),
         "draft": draft,
         "fields": diffs.field_changes(diff["fields"], labels, places),
         "lines": diffs.body_lines(diff["body_diff"]),
