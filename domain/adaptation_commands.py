@@ -7,9 +7,9 @@ from uuid import UUID, uuid4
 
 from domain import policy
 from domain.access import SYSTEM, Principal, Role
-from domain.artifact import PUBLISHED, Artifact
+from domain.artifact import Artifact
 from domain.artifact_commands import ArtifactCommands
-from domain.errors import InvalidInput, NotFound
+from domain.errors import InvalidInput
 from domain.results import CommandResult, result_of
 from domain.store import Store
 from domain.values import LICENCES, allows_derivatives, check_kind
@@ -41,21 +41,10 @@ class AdaptationCommands:
         return result_of(artifact, self.store.save(artifact))
 
     def report_adaptation(self, artifact_id: UUID, report: dict[str, Any]) -> bool:
-        """Record a verified adaptation once; returns whether anything was recorded.
-
-        Only an artifact published publicly takes reports: nothing is ever written to a
-        draft, a members-only or a withdrawn artifact on the word of another document.
-        A report whose adaptation or notice id is already recorded is not recorded again.
-        """
+        """Record a verified adaptation once (``Artifact.accept_report`` decides);
+        returns whether anything was recorded."""
         artifact = self.artifacts.load(artifact_id)
-        published = artifact.published or {}
-        if artifact.status != PUBLISHED or published["content"].get("visibility") != "public":
-            raise NotFound(f"No public artifact {artifact_id}.")
-        notice_id = report.get("notice_id")
-        if artifact.has_adaptation(report["url"]) or (
-            notice_id and any(r.get("notice_id") == notice_id for r in artifact.adaptations)
-        ):
+        if not artifact.accept_report(report, by=str(report.get("site") or SYSTEM.id)):
             return False
-        artifact.report_adaptation(report=report, by=str(report.get("site") or SYSTEM.id))
         self.store.save(artifact)
         return True

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.errors import Conflict, InvalidInput, PublishRequirementsMissing
+from domain.errors import Conflict, InvalidInput, NotFound, PublishRequirementsMissing
 from domain.values import KINDS, clean_text
 
 COMMON_FIELDS = (
@@ -202,6 +202,24 @@ class Artifact(Aggregate):
     def record_source(self, source: dict[str, Any], by: str) -> None:
         """This artifact was made from another one (here or on another site)."""
         self.adapted_from = source
+
+    def accept_report(self, report: dict[str, Any], by: str) -> bool:
+        """Record a verified adaptation once; returns whether anything was recorded.
+
+        Only an artifact published publicly takes reports: nothing is ever written to a
+        draft, a members-only or a withdrawn artifact on the word of another document.
+        A report whose adaptation or notice id is already recorded is not recorded again.
+        """
+        content = (self.published or {}).get("content") or {}
+        if self.status != PUBLISHED or content.get("visibility") != "public":
+            raise NotFound(f"No public artifact {self.id}.")
+        notice_id = report.get("notice_id")
+        if self.has_adaptation(report["url"]) or (
+            notice_id and any(r.get("notice_id") == notice_id for r in self.adaptations)
+        ):
+            return False
+        self.report_adaptation(report=report, by=by)
+        return True
 
     @event("AdaptationReported")
     def report_adaptation(self, report: dict[str, Any], by: str) -> None:

@@ -12,7 +12,7 @@ from eventsourcing.application import Application
 from eventsourcing.utils import get_topic
 
 from domain.artifact import Artifact
-from domain.errors import Conflict, InvalidInput, PublishRequirementsMissing
+from domain.errors import Conflict, InvalidInput, NotFound, PublishRequirementsMissing
 
 NOW = datetime(2023, 2, 17, tzinfo=UTC)
 COMPLETE = {
@@ -164,3 +164,18 @@ def test_stored_events_keep_their_topics_and_replay_to_the_same_state() -> None:
         3,
     )
     assert replayed.content["summary"] == "S"
+
+
+def test_reports_are_taken_once_and_only_on_public_published_work() -> None:
+    report = {"url": "https://elsewhere.example/a/9", "notice_id": "n1", "place": "bisbee"}
+    with pytest.raises(NotFound):
+        story().accept_report(report, by="site")
+    with pytest.raises(NotFound):
+        published(visibility="members").accept_report(report, by="site")
+    artifact = published()
+    assert artifact.accept_report(report, by="site")
+    assert not artifact.accept_report(report, by="site"), "the same adaptation again"
+    same_notice = {**report, "url": "https://elsewhere.example/a/10"}
+    assert not artifact.accept_report(same_notice, by="site"), "the same notice again"
+    assert [type(e).__name__ for e in artifact.collect_events()] == ["AdaptationReported"]
+    assert artifact.adaptations == [report]
