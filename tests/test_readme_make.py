@@ -84,7 +84,7 @@ def test_make_test_hands_its_arguments_to_pytest(tmp_path: Path) -> None:
         if target != "test" or "PYTEST_ARGS" not in variables:
             continue
         last = dry_run(target, variables, tmp_path / "venv")[-1]
-        assert last.endswith(f"-m pytest {variables['PYTEST_ARGS']}"), last
+        assert " -m pytest " in last and last.endswith(f" {variables['PYTEST_ARGS']}"), last
 
 
 def pytest_args() -> list[str]:
