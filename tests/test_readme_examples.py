@@ -147,7 +147,7 @@ class FreshSite:
         deferred.app = create_app(container=self.container)
 
     def token(self, role: str) -> str:
-        return self.container.archive.issue_token(role, f"Fresh {role}")[0]
+        return str(self.container.archive.issue_token(role, f"Fresh {role}")[0])
 
 
 def shareable_artifact(site: LiveSite) -> str:
