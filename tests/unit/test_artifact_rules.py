@@ -156,7 +156,7 @@ def test_stored_events_keep_their_topics_and_replay_to_the_same_state() -> None:
     fresh.publish(source_version=2, content=dict(fresh.content), by="e", at=NOW)
     fresh.withdraw(reason="asked", by="e", at=NOW)
     app.save(fresh)
-    replayed = app.repository.get(artifact.id)
+    replayed: object = app.repository.get(artifact.id)
     assert isinstance(replayed, Artifact)
     assert (replayed.status, replayed.withdrawal, replayed.submitted_version) == (
         "withdrawn",
