@@ -14,7 +14,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from infra.search.bitsets import bits_of, mask_of, widen, words_of
 from infra.search.fts_store import SEPARATOR
+from infra.search.joint_counts import JointCounts
 from infra.search.term_bitmaps import TermBitmaps
 
 CODED = ("kind", "convening", "excursion", "language", "licence")
@@ -67,6 +69,7 @@ class Columns:
         self.term_filter = np.zeros((0, 1), dtype=np.uint64)
         # Per term, which rowids have it: counts over large match sets by popcount.
         self.bitmaps = {"terms": TermBitmaps(), "term_filter": TermBitmaps()}
+        self.joint = JointCounts()  # kind, convening, year, top place: one histogram
 
     # -- loading -------------------------------------------------------------
 
@@ -87,6 +90,7 @@ class Columns:
         self.bitmaps["term_filter"].update(
             self.term_filter, changed, len(self.codes["terms"].values)
         )
+        self.joint.update(self.small_columns(), changed)
         return changed
 
     def _set_many(self, rows: list[tuple[Any, ...]]) -> None:
@@ -118,14 +122,14 @@ class Columns:
                 self.place_levels.setdefault(found, set()).add(level)
         self.places[rowids] = matrix
         term = self.codes["terms"].code
-        masks = [_mask(term, value) for value in columns[14]]
-        filters = [_mask(term, value) for value in columns[15]]
+        masks = [mask_of(term, value) for value in columns[14]]
+        filters = [mask_of(term, value) for value in columns[15]]
         words = (len(self.codes["terms"].values) + 63) // 64
         if words > self.terms.shape[1]:
-            self.terms = _widen(self.terms, words)
-            self.term_filter = _widen(self.term_filter, words)
-        self.terms[rowids] = _words(masks, self.terms.shape[1])
-        self.term_filter[rowids] = _words(filters, self.terms.shape[1])
+            self.terms = widen(self.terms, words)
+            self.term_filter = widen(self.term_filter, words)
+        self.terms[rowids] = words_of(masks, self.terms.shape[1])
+        self.term_filter[rowids] = words_of(filters, self.terms.shape[1])
 
     def _grow(self, needed: int) -> None:
         if needed <= self.size:
@@ -174,10 +178,10 @@ class Columns:
         filter_codes = [self.codes["terms"].code(t) for t in _split(term_filter)]
         words = (len(self.codes["terms"].values) + 63) // 64
         if words > self.terms.shape[1]:
-            self.terms = _widen(self.terms, words)
-            self.term_filter = _widen(self.term_filter, words)
-        self.terms[rowid] = _bits(term_codes, self.terms.shape[1])
-        self.term_filter[rowid] = _bits(filter_codes, self.terms.shape[1])
+            self.terms = widen(self.terms, words)
+            self.term_filter = widen(self.term_filter, words)
+        self.terms[rowid] = bits_of(term_codes, self.terms.shape[1])
+        self.term_filter[rowid] = bits_of(filter_codes, self.terms.shape[1])
 
     # -- asking --------------------------------------------------------------
 
@@ -200,24 +204,56 @@ class Columns:
             found |= self.places[:, level] == code
         return found
 
+    def small_columns(self) -> list[Array]:
+        """The columns ``count_small`` counts together: kind, convening, year, top place."""
+        return [self.coded["kind"], self.coded["convening"], self.year, self.places[:, 0]]
+
+    def count_small(self, rows: Array) -> list[Array] | None:
+        """For ``small_columns``, each one's counts over ``rows`` indexed by value (for
+        kind, convening and place, their code; for year, the year), or None when they
+        are better counted one by one."""
+        found = self.joint.counts(self.small_columns(), rows)
+        if found is None:
+            return None
+        dense = []
+        for values, counts in found:
+            full = np.zeros(int(values.max()) + 1 if len(values) else 0, dtype=np.int64)
+            known = values >= 0
+            full[values[known]] = counts[known]
+            dense.append(full)
+        return dense
+
     def count_coded(self, name: str, rows: Array) -> dict[str, int]:
         return self.count_codes(self.codes[name], self.coded[name][rows])
 
     @staticmethod
     def count_codes(codes: Codes, values: Array) -> dict[str, int]:
-        values = values[values >= 0]
-        counts = np.bincount(values, minlength=len(codes.values))
+        return Columns.named(codes, np.bincount(values[values >= 0]))
+
+    @staticmethod
+    def named(codes: Codes, counts: Array) -> dict[str, int]:
+        """Counts indexed by code as a dictionary of the values counted at least once."""
         return {codes.values[c]: int(counts[c]) for c in np.flatnonzero(counts)}
 
     def count_places(
-        self, rows: Array, level: int, limit: int | None = None, keep: tuple[str, ...] = ()
+        self,
+        rows: Array,
+        level: int,
+        limit: int | None = None,
+        keep: tuple[str, ...] = (),
+        counted: Array | None = None,
     ) -> dict[str, int]:
         """Place counts at one level of the place paths: the ``limit`` highest (all when
-        None) and those of ``keep``."""
+        None) and those of ``keep``. ``counted``: the level's counts by code, if known."""
         if level >= self.places.shape[1]:
             return {}
-        column = self.places[rows, level]
-        counts = np.bincount(column[column >= 0], minlength=len(self.codes["places"].values))
+        size = len(self.codes["places"].values)
+        if counted is None:
+            column = self.places[rows, level]
+            counts = np.bincount(column[column >= 0], minlength=size)
+        else:
+            counts = np.zeros(size, dtype=np.int64)
+            counts[: len(counted)] = counted
         found = np.flatnonzero(counts)
         if limit is not None and len(found) > limit:
             # The top ``limit`` and every value tied with the last (cap() breaks ties by name).
@@ -248,32 +284,3 @@ class Columns:
 
 def _split(value: str | None) -> list[str]:
     return value.split(SEPARATOR) if value else []
-
-
-def _mask(code: Any, value: str | None) -> int:
-    found = 0
-    for term in _split(value):
-        found |= 1 << code(term)
-    return found
-
-
-def _words(masks: list[int], words: int) -> Array:
-    """Python integers as bit sets, cut into ``words`` little-endian uint64 words."""
-    low = (1 << 64) - 1
-    return np.array(
-        [[(m >> (64 * w)) & low for w in range(words)] for m in masks], dtype=np.uint64
-    ).reshape(len(masks), words)
-
-
-def _widen(array: Array, words: int) -> Array:
-    wider = np.zeros((len(array), words), dtype=np.uint64)
-    wider[:, : array.shape[1]] = array
-    return wider
-
-
-def _bits(codes: list[int], words: int) -> Array:
-    found = np.zeros(words, dtype=np.uint64)
-    for code in codes:
-        word, bit = divmod(code, 64)
-        found[word] |= np.uint64(1 << bit)
-    return found

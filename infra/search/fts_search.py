@@ -135,29 +135,48 @@ def _ties_by_id(conn: sqlite3.Connection, columns: Columns, ordered: Array) -> A
     return np.array(keyed, dtype=np.int64)
 
 
+JOINT_FROM = 4096  # from this many rows on, count kind, convening, year and place together
+
+
 def facets(columns: Columns, rows: Array, query: SearchQuery) -> dict[str, dict[str, int]]:
+    small = columns.count_small(rows) if len(rows) >= JOINT_FROM else None
     found: dict[str, dict[str, int]] = {
         "terms": columns.count_terms("terms", rows),
         "term_filter": columns.count_terms("term_filter", rows),
-        "kind": columns.count_coded("kind", rows),
-        "convening": columns.count_coded("convening", rows),
     }
-    years = columns.year[rows]
-    years = years[years >= 0]
-    if len(years):
-        low = int(years.min())
-        counts = np.bincount(years - low)
-        found["year"] = {str(low + i): int(counts[i]) for i in np.flatnonzero(counts)}
+    if small is not None:
+        kinds, convenings, years, top_places = small
+        found["kind"] = columns.named(columns.codes["kind"], kinds)
+        found["convening"] = columns.named(columns.codes["convening"], convenings)
+        found["year"] = {str(y): int(years[y]) for y in np.flatnonzero(years)}
+    else:
+        top_places = None
+        found["kind"] = columns.count_coded("kind", rows)
+        found["convening"] = columns.count_coded("convening", rows)
+        found["year"] = _years(columns, rows)
     depth, limit = columns.places.shape[1], None
     if query.facet_limit is not None:
         # Only the levels a capped answer shows: down to the deepest selection's children.
         chosen = [columns.place_levels.get(columns.code("places", p), set()) for p in query.places]
         depth = min(depth, max((max(s) for s in chosen if s), default=-1) + 2)
         limit = None if query.facet_more == "places" else query.facet_limit
-    levels = [columns.count_places(rows, n, limit, query.places) for n in range(depth)]
+    levels = [
+        columns.count_places(rows, n, limit, query.places, top_places if n == 0 else None)
+        for n in range(depth)
+    ]
     found["places"] = {k: v for counts in levels for k, v in counts.items()}  # cap() uses levels
     capped = cap({k: v for k, v in found.items() if v}, levels, query)
     return {k: v for k, v in capped.items() if v}
+
+
+def _years(columns: Columns, rows: Array) -> dict[str, int]:
+    years = columns.year[rows]
+    years = years[years >= 0]
+    if not len(years):
+        return {}
+    low = int(years.min())
+    counts = np.bincount(years - low)
+    return {str(low + i): int(counts[i]) for i in np.flatnonzero(counts)}
 
 
 PAGE_SCHEMA = [
