@@ -26,22 +26,26 @@ from eventsourcing.utils import Environment
 from psycopg.sql import SQL
 
 from infra.readmodel.publications_writes import (
+    PublicationChange,
     PublicationEvent,
     PublicationsWriteFailed,
     PublicationsWrites,
+    Relabel,
     SqliteImmediateWrites,
 )
 
 __all__ = [
     "ChangeRow",
+    "PublicationChange",
     "PublicationEvent",
     "PublicationRow",
     "Publications",
     "PublicationsWriteFailed",
+    "Relabel",
     "build_publications",
 ]
 
-TABLES = ("cp_publications", "cp_publication_sets", "cp_changes")
+TABLES = ("cp_publications", "cp_publication_sets", "cp_publication_refs", "cp_changes")
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,11 @@ SCHEMA = [
     "type TEXT NOT NULL, datestamp DOUBLE PRECISION NOT NULL, version INTEGER NOT NULL, "
     "title TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS cp_changes_artifact ON {p}cp_changes (artifact_id)",
+    # What each public row shows of the catalogue, to find it when the catalogue changes.
+    "CREATE TABLE IF NOT EXISTS {p}cp_publication_refs (ref TEXT NOT NULL, "
+    "artifact_id TEXT NOT NULL, PRIMARY KEY (ref, artifact_id))",
+    "CREATE INDEX IF NOT EXISTS cp_publication_refs_artifact ON {p}cp_publication_refs "
+    "(artifact_id)",
     # Only withdrawals, for telling a change that a later withdrawal followed.
     "CREATE INDEX IF NOT EXISTS cp_changes_withdrawals ON {p}cp_changes (artifact_id, seq) "
     "WHERE type = 'withdrawn'",

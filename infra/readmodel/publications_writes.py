@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -45,6 +45,24 @@ class PublicationEvent:
     # What a syndication record is built from (see infra.syndication.records.stored_record);
     # None for a withdrawal or a members-only publication.
     record: dict[str, Any] | None = field(default=None, compare=False)
+    # What finds the row again when the catalogue changes (``place:<slug>``, ``term:<key>``).
+    refs: tuple[str, ...] = field(default=(), compare=False)
+
+
+# From an artifact's kind and stored record: the record, its sets and its references anew.
+Derive = Callable[[str, dict[str, Any]], tuple[dict[str, Any], tuple[str, ...], tuple[str, ...]]]
+
+
+@dataclass(frozen=True)
+class Relabel:
+    """A catalogue change: every public row that refers to one of ``refs`` is derived again."""
+
+    seq: int
+    refs: tuple[str, ...]
+    derive: Derive = field(compare=False)
+
+
+PublicationChange = PublicationEvent | Relabel
 
 
 def _encode(value: object) -> str:
@@ -69,12 +87,15 @@ class PublicationsWrites:
         def sql(self, text: str) -> str: ...
         def _insert_tracking(self, cursor: Any, tracking: Tracking) -> None: ...
 
-    def apply(self, events: Sequence[PublicationEvent], tracking: Tracking) -> None:
+    def apply(self, events: Sequence[PublicationChange], tracking: Tracking) -> None:
         """Record a batch and the position it reached, in one transaction."""
         try:
             with self._writing() as cursor:
                 for event in events:
-                    self._apply_one(cursor, event)
+                    if isinstance(event, Relabel):
+                        self._relabel(cursor, event)
+                    else:
+                        self._apply_one(cursor, event)
                 self._insert_tracking(cursor, tracking)
         except PublicationsWriteFailed:
             raise
@@ -141,14 +162,9 @@ class PublicationsWrites:
                 self.sql("DELETE FROM {p}cp_publication_sets WHERE artifact_id = ?"),
                 (event.artifact_id,),
             )
-        for setspec in event.sets:
-            cursor.execute(
-                self.sql(
-                    "INSERT INTO {p}cp_publication_sets (setspec, artifact_id) VALUES (?, ?) "
-                    "ON CONFLICT DO NOTHING"
-                ),
-                (setspec, event.artifact_id),
-            )
+        if event.public:
+            self._replace_refs(cursor, event.artifact_id, event.refs)
+        self._insert_sets(cursor, event.artifact_id, event.sets)
         cursor.execute(
             self.sql(
                 "INSERT INTO {p}cp_changes (seq, artifact_id, type, datestamp, version, title) "
@@ -156,6 +172,55 @@ class PublicationsWrites:
             ),
             (event.seq, event.artifact_id, change, event.datestamp, event.version, event.title),
         )
+
+    def _insert_sets(self, cursor: Any, artifact_id: str, sets: Sequence[str]) -> None:
+        for setspec in sets:
+            cursor.execute(
+                self.sql(
+                    "INSERT INTO {p}cp_publication_sets (setspec, artifact_id) VALUES (?, ?) "
+                    "ON CONFLICT DO NOTHING"
+                ),
+                (setspec, artifact_id),
+            )
+
+    def _replace_refs(self, cursor: Any, artifact_id: str, refs: Sequence[str]) -> None:
+        cursor.execute(
+            self.sql("DELETE FROM {p}cp_publication_refs WHERE artifact_id = ?"), (artifact_id,)
+        )
+        for ref in dict.fromkeys(refs):
+            cursor.execute(
+                self.sql("INSERT INTO {p}cp_publication_refs (ref, artifact_id) VALUES (?, ?)"),
+                (ref, artifact_id),
+            )
+
+    def _relabel(self, cursor: Any, change: Relabel) -> None:
+        """Derive again the public rows that show what a catalogue change touched."""
+        if not change.refs:
+            return
+        marks = ", ".join("?" * len(change.refs))
+        cursor.execute(
+            self.sql(
+                "SELECT p.artifact_id, p.kind, p.record FROM {p}cp_publications p "
+                "WHERE p.status = 'public' AND p.record IS NOT NULL AND p.artifact_id IN "
+                f"(SELECT artifact_id FROM {{p}}cp_publication_refs WHERE ref IN ({marks})) "
+                "ORDER BY p.artifact_id"
+            ),
+            change.refs,
+        )
+        for row in cursor.fetchall():
+            record, sets, refs = change.derive(row["kind"], json.loads(row["record"]))
+            cursor.execute(
+                self.sql(
+                    "UPDATE {p}cp_publications SET record = ?, sets = ? WHERE artifact_id = ?"
+                ),
+                (dump_record(record), json.dumps(list(sets)), row["artifact_id"]),
+            )
+            cursor.execute(
+                self.sql("DELETE FROM {p}cp_publication_sets WHERE artifact_id = ?"),
+                (row["artifact_id"],),
+            )
+            self._insert_sets(cursor, row["artifact_id"], sets)
+            self._replace_refs(cursor, row["artifact_id"], refs)
 
     def _scrub_changes(self, cursor: Any, artifact_id: str, before_seq: int) -> None:
         """A withdrawal takes the title off every earlier change of the artifact, in storage."""

@@ -15,10 +15,17 @@ from domain.application import Archive
 from domain.artifact import PUBLISHED
 from domain.values import ALL_RIGHTS_RESERVED, LICENCES
 from infra.markdown import MarkdownRenderer, media_url
-from infra.syndication.stored import Lookups, original_publication, stored_record, when
+from infra.syndication.stored import (
+    Lookups,
+    kept_labels,
+    original_publication,
+    stored_record,
+    when,
+)
 
 __all__ = ["AUTHOR_ROLES", "JSONLD_CONTEXT", "Lookups", "Records", "based_on", "stored_record"]
 from domain.app.lineage import page_of, public_source
+from infra.syndication.jsonld_nodes import alignment, person, place_node, role
 
 AUTHOR_ROLES = frozenset({"storyteller", "presenter"})
 # An inline context (schema.org as the vocabulary, links typed as IRIs), so that
@@ -82,7 +89,8 @@ class Records:
 
         Without ``body_html``: the syndication formats that read the view carry the
         Markdown itself, and rendering it would cost more than the rest of the record.
-        ``lookups`` shares catalogue lookups between the records of one response.
+        The place and term labels are the ones the read model keeps; ``lookups`` shares
+        catalogue lookups between the records of one response for rows without them.
         """
         return self.from_content(
             artifact_id,
@@ -91,6 +99,7 @@ class Records:
             int(stored["version"]),
             body_html=False,
             lookups=lookups,
+            labels=stored.get("catalogue"),
             published_at=when(stored.get("published_at")),
             first_published_at=when(stored.get("first_published_at")),
             adapted_from=public_source(self.archive, self.base, stored.get("adapted_from")),
@@ -105,10 +114,16 @@ class Records:
         *,
         body_html: bool = True,
         lookups: Lookups | None = None,
+        labels: dict[str, Any] | None = None,
         **extra: Any,
     ) -> dict[str, Any]:
         licence = content.get("licence") or ALL_RIGHTS_RESERVED
         lookups = lookups or self.lookups()
+        if labels is not None:
+            terms, place = kept_labels(labels, self.term_url, f"{self.base}/api/v1/places/")
+        else:
+            terms = self.terms(content.get("terms") or [], lookups)
+            place = self.place(content.get("place"), lookups)
         extra = {**extra, **original_publication(content, extra.get("first_published_at"))}
         found = {
             "id": artifact_id,
@@ -123,9 +138,9 @@ class Records:
             "contributors": list(content.get("contributors") or []),
             "themes": list(content.get("themes") or []),
             "date": content.get("date"),
-            "terms": self.terms(content.get("terms") or [], lookups),
+            "terms": terms,
             "stage": content.get("stage"),
-            "place": self.place(content.get("place"), lookups),
+            "place": place,
             "convening": content.get("convening"),
             "excursion": content.get("excursion"),
             "media": [m for m in content.get("media") or []],
@@ -150,7 +165,7 @@ class Records:
         terms = (lookups or self.lookups()).terms()
         found = []
         for key in keys:
-            framework_id, _, term_id = key.partition(":")
+            framework_id = key.partition(":")[0]
             framework, term = terms.get(key, (None, None))
             if framework is None or term is None:
                 continue
@@ -161,10 +176,14 @@ class Records:
                     "framework_name": framework.name,
                     "label": term["label"],
                     "description": term.get("description", ""),
-                    "url": f"{self.base}/api/v1/browse/terms/{framework_id}/{term_id}",
+                    "url": self.term_url(key),
                 }
             )
         return found
+
+    def term_url(self, key: str) -> str:
+        framework_id, _, term_id = key.partition(":")
+        return f"{self.base}/api/v1/browse/terms/{framework_id}/{term_id}"
 
     def place(self, slug: str | None, lookups: Lookups | None = None) -> dict[str, Any] | None:
         if not slug:
@@ -201,9 +220,9 @@ class Records:
             "learningResourceType": record["kind"],
             "version": record["version"],
             "keywords": record["themes"],
-            "author": [_person(p) for p in people if p["role"] in AUTHOR_ROLES],
-            "contributor": [_role(p) for p in people if p["role"] not in AUTHOR_ROLES],
-            "educationalAlignment": [_alignment(t) for t in record["terms"]],
+            "author": [person(p) for p in people if p["role"] in AUTHOR_ROLES],
+            "contributor": [role(p) for p in people if p["role"] not in AUTHOR_ROLES],
+            "educationalAlignment": [alignment(t) for t in record["terms"]],
             "associatedMedia": [self._media(m) for m in record["media"]],
         }
         if record["licence"]["uri"] != ALL_RIGHTS_RESERVED:
@@ -219,7 +238,7 @@ class Records:
         if record.get("first_published"):  # a date, as its original publication gave it
             document["datePublished"] = record["first_published"]
         if record["place"]:
-            document["spatialCoverage"] = _place(record["place"])
+            document["spatialCoverage"] = place_node(record["place"])
         source = record.get("adapted_from")
         if source:
             document["isBasedOn"] = based_on([source, *source.get("ancestors", [])])
@@ -267,38 +286,3 @@ def based_on(chain: list[dict[str, Any]]) -> dict[str, Any] | None:
     if parent:
         node["isBasedOn"] = parent
     return node
-
-
-def _person(person: dict[str, str]) -> dict[str, Any]:
-    return {"@type": "Person", "name": person["name"]}
-
-
-def _role(person: dict[str, str]) -> dict[str, Any]:
-    return {"@type": "Role", "roleName": person["role"], "contributor": _person(person)}
-
-
-def _alignment(term: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "@type": "AlignmentObject",
-        "alignmentType": "educationalSubject",
-        "educationalFramework": term["framework_name"],
-        "targetName": term["label"],
-        "targetUrl": term["url"],
-        "targetDescription": term["description"],
-    }
-
-
-def _place(place: dict[str, Any]) -> dict[str, Any]:
-    found: dict[str, Any] = {
-        "@type": "Place",
-        "name": place["name"],
-        "url": place["url"],
-        "address": ", ".join(reversed(place["path"])),
-    }
-    if place["lat"] is not None:
-        found["geo"] = {
-            "@type": "GeoCoordinates",
-            "latitude": place["lat"],
-            "longitude": place["lon"],
-        }
-    return found

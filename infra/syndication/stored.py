@@ -3,6 +3,7 @@ and the catalogue lookups that turn it into a record."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -10,7 +11,11 @@ from domain.application import Archive
 
 
 class Lookups:
-    """The catalogue as one response sees it: each place and the terms looked up once."""
+    """The catalogue as one response sees it: each place and the terms looked up once.
+
+    Only for records that carry no catalogue labels of their own: a live artifact's
+    record built from its aggregate, and rows the publications read model wrote before
+    it kept labels."""
 
     def __init__(self, archive: Archive) -> None:
         self.archive = archive
@@ -50,13 +55,15 @@ def stored_record(
     published_at: datetime,
     first_published_at: datetime | None,
     adapted_from: dict[str, Any] | None,
+    catalogue: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """What the publications read model keeps of a public publication for its record.
 
     The published content as its ``Published`` event recorded it, plus what the
-    record adds from the rest of the artifact's history. Catalogue labels and URLs
-    are not kept: they are looked up when the record is built, so they follow renamed
-    places and the site's address.
+    record adds from the rest of the artifact's history, and ``catalogue``: what it
+    shows of the catalogue (its place with the names around it, its terms' labels),
+    which the indexer derives again whenever the catalogue changes. URLs are not
+    kept: they are made when the record is built, so they follow the site's address.
     """
     return {
         "kind": kind,
@@ -65,7 +72,17 @@ def stored_record(
         "published_at": published_at.isoformat(),
         "first_published_at": first_published_at.isoformat() if first_published_at else None,
         "adapted_from": adapted_from,
+        "catalogue": catalogue,
     }
+
+
+def kept_labels(
+    labels: dict[str, Any], term_url: Callable[[str], str], places_url: str
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """A stored record's term and place labels, with their addresses on this site."""
+    terms = [{**term, "url": term_url(term["key"])} for term in labels.get("terms") or []]
+    place = labels.get("place")
+    return terms, ({**place, "url": f"{places_url}{place['slug']}"} if place else None)
 
 
 def when(value: str | None) -> datetime | None:

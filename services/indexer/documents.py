@@ -5,34 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from domain.application import Archive
 from domain.artifact import PUBLISHED, Artifact
 from infra.markdown import plain_text
+from services.indexer.catalogue import CatalogueState
 
 __all__ = ["DocumentBuilder", "media_summary", "plain_text"]
 
 
 class DocumentBuilder:
-    """Builds documents using the archive's catalogue (places, frameworks)."""
+    """Builds documents with the catalogue as the view's own fold of the log has it."""
 
-    def __init__(self, archive: Archive) -> None:
-        self.archive = archive
-        self._parents: tuple[tuple[tuple[str, int], ...], dict[str, str]] = ((), {})
-
-    def term_parents(self) -> dict[str, str]:
-        """Each framework term's broader term; worked out again only when a framework changes."""
-        frameworks = self.archive.frameworks()
-        key = tuple((framework.slug, framework.version) for framework in frameworks)
-        if key != self._parents[0]:
-            parents = {}
-            for framework in frameworks:
-                for term in framework.terms:
-                    if term.get("parent"):
-                        parents[f"{framework.slug}:{term['id']}"] = (
-                            f"{framework.slug}:{term['parent']}"
-                        )
-            self._parents = (key, parents)
-        return self._parents[1]
+    def __init__(self, catalogue: CatalogueState) -> None:
+        self.catalogue = catalogue
 
     def build(self, artifact: Artifact) -> dict[str, Any] | None:
         """The document for the published version, or None if nothing is readable."""
@@ -56,13 +40,8 @@ class DocumentBuilder:
         version: int,
     ) -> dict[str, Any]:
         """The document for one publication, as recorded in its ``Published`` event."""
-        places = self._place_chain(content.get("place"))
-        parents = self.term_parents()
-        terms = list(content.get("terms") or [])
-        expanded = list(dict.fromkeys(terms + [parents[t] for t in terms if t in parents]))
         year = _year(content.get("date")) or published_at.year
-        located = next((p for p in reversed(places) if p.lat is not None), None)
-        return {
+        document = {
             "id": artifact_id,
             "kind": kind,
             "title": content.get("title") or "",
@@ -71,12 +50,9 @@ class DocumentBuilder:
             "language": content.get("language") or "en",
             "licence": content.get("licence"),
             "members_only": content.get("visibility") == "members",
-            "terms": terms,
-            "term_filter": expanded,
+            "terms": list(content.get("terms") or []),
             "stage": content.get("stage"),
             "place": content.get("place"),
-            "place_path": [p.slug for p in places],
-            "place_names": [p.name for p in places],
             "contributors": [c["name"] for c in content.get("contributors") or []],
             "themes": list(content.get("themes") or []),
             "convening": content.get("convening"),
@@ -86,16 +62,24 @@ class DocumentBuilder:
             "published_at": published_at.timestamp(),
             "version": version,
             "media": [media_summary(m) for m in content.get("media") or []],
-            "_geo": {"lat": located.lat, "lng": located.lon} if located else None,
         }
+        return self.relabel(document)
 
-    def _place_chain(self, slug: str | None) -> list[Any]:
-        if not slug:
-            return []
-        place = self.archive.catalogue.get_place_record(slug)
-        if place is None:
-            return []
-        return [*self.archive.place_ancestors(slug), place]
+    def relabel(self, document: dict[str, Any]) -> dict[str, Any]:
+        """The document with what it shows of the catalogue derived again from the catalogue."""
+        places = self.catalogue.place_chain(document.get("place"))
+        terms = document["terms"]
+        broader = [self.catalogue.terms[t].parent for t in terms if t in self.catalogue.terms]
+        located = next((p for p in reversed(places) if p.lat is not None), None)
+        derived = {
+            "term_filter": list(dict.fromkeys(terms + [b for b in broader if b])),
+            "place_path": [p.slug for p in places],
+            "place_names": [p.name for p in places],
+            "_geo": {"lat": located.lat, "lng": located.lon} if located else None,
+            "convening_title": self.catalogue.title("convenings", document.get("convening")),
+            "excursion_title": self.catalogue.title("excursions", document.get("excursion")),
+        }
+        return {**document, **derived}
 
 
 def media_summary(media: dict[str, Any]) -> dict[str, Any]:

@@ -1,14 +1,18 @@
-"""From log notifications to index writes.
+"""From log notifications to index writes: a function of the events alone.
 
-Only publications matter to search: a ``Published`` event carries the full
-published content, so its document is built from the event alone, and a
-``Withdrawn`` event removes the document. Within a batch the last event for an
-artifact wins, which keeps the writes whole-document and idempotent.
+A ``Published`` event carries the full published content, so its document is
+built from the event and the catalogue as this view folded it from the
+catalogue events before it; a ``Withdrawn`` event removes the document. A
+catalogue event (a place registered, renamed, moved or given coordinates, a
+framework's terms edited) changes the view's catalogue and derives again every
+document that shows what changed, found through the references read model.
+Within a batch the last change of a document wins, which keeps the writes
+whole-document and idempotent.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -18,12 +22,17 @@ from eventsourcing.persistence import Notification
 from domain.application import Archive
 from domain.artifact import Artifact
 from domain.catalogue import event_topic
+from services.indexer import catalogue
+from services.indexer.catalogue import CatalogueProjection, Touched
 from services.indexer.documents import DocumentBuilder
+from services.indexer.references import ReferencesFollower
 
 CREATED = event_topic(Artifact, "Created")
 PUBLISHED = event_topic(Artifact, "Published")
 WITHDRAWN = event_topic(Artifact, "Withdrawn")
-TOPICS = (CREATED, PUBLISHED, WITHDRAWN)
+TOPICS = (CREATED, PUBLISHED, WITHDRAWN)  # what a document is built from
+ALL_TOPICS = TOPICS + catalogue.TOPICS
+PAGE = 1000
 
 
 @dataclass
@@ -43,34 +52,96 @@ class Changes:
         return len(self.upserts) + len(self.deletions)
 
 
+def fold_catalogue(archive: Archive, projection: CatalogueProjection, upto: int) -> None:
+    """Fold the catalogue events after the projection's position up to ``upto``."""
+    position = projection.position
+    while position < upto:
+        batch = archive.recorder.select_notifications(
+            position + 1, PAGE, stop=upto, topics=list(catalogue.TOPICS)
+        )
+        for notification in batch:
+            event = archive.mapper.to_domain_event(notification)
+            projection.fold(notification.topic, notification.id, event)
+        position = batch[-1].id if len(batch) == PAGE else upto
+    projection.position = max(projection.position, upto)
+
+
 class SearchProjection:
-    def __init__(self, archive: Archive) -> None:
+    def __init__(self, archive: Archive, references: ReferencesFollower | None = None) -> None:
         self.archive = archive
-        self.builder = DocumentBuilder(archive)
+        self.references = references
         self.kinds: dict[str, str] = {}
+        self.reset()
+        self.handlers: dict[str, Callable[[Changes, Notification, Any], None]] = {
+            CREATED: self._created,
+            PUBLISHED: self._published,
+            WITHDRAWN: self._withdrawn,
+            **{topic: self._catalogued for topic in catalogue.TOPICS},
+        }
+
+    def reset(self) -> None:
+        """Forget the catalogue; it is folded again from the log before the next batch."""
+        self.catalogue = CatalogueProjection()
+        self.builder = DocumentBuilder(self.catalogue.state)
+        self.started = False
+
+    def start(self, position: int) -> None:
+        """Fold the catalogue up to ``position``, where the view's next batch begins after."""
+        self.reset()
+        fold_catalogue(self.archive, self.catalogue, position)
+        self.started = True
 
     def changes(self, notifications: Sequence[Notification]) -> Changes:
         changes = Changes()
+        if not notifications:
+            return changes
+        if not self.started:
+            self.start(notifications[0].id - 1)
+        self._batch_end = notifications[-1].id
+        self._references_reached = False
         for notification in notifications:
-            if notification.topic not in TOPICS:
-                continue
-            event: Any = self.archive.mapper.to_domain_event(notification)
-            doc_id = str(event.originator_id)
-            if notification.topic == CREATED:
-                self.kinds[doc_id] = event.kind
-            elif notification.topic == PUBLISHED:
-                changes.upsert(
-                    self.builder.from_publication(
-                        doc_id,
-                        self._kind(doc_id),
-                        event.content,
-                        event.at,
-                        event.originator_version,
-                    )
-                )
-            else:
-                changes.delete(doc_id)
+            handler = self.handlers.get(notification.topic)
+            if handler is not None:
+                event = self.archive.mapper.to_domain_event(notification)
+                handler(changes, notification, event)
         return changes
+
+    def _created(self, changes: Changes, notification: Notification, event: Any) -> None:
+        self.kinds[str(event.originator_id)] = event.kind
+
+    def _published(self, changes: Changes, notification: Notification, event: Any) -> None:
+        doc_id = str(event.originator_id)
+        changes.upsert(
+            self.builder.from_publication(
+                doc_id, self._kind(doc_id), event.content, event.at, event.originator_version
+            )
+        )
+
+    def _withdrawn(self, changes: Changes, notification: Notification, event: Any) -> None:
+        changes.delete(str(event.originator_id))
+
+    def _catalogued(self, changes: Changes, notification: Notification, event: Any) -> None:
+        touched = self.catalogue.fold(notification.topic, notification.id, event)
+        if touched:
+            self._derive_again(changes, touched)
+
+    def _derive_again(self, changes: Changes, touched: Touched) -> None:
+        if self.references is None:
+            return
+        if not self._references_reached:
+            self.references.catch_up(self._batch_end)
+            self._references_reached = True
+        for doc_id, version in sorted(self.references.referring(touched.refs()).items()):
+            if doc_id in changes.deletions:
+                continue
+            document = changes.upserts.get(doc_id)
+            if document is not None:
+                changes.upsert(self.builder.relabel(document))
+                continue
+            artifact: Any = self.archive.repository.get(UUID(doc_id), version=version)
+            built = self.builder.build(artifact)
+            if built is not None:
+                changes.upsert(built)
 
     def _kind(self, doc_id: str) -> str:
         if doc_id not in self.kinds:

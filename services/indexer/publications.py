@@ -7,12 +7,18 @@ projection remembers those facts for the artifacts it met most recently (a
 bounded memo, so memory stays flat however large the archive); for any other
 artifact it loads the aggregate as it was at that publication, which gives the
 same facts.
+
+What a record shows of the catalogue (place names, the places around it, term
+labels) and its place sets come from the catalogue as this projection folded it
+from the catalogue events before the publication. A catalogue event that
+changes any of that hands the read model a :class:`Relabel`, which derives every
+public row that shows it again, in the same transaction as the rest of the batch.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -23,13 +29,17 @@ from eventsourcing.persistence import Notification
 from domain.application import Archive
 from domain.artifact import Artifact
 from domain.catalogue import event_topic
-from infra.readmodel.publications import PublicationEvent
+from infra.readmodel.publications import PublicationChange, PublicationEvent, Relabel
 from infra.syndication.stored import stored_record
-from services.indexer.projection import CREATED, PUBLISHED, WITHDRAWN
+from services.indexer import catalogue
+from services.indexer.catalogue import CatalogueProjection
+from services.indexer.labels import Labeller, snapshot
+from services.indexer.projection import CREATED, PUBLISHED, WITHDRAWN, fold_catalogue
 
 ADAPTED_FROM = event_topic(Artifact, "AdaptedFrom")
-TOPICS = (CREATED, ADAPTED_FROM, PUBLISHED, WITHDRAWN)
+TOPICS = (CREATED, ADAPTED_FROM, PUBLISHED, WITHDRAWN, *catalogue.TOPICS)
 MEMO_SIZE = 20_000
+Handler = Callable[[list[PublicationChange], Notification, Any], None]
 
 
 @dataclass
@@ -46,24 +56,60 @@ class PublicationsProjection:
         self.archive = archive
         self.memo: OrderedDict[str, ArtifactFacts] = OrderedDict()
         self.memo_size = memo_size
+        self.reset()
+        self.handlers: dict[str, Handler] = {
+            CREATED: self._created,
+            ADAPTED_FROM: self._adapted_from,
+            PUBLISHED: self._publication,
+            WITHDRAWN: self._publication,
+            **{topic: self._catalogued for topic in catalogue.TOPICS},
+        }
 
-    def events(self, notifications: Sequence[Notification]) -> list[PublicationEvent]:
-        found = []
+    def reset(self) -> None:
+        """Forget the catalogue; it is folded again from the log before the next batch."""
+        self.catalogue = CatalogueProjection()
+        self.started = False
+
+    def start(self, position: int) -> None:
+        self.reset()
+        fold_catalogue(self.archive, self.catalogue, position)
+        self.started = True
+
+    def events(self, notifications: Sequence[Notification]) -> list[PublicationChange]:
+        found: list[PublicationChange] = []
+        if notifications and not self.started:
+            self.start(notifications[0].id - 1)
         for notification in notifications:
-            if notification.topic not in TOPICS:
-                continue
-            event: Any = self.archive.mapper.to_domain_event(notification)
-            artifact_id = str(event.originator_id)
-            if notification.topic == CREATED:
-                self._remember(artifact_id, ArtifactFacts(event.kind))
-                continue
-            if notification.topic == ADAPTED_FROM:
-                facts = self.memo.get(artifact_id)
-                if facts is not None:  # else the aggregate is loaded when it is published
-                    facts.adapted_from = event.source
-                continue
-            found.append(self._publication_event(notification, event, artifact_id))
+            handler = self.handlers.get(notification.topic)
+            if handler is not None:
+                event: Any = self.archive.mapper.to_domain_event(notification)
+                handler(found, notification, event)
         return found
+
+    def _created(
+        self, found: list[PublicationChange], notification: Notification, event: Any
+    ) -> None:
+        self._remember(str(event.originator_id), ArtifactFacts(event.kind))
+
+    def _adapted_from(
+        self, found: list[PublicationChange], notification: Notification, event: Any
+    ) -> None:
+        facts = self.memo.get(str(event.originator_id))
+        if facts is not None:  # else the aggregate is loaded when it is published
+            facts.adapted_from = event.source
+
+    def _publication(
+        self, found: list[PublicationChange], notification: Notification, event: Any
+    ) -> None:
+        found.append(self._publication_event(notification, event, str(event.originator_id)))
+
+    def _catalogued(
+        self, found: list[PublicationChange], notification: Notification, event: Any
+    ) -> None:
+        touched = self.catalogue.fold(notification.topic, notification.id, event)
+        if touched:  # the rows that show it, derived with the catalogue as of this event
+            labeller = Labeller(snapshot(self.catalogue.state))
+            found.append(Relabel(notification.id, tuple(sorted(touched.refs())), labeller.derive))
 
     def _publication_event(
         self, notification: Notification, event: Any, artifact_id: str
@@ -74,6 +120,7 @@ class PublicationsProjection:
             facts.first_published_at = event.at
         content = event.content if published else {}
         public = content.get("visibility") == "public"
+        labeller = Labeller(self.catalogue.state)
         record = None
         if public:
             record = stored_record(
@@ -83,6 +130,7 @@ class PublicationsProjection:
                 event.at,
                 facts.first_published_at,
                 facts.adapted_from,
+                labeller.labels(content),
             )
         return PublicationEvent(
             seq=notification.id,
@@ -94,23 +142,14 @@ class PublicationsProjection:
             # PostgreSQL text refuses NUL, which content stored before input was checked
             # may hold (the record's JSON escapes it; XML output drops it anyway).
             title=(content.get("title") or "").replace("\x00", ""),
-            sets=self.sets(facts.kind, content),
+            sets=labeller.sets(facts.kind, content),
             record=record,
+            refs=labeller.refs(content) if public else (),
         )
 
     def sets(self, kind: str, content: dict[str, Any]) -> tuple[str, ...]:
         """OAI sets: the kind, each principle of practice, and the place with all around it."""
-        specs = [f"kind:{kind}"]
-        specs += [
-            f"principle:{term.split(':', 1)[1]}"
-            for term in content.get("terms") or []
-            if term.startswith("principles:")
-        ]
-        place = content.get("place")
-        if place:
-            chain = [p.slug for p in self.archive.place_ancestors(place)] + [place]
-            specs += [f"place:{slug}" for slug in chain]
-        return tuple(dict.fromkeys(specs))
+        return Labeller(self.catalogue.state).sets(kind, content)
 
     def _facts(self, artifact_id: str, version: int) -> ArtifactFacts:
         """The memo's facts, or the aggregate's at ``version`` (which includes that event)."""

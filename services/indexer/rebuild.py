@@ -5,6 +5,10 @@ while the live index keeps answering and the indexer keeps writing to it.
 Then, holding the indexer's lock, the rebuild catches up with events that
 arrived meanwhile, records its position and swaps the new index in atomically.
 
+Documents show the catalogue as it stands at that head (the rebuild folds the
+catalogue events up to it first); catalogue events that arrive meanwhile derive
+the documents they touch again during the catch-up, exactly as the live view does.
+
 Filling is pipelined across processes where the event store allows it: worker
 processes read ranges of the log and build the documents
 (:mod:`services.indexer.rebuild_workers`) while this process writes them, in
@@ -27,6 +31,7 @@ from domain.ports.search import Rebuild, SearchIndex
 from infra.coordination import Coordination
 from services.indexer.projection import TOPICS, SearchProjection
 from services.indexer.rebuild_workers import Builders, default_workers, shareable_env
+from services.indexer.references import ReferencesFollower
 
 Progress = Callable[[int, int], None]  # (notifications read, total)
 log = logging.getLogger("commonplace.indexer")
@@ -55,7 +60,8 @@ def rebuild(
 ) -> RebuildReport:
     """Fill a new index from the log and swap it in; ``workers`` builders (default: cores - 1)."""
     started = time.perf_counter()
-    projection = SearchProjection(archive)
+    references = ReferencesFollower(archive)
+    projection = SearchProjection(archive, references)
     env = shareable_env(archive)
     count = default_workers() if workers is None else max(0, workers)
     if env is None:
@@ -63,9 +69,12 @@ def rebuild(
     target = index.start_rebuild()
     try:
         head = archive.head
+        # Every document is built with the catalogue as it is at the head; catalogue
+        # events after it derive the documents they touch again, as the live view does.
+        projection.start(head)
         scan = Scan()
         if count and env is not None:
-            _scan_with_workers(Builders(env, count, page), target, head, progress, scan)
+            _scan_with_workers(Builders(env, count, page, head), target, head, progress, scan)
         if scan.reached < head:  # in this process: all of it, or what a dead builder left
             if count:
                 log.warning("A document builder process died; rebuilding the rest in process")
@@ -85,6 +94,8 @@ def rebuild(
     except BaseException:
         target.discard()
         raise
+    finally:
+        references.close()
     seconds = time.perf_counter() - started
     return RebuildReport(
         scan.written,

@@ -1,11 +1,11 @@
 """Building search documents in worker processes while the rebuild writes.
 
-Each worker opens the archive's event store itself (its own connection, its own
-catalogue cache) and turns one range of log positions at a time into documents:
-it reads the notifications, decodes the events and builds the documents, which
-is most of a rebuild's CPU time. The rebuilding process hands out the ranges in
-log order, writes the answers in the same order, and so never waits for more
-than the slowest range in flight.
+Each worker opens the archive's event store itself (its own connection), folds
+the catalogue events up to the rebuild's head, and turns one range of log
+positions at a time into documents: it reads the notifications, decodes the
+events and builds the documents, which is most of a rebuild's CPU time. The
+rebuilding process hands out the ranges in log order, writes the answers in the
+same order, and so never waits for more than the slowest range in flight.
 
 Only stores that another process can open qualify (SQLite files, PostgreSQL);
 an in-memory store is rebuilt in one process.
@@ -57,9 +57,10 @@ def shareable_env(archive: Archive) -> dict[str, str] | None:
     return None
 
 
-def _start_worker(env: dict[str, str]) -> None:
+def _start_worker(env: dict[str, str], head: int) -> None:
     global _projection
     _projection = SearchProjection(Archive(env=env))
+    _projection.start(head)  # the catalogue as the rebuild builds every document with
 
 
 def build_range(start: int, stop: int) -> Chunk:
@@ -81,7 +82,7 @@ def build_range(start: int, stop: int) -> Chunk:
 class Builders:
     """A pool of document builders; ``chunks`` yields their answers in log order."""
 
-    def __init__(self, env: dict[str, str], workers: int, page: int) -> None:
+    def __init__(self, env: dict[str, str], workers: int, page: int, head: int) -> None:
         self.page = page
         self.stops: dict[Future[Chunk], int] = {}
         self.in_flight = max(2, 2 * workers)
@@ -89,7 +90,7 @@ class Builders:
             max_workers=workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker,
-            initargs=(env,),
+            initargs=(env, head),
         )
 
     def chunks(self, head: int) -> Iterator[Chunk]:

@@ -20,6 +20,8 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from eventsourcing.persistence import Tracking
@@ -29,6 +31,7 @@ from domain.ports.search import SearchIndex
 from infra.coordination import Coordination
 from services.indexer.projection import SearchProjection
 from services.indexer.publications import PublicationsProjection
+from services.indexer.references import ReferencesFollower
 from services.indexer.views import TRANSIENT, View
 
 log = logging.getLogger("commonplace.indexer")
@@ -92,6 +95,7 @@ class Indexer:
         coordination: Coordination,
         *,
         publications: Any = None,
+        references: ReferencesFollower | None = None,
         batch_size: int = 500,
         poll_interval: float = 0.05,
         max_backoff: float = 30.0,
@@ -100,9 +104,11 @@ class Indexer:
         self.archive = archive
         self.index = index
         self.coordination = coordination
-        self.projection = SearchProjection(archive)
+        self.references = references or ReferencesFollower(archive)
+        self.projection = SearchProjection(archive, self.references)
         self.publications = publications
         self.publications_projection = PublicationsProjection(archive)
+        self.reached = {"search": -1, "publications": -1}  # where each projection's fold stands
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         self.max_backoff = max_backoff
@@ -126,8 +132,11 @@ class Indexer:
         batch = self.archive.recorder.select_notifications(position + 1, self.batch_size)
         if not batch:
             return 0
-        events = self.publications_projection.events(batch)
-        self.publications.apply(events, Tracking(self.archive.name, batch[-1].id))
+        projection = self.publications_projection
+        with self._following("publications", position, projection.reset):
+            events = projection.events(batch)
+            self.publications.apply(events, Tracking(self.archive.name, batch[-1].id))
+        self.reached["publications"] = batch[-1].id
         return len(batch)
 
     def step_search(self) -> int:
@@ -136,10 +145,32 @@ class Indexer:
             batch = self.archive.recorder.select_notifications(position + 1, self.batch_size)
             if not batch:
                 return 0
-            changes = self.projection.changes(batch)
-            tracking = Tracking(self.archive.name, batch[-1].id)
-            self.index.apply(changes.upserts.values(), changes.deletions, tracking)
+            with self._following("search", position, self.projection.reset):
+                changes = self.projection.changes(batch)
+                tracking = Tracking(self.archive.name, batch[-1].id)
+                self.index.apply(changes.upserts.values(), changes.deletions, tracking)
+            self.reached["search"] = batch[-1].id
         return len(batch)
+
+    @contextmanager
+    def _following(self, view: str, position: int, reset: Callable[[], None]) -> Iterator[None]:
+        """Keep a projection's catalogue in step with its view's position.
+
+        The catalogue is folded again from the log when the view's position is not the
+        one this projection reached (a rebuild swapped in, another indexer led meanwhile),
+        and after a failed write (the batch is read again, catalogue events included).
+        """
+        if self.reached[view] != position:
+            reset()
+        try:
+            yield
+        except BaseException:
+            reset()
+            self.reached[view] = -1
+            raise
+
+    def close(self) -> None:
+        self.references.close()
 
     def catch_up(self) -> None:
         while self.step():
@@ -163,6 +194,7 @@ class Indexer:
                 self.status["state"] = "stopped"
                 self._save_status(force=True)
             self.coordination.resign()
+            self.close()
 
     def _start(self) -> None:
         try:  # keep what the supervisor recorded about earlier runs

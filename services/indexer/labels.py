@@ -1,0 +1,82 @@
+"""What a syndication record shows of the catalogue, from the view's own catalogue.
+
+The publications read model keeps, with each public record, the names of its
+place and of the places around it, its coordinates, and the labels of its
+terms, as the catalogue events before it left them; its OAI sets name the place
+and every place around it. When a catalogue event changes any of that, the rows
+that show it are derived again with a :class:`Labeller` over the catalogue as
+it was right after that event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from services.indexer.catalogue import CatalogueState
+
+
+def snapshot(state: CatalogueState) -> CatalogueState:
+    """A copy that later catalogue events leave alone (its entries are immutable)."""
+    return replace(state, places=dict(state.places), terms=dict(state.terms))
+
+
+class Labeller:
+    def __init__(self, catalogue: CatalogueState) -> None:
+        self.catalogue = catalogue
+
+    def labels(self, content: dict[str, Any]) -> dict[str, Any]:
+        """The catalogue labels a record shows: its place (with the path) and its terms."""
+        chain = self.catalogue.place_chain(content.get("place"))
+        place = None
+        if chain:
+            own = chain[-1]
+            place = {
+                "slug": own.slug,
+                "name": own.name,
+                "kind": own.kind,
+                "lat": own.lat,
+                "lon": own.lon,
+                "path": [p.name for p in chain],
+            }
+        terms = [
+            {
+                "key": term.key,
+                "framework": term.framework,
+                "framework_name": term.framework_name,
+                "label": term.label,
+                "description": term.description,
+            }
+            for term in (self.catalogue.terms.get(k) for k in content.get("terms") or [])
+            if term is not None
+        ]
+        return {"place": place, "terms": terms}
+
+    def sets(self, kind: str, content: dict[str, Any]) -> tuple[str, ...]:
+        """OAI sets: the kind, each principle of practice, and the place with all around it."""
+        specs = [f"kind:{kind}"]
+        specs += [
+            f"principle:{term.split(':', 1)[1]}"
+            for term in content.get("terms") or []
+            if term.startswith("principles:")
+        ]
+        place = content.get("place")
+        if place:
+            chain = [p.slug for p in self.catalogue.place_chain(place)[:-1]] + [place]
+            specs += [f"place:{slug}" for slug in chain]
+        return tuple(dict.fromkeys(specs))
+
+    def refs(self, content: dict[str, Any]) -> tuple[str, ...]:
+        """What finds the row when the catalogue changes: every place around it, its terms."""
+        chain = [p.slug for p in self.catalogue.place_chain(content.get("place"))]
+        own = [content["place"]] if content.get("place") else []
+        places = [f"place:{slug}" for slug in dict.fromkeys(chain + own)]
+        return tuple(places + [f"term:{term}" for term in content.get("terms") or []])
+
+    def derive(
+        self, kind: str, record: dict[str, Any]
+    ) -> tuple[dict[str, Any], tuple[str, ...], tuple[str, ...]]:
+        """A stored record's labels, sets and references, derived again."""
+        content = record.get("content") or {}
+        labelled = {**record, "catalogue": self.labels(content)}
+        return labelled, self.sets(kind, content), self.refs(content)
