@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import IntEnum, StrEnum
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate, event
 
@@ -247,6 +247,7 @@ def give_consent(
     scope: str | list[str],
     expires_at: datetime | None,
     by: str,
+    consent_id: UUID | None = None,
 ) -> Consent:
     """A new consent for ``person``, checked before it is recorded."""
     if person.erased:
@@ -261,7 +262,9 @@ def give_consent(
         )
     if expires_at is not None and _aware(expires_at, "expires_at") <= given_at:
         raise InvalidInput("A consent must expire after it was given.", field="expires_at")
-    return Consent(
+    # ``id`` is accepted by the eventsourcing metaclass, not by __init__ itself.
+    return Consent(  # type: ignore[call-arg]
+        id=consent_id or uuid4(),
         person_id=person.person_id,
         artifact_id=artifact_id,
         given_by=giver.value,

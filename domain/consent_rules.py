@@ -111,7 +111,7 @@ def gap_for(
     has = counted_scope(person, consents, artifact_id, at)
     if has is not None and has >= needed:
         return None
-    if has is None and _in_force(person, consents, artifact_id, at):
+    if has is None and person.is_minor(at) and _in_force(person, consents, artifact_id, at):
         return Gap(person.person_id, Problem.GUARDIAN_NEEDED, needed)
     problem = Problem.MISSING if has is None else Problem.TOO_NARROW
     return Gap(person.person_id, problem, needed, has)
@@ -152,7 +152,7 @@ def _item(gap: Gap, name: str) -> str:
     if gap.problem is Problem.GUARDIAN_NEEDED:
         return f"consent from the guardian of {name} for {needed}"
     if gap.problem is Problem.TOO_NARROW and gap.has is not None:
-        return f"consent from {name} for {needed} (theirs covers {gap.has.label} only)"
+        return f"consent from {name} for {needed} (theirs is for {gap.has.label})"
     return f"consent from {name} for {needed}"
 
 

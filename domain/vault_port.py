@@ -80,6 +80,14 @@ class PersonalDataVault(ABC):
     @abstractmethod
     def is_erased(self, person_id: UUID) -> bool: ...
 
+    def purge(self) -> bool:
+        """Clear what destroyed keys may have left in storage; ``False`` if some may remain.
+
+        ``destroy`` purges too; an erasure sweep calls this again for the cases
+        ``destroy`` had to leave (a long transaction, a busy file).
+        """
+        return True
+
     def close(self) -> None:  # noqa: B027 -- most adapters hold nothing to release
         """Release connections, if the adapter holds any."""
 

@@ -6,7 +6,8 @@
   erasure, so the key's bytes are gone from the file, not merely unlinked.
 - ``PostgresVault`` keeps keys in a table of their own (in the event store's
   schema unless told otherwise); an erasure deletes the row and rewrites the
-  table (``VACUUM FULL``) so no dead tuple keeps the key.
+  table (``VACUUM FULL``, once no older transaction can still see the row) so
+  no dead row version keeps the key.
 
 Either way the erased person's id is remembered (no key, no personal data), so
 ``decrypt`` can answer ``ERASED`` and ``encrypt`` refuses new data for them.
@@ -17,8 +18,10 @@ out; docs/consent.md says how to bound that.
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
+import time
 from abc import abstractmethod
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -45,6 +48,7 @@ from infra.settings import Settings
 
 FORMAT = b"\x01"  # version byte of the blob layout: FORMAT + nonce (12) + ciphertext and tag
 NONCE_SIZE = 12
+log = logging.getLogger(__name__)
 
 
 class KeyedVault(PersonalDataVault):
@@ -86,9 +90,10 @@ def _now() -> str:
 
 
 class SqliteVault(KeyedVault):
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, busy_timeout: float = 10.0) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        self.busy_timeout = busy_timeout
         with self._connected() as conn:
             conn.execute(
                 "CREATE TABLE IF NOT EXISTS person_keys "
@@ -102,7 +107,7 @@ class SqliteVault(KeyedVault):
     @contextmanager
     def _connected(self) -> Iterator[sqlite3.Connection]:
         """One short connection per call, committed on success; rollback journal, no WAL."""
-        with closing(sqlite3.connect(self.path, timeout=10)) as conn:
+        with closing(sqlite3.connect(self.path, timeout=self.busy_timeout)) as conn:
             conn.execute("PRAGMA secure_delete = ON")
             with conn:
                 yield conn
@@ -132,8 +137,17 @@ class SqliteVault(KeyedVault):
                 "INSERT OR IGNORE INTO erased_persons (person_id, erased_at) VALUES (?, ?)",
                 (str(person_id), _now()),
             )
-        with closing(sqlite3.connect(self.path, timeout=10)) as conn:
-            conn.execute("VACUUM")
+        self.purge()
+
+    def purge(self) -> bool:
+        """Rebuild the file, so no free page keeps a deleted key (``secure_delete`` zeroes them)."""
+        try:
+            with closing(sqlite3.connect(self.path, timeout=self.busy_timeout)) as conn:
+                conn.execute("VACUUM")
+        except sqlite3.OperationalError as error:
+            log.warning("The vault file could not be vacuumed now (%s); purge again later.", error)
+            return False
+        return True
 
     def is_erased(self, person_id: UUID) -> bool:
         with self._connected() as conn:
@@ -144,10 +158,11 @@ class SqliteVault(KeyedVault):
 
 
 class PostgresVault(KeyedVault):
-    def __init__(self, url: str, schema: str | None = None) -> None:
+    def __init__(self, url: str, schema: str | None = None, purge_wait: float = 10.0) -> None:
         import psycopg
 
         self.psycopg = psycopg
+        self.purge_wait = purge_wait
         self.url = url
         self.schema = schema or "public"
         self.keys_table = f"{self.schema}.commonplace_person_keys"
@@ -189,13 +204,51 @@ class PostgresVault(KeyedVault):
     def destroy(self, person_id: UUID) -> None:
         with self._connected() as conn:
             with conn.transaction():
+                xid = conn.execute("SELECT pg_current_xact_id()::text").fetchone()[0]
                 conn.execute(f"DELETE FROM {self.keys_table} WHERE person_id = %s", (person_id,))
                 conn.execute(
                     f"INSERT INTO {self.erased_table} (person_id, erased_at) "
                     "VALUES (%s, now()) ON CONFLICT (person_id) DO NOTHING",
                     (person_id,),
                 )
+            self._purge(conn, int(xid))
+
+    def purge(self) -> bool:
+        """Rewrite the key table without the rows deleted so far; see ``_purge``."""
+        with self._connected() as conn:
+            xid = conn.execute("SELECT pg_current_xact_id()::text").fetchone()[0]
+            return self._purge(conn, int(xid))
+
+    def _purge(self, conn: Any, xid: int) -> bool:
+        """``VACUUM FULL`` once no transaction that could still see the deleted row is open.
+
+        A snapshot older than the deletion keeps the old row version alive (and a
+        transaction still running anywhere on the server holds every newer
+        snapshot back to its start); ``VACUUM FULL`` copies such versions into
+        the new table file. So it waits (up to ``purge_wait`` seconds) for those
+        transactions to end, and as long again for its table lock, so it never
+        queues the vault behind a long transaction. ``False`` means the row may
+        survive until ``purge`` runs again (the erasure sweep calls it).
+        """
+        deadline = time.monotonic() + self.purge_wait
+        while (older := self._older_snapshots(conn, xid)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        conn.execute(f"SET lock_timeout = {int(self.purge_wait * 1000)}")
+        try:
             conn.execute(f"VACUUM FULL {self.keys_table}")
+        except self.psycopg.errors.LockNotAvailable:
+            older = True  # a transaction holding the table outlived the wait
+        if older:
+            log.warning("A deleted key may survive until the next purge of the vault.")
+        return not older
+
+    def _older_snapshots(self, conn: Any, xid: int) -> bool:
+        row = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+            "AND (age(backend_xmin) >= age(%(xid)s::xid) OR age(backend_xid) >= age(%(xid)s::xid))",
+            {"xid": str(xid % 2**32)},
+        ).fetchone()
+        return bool(row[0])
 
     def is_erased(self, person_id: UUID) -> bool:
         with self._connected() as conn:

@@ -23,11 +23,13 @@ from domain.credit import credited_name
 from domain.people import REMOVED, Person, PersonDetails, record_person, unseal
 from domain.vault_port import ERASED, PersonalDataVault
 from infra.settings import Settings
-from tests.contract.test_vault_contract import (
+from tests.contract.test_vault_harness import (  # noqa: F401 -- fixtures
     memory_harness,
     postgres_harness,
     postgres_raw,
     sqlite_harness,
+    vault_database_fixture,
+    vault_pg_fixture,
 )
 
 NAME = "Ana María López"
@@ -57,10 +59,7 @@ def _files(folder: Path) -> bytes:
 def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stores]:
     settings = Settings(data_dir=tmp_path / "data", load_demo=False)
     if request.param == "postgres":
-        url, schema = (
-            request.getfixturevalue("postgres_url"),
-            request.getfixturevalue("postgres_schema"),
-        )
+        url, schema = request.getfixturevalue("vault_pg")
         settings = settings.model_copy(update={"database_url": url, "database_schema": schema})
         harness = postgres_harness(url, schema)
         raw = lambda: postgres_raw(url, schema)  # noqa: E731 -- events and vault share the schema
