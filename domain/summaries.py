@@ -1,9 +1,9 @@
 """The artifact list's read model: one small summary per artifact, in creation order.
 
-``Archive.list_artifacts`` used to load every artifact to fill one page. Now each
-process keeps a summary of every artifact (who owns it, its status, whether it waits
-for review, and the kind, place, terms and visibility that the list filters on), and
-loads only the artifacts that a page shows.
+A page of ``archive.reading.list_artifacts`` should not load every artifact to find
+the few it shows. So each process keeps a summary of every artifact (who owns it, its
+status, whether it waits for review, and the kind, place, terms and visibility that
+the list filters on), and loads only the artifacts that a page shows.
 
 The summaries follow the notification log, like the catalogue cache: before each
 listing, one query reads the artifact events recorded since the last look (by any
