@@ -263,14 +263,15 @@ class Columns:
         values = self.codes["places"].values
         return {values[c]: int(counts[c]) for c in found}
 
-    def count_terms(self, name: str, rows: Array) -> dict[str, int]:
-        """How many of ``rows`` have each term, in ``terms`` or ``term_filter`` (``name``)."""
+    def count_terms(self, name: str, rows: Array, packed: Array | None = None) -> dict[str, int]:
+        """How many of ``rows`` have each term, in ``terms`` or ``term_filter`` (``name``).
+        ``packed``: ``rows`` as a bitmap (``term_bitmaps.pack``), to share between calls."""
         if not len(rows):
             return {}
         values = self.codes["terms"].values
         bits = self.terms if name == "terms" else self.term_filter
         if TermBitmaps.cheaper(len(rows), bits.shape[1], len(values), len(bits)):
-            counts = self.bitmaps[name].counts(bits, rows, len(values))
+            counts = self.bitmaps[name].counts(bits, rows, len(values), packed)
             return {values[c]: int(counts[c]) for c in np.flatnonzero(counts)}
         chosen = np.ascontiguousarray(bits[rows]).view(np.uint8).reshape(len(rows), -1)
         width = chosen.shape[1]

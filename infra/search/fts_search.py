@@ -15,6 +15,7 @@ from domain.ports.search import Hit, SearchQuery
 from infra.search.facet_caps import cap
 from infra.search.fts_columns import Array, Columns
 from infra.search.fts_store import COLUMNS, TOKENIZE
+from infra.search.term_bitmaps import pack
 
 MARK_START, MARK_END = "\x02", "\x03"
 
@@ -140,9 +141,10 @@ JOINT_FROM = 4096  # from this many rows on, count kind, convening, year and pla
 
 def facets(columns: Columns, rows: Array, query: SearchQuery) -> dict[str, dict[str, int]]:
     small = columns.count_small(rows) if len(rows) >= JOINT_FROM else None
+    packed = pack(rows, columns.size) if len(rows) >= JOINT_FROM else None
     found: dict[str, dict[str, int]] = {
-        "terms": columns.count_terms("terms", rows),
-        "term_filter": columns.count_terms("term_filter", rows),
+        "terms": columns.count_terms("terms", rows, packed),
+        "term_filter": columns.count_terms("term_filter", rows, packed),
     }
     if small is not None:
         kinds, convenings, years, top_places = small

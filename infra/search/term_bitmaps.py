@@ -37,14 +37,14 @@ class TermBitmaps:
         bitmaps = size // 4 + terms * size // 32
         return bitmaps < histogram
 
-    def counts(self, bits: Array, rows: Array, terms: int) -> Array:
-        """How many of ``rows`` have each term code (``bits``: the columns' bit sets)."""
+    def counts(self, bits: Array, rows: Array, terms: int, packed: Array | None = None) -> Array:
+        """How many of ``rows`` have each term code (``bits``: the columns' bit sets;
+        ``packed``: ``rows`` as made by ``pack``, if already at hand)."""
         if self.maps is None or self.rows != len(bits) or self.terms != terms:
             self._build(bits, terms)
         assert self.maps is not None
-        chosen = np.zeros(self.maps.shape[1] * 64, dtype=bool)
-        chosen[rows] = True
-        packed = np.packbits(chosen, bitorder="little").view(np.uint64)
+        if packed is None:
+            packed = pack(rows, len(bits))
         found: Array = np.bitwise_count(self.maps & packed).sum(axis=1, dtype=np.int64)
         return found
 
@@ -72,3 +72,11 @@ class TermBitmaps:
             column[: len(bits)] = (bits[:, word] >> np.uint64(bit)) & np.uint64(1)
             maps[code] = np.packbits(column, bitorder="little").view(np.uint64)
         self.maps, self.rows, self.terms = maps, len(bits), terms
+
+
+def pack(rows: Array, size: int) -> Array:
+    """``rows`` (rowids below ``size``) as a bitmap in the maps' layout."""
+    chosen = np.zeros((size + 63) // 64 * 64, dtype=bool)
+    chosen[rows] = True
+    packed: Array = np.packbits(chosen, bitorder="little").view(np.uint64)
+    return packed
