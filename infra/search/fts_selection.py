@@ -3,7 +3,8 @@
 A search's total, its facets and the order of its first rows depend only on the MATCH
 expression (through its cached matches), the filters, the facet options and the
 index's sequence number. ``select`` filters the matches, orders the first rows and
-counts the facets once for such a combination, and keeps the answer in ``Selections``
+counts the facets once for such a combination (capped facet answers only: one asked
+for in full is counted each time), and keeps the answer in ``Selections``
 until the index changes (a newer sequence number) or the expression's matches are
 fetched again (a re-run changes their bm25 scores). Another page of the same search, or
 the same search again, then costs a dictionary look-up. The caller holds the reader's
@@ -109,11 +110,17 @@ def select(
             order = ordered(conn, columns, query, rows, ranks, max(wanted, ORDER_ROWS))
             entry.orders[query.sort] = order
         if need_facets:
-            entry.facets[facet_key] = facets(columns, rows, query)
+            counted = facets(columns, rows, query)
+            if query.facet_limit is not None and query.facet_more is None:
+                entry.facets[facet_key] = counted  # capped answers only: a few KiB each
+            return entry.total, _page(order, query), counted
+    kept = entry.facets[facet_key] if query.facets else {}
+    return entry.total, _page(order, query), {k: dict(v) for k, v in kept.items()}
+
+
+def _page(order: Array | None, query: SearchQuery) -> list[int]:
     assert order is not None
-    page = [int(r) for r in order[query.offset : max(wanted, 0)]]
-    counted = {k: dict(v) for k, v in entry.facets[facet_key].items()} if query.facets else {}
-    return entry.total, page, counted
+    return [int(r) for r in order[query.offset : max(query.offset + query.per_page, 0)]]
 
 
 def filtered(columns: Columns, query: SearchQuery, matches: Matches | None) -> tuple[Array, Any]:
