@@ -14,10 +14,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from eventsourcing.persistence import InfrastructureFactory, Tracking, TrackingRecorder
-from eventsourcing.postgres import PostgresTrackingRecorder
+from eventsourcing.persistence import Tracking
+from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
-from eventsourcing.utils import Environment
 from psycopg.sql import SQL
 
 SCHEMA = [
@@ -98,8 +97,13 @@ class PostgresReferences(ReferencesQueries, PostgresTrackingRecorder):
 References = SqliteReferences | PostgresReferences
 
 
-def build_references(env: dict[str, str]) -> TrackingRecorder:
-    factory = InfrastructureFactory.construct(Environment("References", env))
-    if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
-        return factory.tracking_recorder(PostgresReferences)
-    return factory.tracking_recorder(SqliteReferences)
+def references_beside(datastore: Any) -> References:
+    """The references read model in the event store's database, on its own connections
+    (so that it opens no pool of its own, and closing it is the event store's business)."""
+    recorder: References
+    if isinstance(datastore, PostgresDatastore):
+        recorder = PostgresReferences(datastore, tracking_table_name="references_tracking")
+    else:
+        recorder = SqliteReferences(datastore)
+    recorder.create_table()
+    return recorder

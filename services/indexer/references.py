@@ -16,7 +16,7 @@ from eventsourcing.persistence import Tracking
 from domain.application import Archive
 from domain.artifact import Artifact
 from domain.catalogue import event_topic
-from infra.readmodel.references import ReferencesQueries, Referencing, build_references
+from infra.readmodel.references import ReferencesQueries, Referencing, references_beside
 
 PUBLISHED = event_topic(Artifact, "Published")
 WITHDRAWN = event_topic(Artifact, "Withdrawn")
@@ -33,7 +33,7 @@ def refs_of(content: dict[str, Any]) -> tuple[str, ...]:
 class ReferencesFollower:
     def __init__(self, archive: Archive, store: ReferencesQueries | None = None) -> None:
         self.archive = archive
-        self.store: Any = store if store is not None else build_references(_env(archive))
+        self.store: Any = store if store is not None else references_beside(_datastore(archive))
         # Its own name for its position: on SQLite every tracking recorder of the event
         # store's database shares one table, where the publications view keeps its own.
         self.name = f"{archive.name}#references"
@@ -63,8 +63,8 @@ class ReferencesFollower:
         return found
 
     def close(self) -> None:
-        self.store.datastore.close()
+        """Nothing to release: the references share the event store's connections."""
 
 
-def _env(archive: Archive) -> dict[str, str]:
-    return {str(key): str(value) for key, value in archive.env.items()}
+def _datastore(archive: Archive) -> Any:
+    return getattr(archive.recorder, "datastore")  # noqa: B009 - not on the recorder's type
