@@ -71,6 +71,8 @@ def test_a_renamed_place_shows_in_search_and_in_the_oai_record_without_reindex(
     harvest = client.get("/oai", params={"verb": "ListRecords", "metadataPrefix": "oai_dc"})
     assert harvest.status_code == 200
     assert "Desert View High School, Lighthouse District, Tucson" in harvest.text
+    jsonld = client.get(f"/api/v1/artifacts/{story}/jsonld").json()
+    assert "Lighthouse District" in jsonld["spatialCoverage"]["address"]
 
 
 def test_a_moved_place_changes_paths_sets_and_coordinates(
@@ -102,6 +104,8 @@ def test_a_moved_place_changes_paths_sets_and_coordinates(
         params={"verb": "ListIdentifiers", "metadataPrefix": "oai_dc", "set": "place:england"},
     )
     assert story in found.text
+    feed = client.get("/feeds/json", params={"place": "england"}).json()
+    assert [item["id"].rsplit("/", 1)[-1] for item in feed["items"]] == [story]
 
 
 def test_an_edited_term_changes_the_broader_terms_and_the_labels(
