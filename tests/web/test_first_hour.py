@@ -117,7 +117,7 @@ def test_history_numbers_editions_and_shows_the_notes(demo: Demo) -> None:
     assert "<ol" not in timeline.split("</ul>")[0]  # no bare "2., 1." numbering
     assert "What changed since the 1st edition" in timeline
     options = re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', html)
-    assert options == ["1st edition", "2nd edition"] * 2
+    assert options == ["1st edition, from draft 1", "2nd edition, from draft 5"] * 2
 
 
 def test_the_api_history_carries_editions_and_notes(demo: Demo) -> None:
