@@ -145,7 +145,7 @@ def get_artifact(
 
     With ``Accept: application/ld+json`` the public version comes as schema.org JSON-LD."""
     if "application/ld+json" in request.headers.get("accept", "") and view == "published":
-        return jsonld_response(container, artifact_id)
+        return jsonld_response(container.records, container.archive, artifact_id)
     data = container.archive.get_artifact(
         principal, artifact_id, draft=view == "draft", version=version, as_of=as_of
     )

@@ -15,15 +15,23 @@ from starlette.background import BackgroundTask
 from starlette.responses import FileResponse, Response
 
 from domain.access import ANONYMOUS
-from domain.app.search import SearchRequest
+from domain.app.search import SearchRequest, SearchService
+from domain.application import Archive
 from domain.artifact import WITHDRAWN
 from domain.errors import Gone, NotFound
 from domain.policy import may_read_published
-from infra.bootstrap import Container
 from infra.readmodel.publications import ChangeRow
 from infra.syndication import feeds
 from infra.syndication.package import build_package, new_workspace
-from services.api.deps import ContainerDep
+from infra.syndication.records import Records
+from services.api.deps import (
+    ArchiveDep,
+    MediaDep,
+    PublicationsDep,
+    RecordsDep,
+    SearchDep,
+    SettingsDep,
+)
 from services.api.problems import BadRequest
 from services.api.responses import JSON, dumps
 
@@ -32,38 +40,40 @@ JSONLD = "application/ld+json"
 FEED_SIZE = 50
 
 
-def public_record(container: Container, artifact_id: UUID) -> dict[str, Any]:
+def public_record(records: Records, archive: Archive, artifact_id: UUID) -> dict[str, Any]:
     """The public record, or the right refusal: 410 for withdrawn public artifacts,
     404 otherwise (a withdrawn members-only artifact never existed for the public)."""
-    record = container.records.record(artifact_id)
+    record = records.record(artifact_id)
     if record is not None:
         return record
-    artifact = container.archive.load_artifact(artifact_id)
+    artifact = archive.load_artifact(artifact_id)
     if artifact.status == WITHDRAWN and may_read_published(ANONYMOUS, artifact.published):
         reason = (artifact.withdrawal or {}).get("reason", "")
         raise Gone(f"This artifact was withdrawn: {reason}", reason=reason)
     raise NotFound(f"No public artifact {artifact_id}.")
 
 
-def jsonld_response(container: Container, artifact_id: UUID) -> Response:
-    record = public_record(container, artifact_id)
-    document = container.records.jsonld(record)
+def jsonld_response(records: Records, archive: Archive, artifact_id: UUID) -> Response:
+    record = public_record(records, archive, artifact_id)
+    document = records.jsonld(record)
     return Response(dumps(document), media_type=JSONLD, headers={"Vary": "Accept"})
 
 
 @router.get("/api/v1/artifacts/{artifact_id}/jsonld", response_class=Response)
-def artifact_jsonld(artifact_id: UUID, container: ContainerDep) -> Response:
+def artifact_jsonld(artifact_id: UUID, records: RecordsDep, archive: ArchiveDep) -> Response:
     """The published artifact as schema.org JSON-LD (also by Accept: application/ld+json)."""
-    return jsonld_response(container, artifact_id)
+    return jsonld_response(records, archive, artifact_id)
 
 
 @router.get("/api/v1/artifacts/{artifact_id}/package", response_class=FileResponse)
-def artifact_package(artifact_id: UUID, container: ContainerDep) -> Response:
+def artifact_package(
+    artifact_id: UUID, records: RecordsDep, archive: ArchiveDep, media: MediaDep
+) -> Response:
     """A BagIt bag (zip): Markdown, HTML, media, JSON-LD, licence and attribution."""
-    record = public_record(container, artifact_id)
-    jsonld = container.records.jsonld(record)
+    record = public_record(records, archive, artifact_id)
+    jsonld = records.jsonld(record)
     workspace = new_workspace()
-    path = build_package(record, jsonld, container.media.store, Path(workspace.name))
+    path = build_package(record, jsonld, media.store, Path(workspace.name))
     return FileResponse(
         path,
         media_type="application/zip",
@@ -87,7 +97,7 @@ def decode_cursor(cursor: str) -> int:
         raise BadRequest(f"{cursor!r} is not a cursor this feed gave out.") from None
 
 
-def change_item(container: Container, row: ChangeRow) -> dict[str, Any]:
+def change_item(records: Records, row: ChangeRow) -> dict[str, Any]:
     """One change. A withdrawal is a tombstone (id, time, ``withdrawn``); once an artifact
     is withdrawn its earlier changes name no title and link nowhere (the read model
     scrubbed their titles when it recorded the withdrawal)."""
@@ -102,7 +112,6 @@ def change_item(container: Container, row: ChangeRow) -> dict[str, Any]:
     item["version"] = row.version
     if row.withdrawn_since:
         return item
-    records = container.records
     return {
         **item,
         "title": row.title,
@@ -114,7 +123,8 @@ def change_item(container: Container, row: ChangeRow) -> dict[str, Any]:
 
 @router.get("/api/v1/changes")
 def changes(
-    container: ContainerDep,
+    records: RecordsDep,
+    publications: PublicationsDep,
     after: Annotated[
         str | None, Query(description="The cursor of the last change you have")
     ] = None,
@@ -125,15 +135,17 @@ def changes(
     A withdrawal is a tombstone with only its cursor, id, time and type; the withdrawn
     artifact's earlier changes then carry no title and no links."""
     seq = decode_cursor(after) if after else 0
-    rows = container.publications.changes(seq, limit)
-    items = [change_item(container, row) for row in rows]
+    rows = publications.changes(seq, limit)
+    items = [change_item(records, row) for row in rows]
     next_cursor = items[-1]["cursor"] if items else (after or encode_cursor(0))
     return JSON({"changes": items, "next": next_cursor, "more": len(items) == limit})
 
 
-def feed_records(container: Container, request: SearchRequest) -> list[dict[str, Any]]:
-    hits = container.queries.search(ANONYMOUS, request)["hits"]
-    found = (container.records.record(hit["id"]) for hit in hits)
+def feed_records(
+    search: SearchService, records: Records, request: SearchRequest
+) -> list[dict[str, Any]]:
+    hits = search.search(ANONYMOUS, request)["hits"]
+    found = (records.record(hit["id"]) for hit in hits)
     return [record for record in found if record is not None]
 
 
@@ -191,16 +203,18 @@ def feed_title(principle: list[str], term: list[str], place: list[str], kind: li
 @router.get("/feeds/atom", response_class=Response)
 def atom_feed(
     request: Request,
-    container: ContainerDep,
+    search: SearchDep,
+    public: RecordsDep,
+    settings: SettingsDep,
     principle: Terms = [],  # noqa: B006
     term: AnyTerms = [],  # noqa: B006
     place: Places = [],  # noqa: B006
     kind: Kinds = [],  # noqa: B006
 ) -> Response:
     """Atom feed of the newest publications, for everything or per term, place or kind."""
-    records = feed_records(container, feed_request(principle, term, place, kind))
+    records = feed_records(search, public, feed_request(principle, term, place, kind))
     title = feed_title(principle, term, place, kind)
-    home = container.settings.base_url
+    home = settings.base_url
     return feed_response(
         request,
         records,
@@ -213,16 +227,18 @@ def atom_feed(
 @router.get("/feeds/json", response_class=Response)
 def json_feed(
     request: Request,
-    container: ContainerDep,
+    search: SearchDep,
+    public: RecordsDep,
+    settings: SettingsDep,
     principle: Terms = [],  # noqa: B006
     term: AnyTerms = [],  # noqa: B006
     place: Places = [],  # noqa: B006
     kind: Kinds = [],  # noqa: B006
 ) -> Response:
     """JSON Feed 1.1 of the newest publications, for everything or per term, place or kind."""
-    records = feed_records(container, feed_request(principle, term, place, kind))
+    records = feed_records(search, public, feed_request(principle, term, place, kind))
     title = feed_title(principle, term, place, kind)
-    home = container.settings.base_url
+    home = settings.base_url
     return feed_response(
         request,
         records,
