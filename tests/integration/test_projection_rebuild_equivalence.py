@@ -14,11 +14,15 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+import psycopg
+import pytest
 from eventsourcing.persistence import Tracking
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -168,11 +172,12 @@ def publications_state(view: Any) -> tuple[list[Any], list[Any], list[Any]]:
     return view.listing(limit=1000, records=True), view.changes(0, 1000), view.setspecs()
 
 
-def projected_again(container: Container, directory: Path) -> Any:
-    """The publications read model projected from the whole log into a fresh database."""
+def projected_again(container: Container, elsewhere: dict[str, str]) -> Any:
+    """The publications read model projected from the whole log into a fresh database
+    (``elsewhere``: the settings that put it there)."""
     archive = container.archive
     env = {str(k): str(v) for k, v in archive.env.items()}
-    view: Any = build_publications({**env, "SQLITE_DBNAME": str(directory / "again.sqlite3")})
+    view: Any = build_publications({**env, **elsewhere})
     batch = archive.recorder.select_notifications(1, 100_000)
     if batch:
         events = PublicationsProjection(archive).events(batch)
@@ -180,10 +185,30 @@ def projected_again(container: Container, directory: Path) -> Any:
     return view
 
 
-def check(sequence: list[tuple[Any, ...]]) -> None:
-    with tempfile.TemporaryDirectory() as scratch:
-        directory = Path(scratch)
-        with build(Settings(data_dir=directory / "data", load_demo=False)) as container:
+@contextlib.contextmanager
+def stores(directory: Path, postgres_url: str | None) -> Iterator[tuple[Settings, dict[str, str]]]:
+    """A fresh event store (SQLite, or a PostgreSQL schema), and where to project again."""
+    settings = Settings(data_dir=directory / "data", load_demo=False)
+    if postgres_url is None:
+        yield settings, {"SQLITE_DBNAME": str(directory / "again.sqlite3")}
+        return
+    schemas = [f"cp_equal_{uuid.uuid4().hex[:12]}" for _ in range(2)]
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        for schema in schemas:
+            conn.execute(f"CREATE SCHEMA {schema}")
+    try:
+        update = {"database_url": postgres_url, "database_schema": schemas[0]}
+        yield settings.model_copy(update=update), {"POSTGRES_SCHEMA": schemas[1]}
+    finally:
+        with psycopg.connect(postgres_url, autocommit=True) as conn:
+            for schema in schemas:
+                conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def check(sequence: list[tuple[Any, ...]], postgres_url: str | None = None) -> None:
+    with tempfile.TemporaryDirectory() as scratch, stores(Path(scratch), postgres_url) as found:
+        settings, elsewhere = found
+        with build(settings) as container:
             seed_frameworks(container.archive)
             seed_places(container.archive)
             world = World(container)
@@ -198,7 +223,7 @@ def check(sequence: list[tuple[Any, ...]]) -> None:
             live_publications = publications_state(container.publications)
 
             rebuild(container.archive, container.search, container.coordination, workers=0)
-            again = projected_again(container, directory)
+            again = projected_again(container, elsewhere)
             try:
                 assert search_state(container) == live_search
                 assert publications_state(again) == live_publications
@@ -222,6 +247,15 @@ def assert_labelled_as_the_catalogue_ends(container: Container, rows: list[Any])
 @given(st.lists(commands, min_size=1, max_size=14))
 def test_the_live_views_equal_a_rebuild(sequence: list[tuple[Any, ...]]) -> None:
     check(sequence)
+
+
+@pytest.mark.postgres
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(commands, min_size=1, max_size=14))
+def test_the_live_views_equal_a_rebuild_on_postgresql(
+    postgres_url: str, sequence: list[tuple[Any, ...]]
+) -> None:
+    check(sequence, postgres_url)
 
 
 def test_a_sequence_with_every_catalogue_change_is_equal_too() -> None:
