@@ -8,7 +8,7 @@ with the names they have there (``principle``, ``term``, ``place``, ``kind``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from domain.access import Principal
@@ -74,6 +74,11 @@ class SearchService:
         query = self.query_for(principal, request)
         result = self.index.search(query)
         return self.present(query, result)
+
+    def count(self, principal: Principal, request: SearchRequest) -> int:
+        """How many artifacts ``principal`` would find (no hits, no facets)."""
+        query = replace(self.query_for(principal, request), per_page=1, facets=False)
+        return self.index.search(query).total
 
     def query_for(self, principal: Principal, request: SearchRequest) -> SearchQuery:
         near = parse_near(request.near) if request.near else None

@@ -90,3 +90,10 @@ def test_status_reports_the_indexer_and_measures_lag_by_the_clock(archive: Archi
     assert found["lag_events"] == archive.head > 0
     assert found["lag_seconds"] == 12.0
     assert found["retries"] == 2
+
+
+def test_a_count_asks_the_index_for_no_hits_and_no_facets(archive: Archive) -> None:
+    index = RecordingIndex()
+    assert service(archive, index).count(ANONYMOUS, SearchRequest(q="river")) == 0
+    (query,) = index.queries
+    assert (query.q, query.per_page, query.facets) == ("river", 1, False)

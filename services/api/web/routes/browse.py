@@ -40,7 +40,7 @@ def framework_page(
     framework = _framework(container, framework_id)
     result = container.queries.search(viewer.principal, SearchRequest(per_page=1))
     counts = {v["term"]: v["count"] for v in result["facets"]["frameworks"].get(framework_id, [])}
-    counts.update(broader_totals(container, viewer.principal, framework))
+    counts.update(broader_totals(container.queries, viewer.principal, framework))
     context = {"framework": framework, "counts": counts}
     return render(request, viewer, "framework.html", context)
 

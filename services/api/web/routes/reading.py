@@ -68,7 +68,7 @@ def home(request: Request, container: ContainerDep, viewer: ViewerDep) -> Respon
     counts = {v["term"]: v["count"] for values in facets["frameworks"].values() for v in values}
     frameworks = framework_trees(container.archive)
     for framework in frameworks[:2]:
-        counts.update(broader_totals(container, viewer.principal, framework))
+        counts.update(broader_totals(container.queries, viewer.principal, framework))
     place_counts = {p["place"]: p["count"] for p in facets["places"]}
     convening_counts = {c["convening"]: c["count"] for c in facets["convenings"]}
     places = [p for p in place_tree(container.archive) if p.depth <= 2 and p.slug in place_counts]
