@@ -62,18 +62,27 @@ class KeyedVault(PersonalDataVault):
         """The person's key; ``candidate`` becomes it if they have none (first writer wins)."""
 
     def encrypt(self, person_id: UUID, fields: dict[str, Any]) -> bytes:
+        """Seal with the person's key, checking erasure before and after the key is fetched.
+
+        An erasure that commits while the key is fetched (even one that deleted
+        the key just before a new one was made) is seen by the second check: the
+        stray key is destroyed and nothing is sealed.
+        """
         if self.is_erased(person_id):
             raise PersonErased("This person asked to be removed.", person=str(person_id))
         key = self._key_or_new(person_id, AESGCM.generate_key(bit_length=256))
+        if self.is_erased(person_id):
+            self.destroy(person_id)
+            raise PersonErased("This person asked to be removed.", person=str(person_id))
         nonce = os.urandom(NONCE_SIZE)
         sealed = AESGCM(key).encrypt(nonce, to_plaintext(fields), associated_data(person_id))
         return FORMAT + nonce + sealed
 
     def decrypt(self, person_id: UUID, sealed: bytes) -> Personal:
+        if self.is_erased(person_id):
+            return ERASED
         key = self._key(person_id)
         if key is None:
-            if self.is_erased(person_id):
-                return ERASED
             raise KeyMissing(f"No key for person {person_id}.")
         if sealed[:1] != FORMAT:
             raise SealBroken("A sealed blob has an unknown layout.")

@@ -5,13 +5,13 @@ from __future__ import annotations
 import sqlite3
 from contextlib import closing
 from pathlib import Path
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 
 from domain.vault_port import ERASED, KeyMissing, PersonErased, SealBroken
 from infra.settings import Settings
-from infra.vault import SqliteVault, build_vault
+from infra.vault import KeyedVault, SqliteVault, build_vault
 from tests.contract.test_vault_harness import (  # noqa: F401 -- fixtures
     FIELDS,
     NAME,
@@ -133,3 +133,20 @@ def test_a_busy_vault_file_is_purged_later(tmp_path: Path) -> None:
         assert vault.purge() is False
         other.rollback()
     assert vault.purge() is True
+
+
+def test_an_erasure_during_sealing_wins(harness: Harness) -> None:
+    """The erasure commits while the key is fetched: nothing is sealed, no key is left."""
+    if not isinstance(harness.vault, KeyedVault):
+        pytest.skip("The in-memory fake seals in one step.")
+    vault, person = harness.vault, uuid4()
+    fetch = vault._key_or_new
+
+    def erased_meanwhile(person_id: UUID, candidate: bytes) -> bytes:
+        harness.reopen().destroy(person_id)
+        return fetch(person_id, candidate)
+
+    vault._key_or_new = erased_meanwhile  # type: ignore[method-assign]
+    with pytest.raises(PersonErased):
+        vault.encrypt(person, FIELDS)
+    assert harness.stored_key(person) is None
