@@ -6,6 +6,7 @@ from typing import Any
 
 from domain.access import Principal
 from domain.app.search import SearchRequest
+from domain.application import Archive
 from domain.artifact import missing_for_publication
 from domain.history import content_diff
 from domain.values import CONTRIBUTOR_ROLES, KINDS, LICENCES
@@ -16,12 +17,12 @@ from services.api.web.presenting import PRIVATE_RENDERER, media_items
 from services.api.web.vocab import framework_trees, place_names, place_tree, term_labels
 
 
-def checklist(container: Container, values: dict[str, Any]) -> list[str]:
+def checklist(archive: Archive, values: dict[str, Any]) -> list[str]:
     """What publishing would still need (the domain's own checklist, alt text included)."""
     adapted = values.get("adapted_from") is not None
     return missing_for_publication(
         values["kind"], values, adapted=adapted
-    ) + container.archive.content.unpublishable(values)
+    ) + archive.content.unpublishable(values)
 
 
 def presentation_options(container: Container, principal: Principal) -> list[dict[str, Any]]:
@@ -59,7 +60,7 @@ def editor_context(
         if "presentations" in KINDS[kind].fields
         else [],
         "media": media_items(values, public=False),
-        "checklist": checklist(container, values),
+        "checklist": checklist(archive, values),
         "adapted": values.get("adapted_from") is not None,
         "preview_html": None,
         "error": None,

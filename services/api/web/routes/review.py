@@ -9,10 +9,10 @@ from fastapi import Request
 from starlette.responses import RedirectResponse, Response
 
 from domain.access import Principal, Role
+from domain.application import Archive
 from domain.errors import Conflict, InvalidInput, PublishRequirementsMissing, VersionConflict
 from domain.policy import require_role
-from infra.bootstrap import Container
-from services.api.deps import ContainerDep
+from services.api.deps import ArchiveDep
 from services.api.web.editor import checklist
 from services.api.web.routes.common import FormDep, ViewerDep, form_version, page_router, text
 from services.api.web.session import Viewer
@@ -27,14 +27,14 @@ def _editor(viewer: Viewer, action: str) -> Principal:
     return viewer.principal
 
 
-def _queue(container: Container, principal: Principal) -> list[dict[str, Any]]:
-    page = container.archive.list_artifacts(principal, in_review=True, limit=100)
-    return [{"view": view, "missing": checklist(container, view)} for view in page["items"]]
+def _queue(archive: Archive, principal: Principal) -> list[dict[str, Any]]:
+    page = archive.list_artifacts(principal, in_review=True, limit=100)
+    return [{"view": view, "missing": checklist(archive, view)} for view in page["items"]]
 
 
 def _render_queue(
     request: Request,
-    container: Container,
+    archive: Archive,
     viewer: Viewer,
     *,
     status: int = 200,
@@ -42,7 +42,7 @@ def _render_queue(
     failed: dict[str, Any] | None = None,
 ) -> Response:
     context = {
-        "items": _queue(container, viewer.principal),
+        "items": _queue(archive, viewer.principal),
         "notice": notice,
         "failed": failed or {},
     }
@@ -51,24 +51,24 @@ def _render_queue(
 
 @router.get("/review")
 def review_page(
-    request: Request, container: ContainerDep, viewer: ViewerDep, done: str | None = None
+    request: Request, archive: ArchiveDep, viewer: ViewerDep, done: str | None = None
 ) -> Response:
     _editor(viewer, "review submissions")
-    return _render_queue(request, container, viewer, notice=NOTICES.get(done or ""))
+    return _render_queue(request, archive, viewer, notice=NOTICES.get(done or ""))
 
 
 @router.post("/review/{artifact_id}/publish")
 def publish(
     artifact_id: UUID,
     request: Request,
-    container: ContainerDep,
+    archive: ArchiveDep,
     viewer: ViewerDep,
     form: FormDep,
 ) -> Response:
     principal = _editor(viewer, "publish")
     try:
         version = form_version(form)
-        container.archive.publish_artifact(
+        archive.publish_artifact(
             principal,
             artifact_id,
             version,
@@ -85,15 +85,15 @@ def publish(
         else:
             message = error.detail
         failed = {"id": str(artifact_id), "message": message}
-        return _render_queue(request, container, viewer, status=status, failed=failed)
+        return _render_queue(request, archive, viewer, status=status, failed=failed)
     return RedirectResponse(f"/artifacts/{artifact_id}?done=published", status_code=303)
 
 
 @router.post("/artifacts/{artifact_id}/withdraw")
 def withdraw(
-    artifact_id: UUID, container: ContainerDep, viewer: ViewerDep, form: FormDep
+    artifact_id: UUID, archive: ArchiveDep, viewer: ViewerDep, form: FormDep
 ) -> Response:
     principal = _editor(viewer, "withdraw artifacts")
     version = form_version(form) if text(form, "version") else None
-    container.archive.withdraw_artifact(principal, artifact_id, text(form, "reason"), version)
+    archive.withdraw_artifact(principal, artifact_id, text(form, "reason"), version)
     return RedirectResponse("/review?done=withdrawn", status_code=303)
