@@ -7,6 +7,9 @@ citations all call ``credited_name``; nothing shows a person's name another way.
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass, replace
+from datetime import date
+from uuid import UUID
 
 from domain.people import REMOVED, UNNAMED, Credit, Person, PersonDetails, unseal
 from domain.vault_port import PersonalDataVault
@@ -53,3 +56,43 @@ def _initial(part: str) -> str:
 def credited_name(vault: PersonalDataVault, person: Person) -> str:
     """The name to show for ``person``, as they asked (or the removed phrase after erasure)."""
     return credit_name(unseal(vault, person), person.credit)
+
+
+@dataclass(frozen=True)
+class PersonView:
+    """A person as a query returns them: plain data, personal fields only for managers."""
+
+    id: UUID
+    shown_as: str  # the credited name, as every public surface shows it
+    credit: str
+    minor: bool
+    minor_until: date | None
+    erased: bool
+    recorded_by: str
+    name: str | None = None  # the fields below only for editors and the recording partner
+    given_name: str | None = None
+    guardian_contact: str | None = None
+
+
+def view_person(
+    vault: PersonalDataVault, person: Person, *, personal: bool, on: date
+) -> PersonView:
+    """``personal`` is ``may_manage(principal, person)``; ``on`` is the day minority is judged."""
+    details = unseal(vault, person)
+    view = PersonView(
+        id=person.id,
+        shown_as=credit_name(details, person.credit),
+        credit=person.credit.value,
+        minor=person.is_minor(on),
+        minor_until=person.minor_until,
+        erased=person.erased,
+        recorded_by=person.recorded_by,
+    )
+    if not personal or details is None:
+        return view
+    return replace(
+        view,
+        name=details.name,
+        given_name=details.given_name,
+        guardian_contact=details.guardian_contact,
+    )

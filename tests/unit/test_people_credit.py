@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from uuid import uuid4
 
 import pytest
 
-from domain.credit import credit_name, credited_name, initials
+from domain.credit import credit_name, credited_name, initials, view_person
 from domain.people import REMOVED, UNNAMED, Credit, PersonDetails, record_person
 from domain.vault_port import InMemoryVault
 
@@ -61,3 +61,22 @@ def test_credited_name_reads_through_the_vault() -> None:
     assert credited_name(vault, person) == "A. M. L."
     person.erase(vault, by="editor-1", at=datetime.now(UTC))
     assert credited_name(vault, person) == REMOVED
+
+
+def test_a_person_view_shows_personal_fields_only_to_managers() -> None:
+    vault = InMemoryVault()
+    details = PersonDetails("Ana María López", guardian_contact="Rosa, rosa@example.org")
+    person = record_person(
+        vault, uuid4(), details, credit="first-name", by="partner-1", minor_until=date(2031, 5, 1)
+    )
+    public = view_person(vault, person, personal=False, on=date(2026, 3, 1))
+    assert public.shown_as == "Ana María" and public.minor and not public.erased
+    assert public.name is None and public.guardian_contact is None
+    managed = view_person(vault, person, personal=True, on=date(2031, 5, 1))
+    assert (
+        managed.name == "Ana María López" and managed.guardian_contact == details.guardian_contact
+    )
+    assert not managed.minor
+    person.erase(vault, by="editor-1", at=datetime.now(UTC))
+    erased = view_person(vault, person, personal=True, on=date(2026, 3, 1))
+    assert erased.erased and erased.shown_as == REMOVED and erased.name is None
