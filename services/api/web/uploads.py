@@ -7,8 +7,8 @@ from typing import IO, Any
 from uuid import UUID
 
 from domain.access import Principal
+from domain.app.media import MediaService
 from domain.errors import InvalidInput
-from infra.bootstrap import Container
 
 CHUNK = 1024 * 1024
 
@@ -25,7 +25,7 @@ def digest_and_size(file: IO[bytes]) -> tuple[str, int]:
 
 
 def stage(
-    container: Container,
+    media: MediaService,
     principal: Principal,
     artifact_id: UUID,
     file: IO[bytes],
@@ -38,9 +38,9 @@ def stage(
     (runs in a worker thread). Every object-store call happens here, so a store
     that is down fails the save before anything is recorded on the artifact."""
     sha256, size = digest_and_size(file)
-    if size > container.settings.media_part_size:
+    if size > media.part_size:
         raise InvalidInput(
-            f"Files over {container.settings.media_part_size // (1024 * 1024)} MB are sent in "
+            f"Files over {media.part_size // (1024 * 1024)} MB are sent in "
             "parts; use the API (or a smaller file) for this one.",
             field="file",
         )
@@ -52,8 +52,8 @@ def stage(
         "alt": alt,
         "caption": caption,
     }
-    answer = container.media.declare(principal, artifact_id, declared)
+    answer = media.declare(principal, artifact_id, declared)
     media_id = UUID(answer["media_id"])
-    container.media.receive(principal, media_id, file, None)
-    return media_id, container.media.prepare(principal, media_id, None)
+    media.receive(principal, media_id, file, None)
+    return media_id, media.prepare(principal, media_id, None)
 

@@ -232,7 +232,7 @@ def _apply(
     staged = None
     if upload is not None:  # the object store first: if it is down, nothing is recorded
         staged = uploads.stage(
-            container,
+            container.media,
             principal,
             artifact_id,
             upload.file,
