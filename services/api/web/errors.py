@@ -21,27 +21,30 @@ from domain.policy import NotSignedIn
 from domain.ports.media import MediaStoreUnavailable
 from domain.ports.search import InvalidQuery, SearchUnavailable
 from services.api.problems import status_for
+from services.api.web.i18n import N_, gettext
 
 TITLES = {
-    400: "That request could not be understood",
-    401: "Please sign in",
-    403: "Not open to you",
-    404: "Page not found",
-    405: "Not something this page does",
-    409: "That clashes with the current state",
-    410: "Withdrawn",
-    412: "Someone else changed this",
-    413: "Too large",
-    422: "Something needs fixing",
-    500: "Something went wrong on our side",
-    503: "Temporarily unavailable",
+    400: N_("That request could not be understood"),
+    401: N_("Please sign in"),
+    403: N_("Not open to you"),
+    404: N_("Page not found"),
+    405: N_("Not something this page does"),
+    409: N_("That clashes with the current state"),
+    410: N_("Withdrawn"),
+    412: N_("Someone else changed this"),
+    413: N_("Too large"),
+    422: N_("Something needs fixing"),
+    500: N_("Something went wrong on our side"),
+    503: N_("Temporarily unavailable"),
 }
 EXPLANATIONS = {
-    404: "There is nothing at this address. It may have been mistyped, or the page "
-    "may be a draft that only its contributors can see.",
-    405: "This address does not accept that kind of request.",
-    500: "The problem has been logged. Please try again in a moment.",
-    503: "Part of the archive cannot be reached right now. Please try again shortly.",
+    404: N_(
+        "There is nothing at this address. It may have been mistyped, or the page "
+        "may be a draft that only its contributors can see."
+    ),
+    405: N_("This address does not accept that kind of request."),
+    500: N_("The problem has been logged. Please try again in a moment."),
+    503: N_("Part of the archive cannot be reached right now. Please try again shortly."),
 }
 
 
@@ -64,8 +67,8 @@ def error_response(
         viewer = Viewer()
     context = {
         "status": status,
-        "title": TITLES.get(status, "Request failed"),
-        "detail": detail or EXPLANATIONS.get(status, ""),
+        "title": gettext(TITLES.get(status, N_("Request failed"))),
+        "detail": detail or (gettext(EXPLANATIONS[status]) if status in EXPLANATIONS else ""),
         "reason": reason,
         "next": request.url.path,
     }
@@ -87,7 +90,8 @@ def page_for_error(request: Request, exc: Exception) -> Response:
         if in_path:
             return error_response(request, 404)
         fields = ", ".join(str(e.get("loc", ("", "?"))[-1]) for e in exc.errors())
-        return error_response(request, 400, f"Some values in the address are not valid: {fields}.")
+        message = gettext("Some values in the address are not valid: %(fields)s.")
+        return error_response(request, 400, message % {"fields": fields})
     if isinstance(exc, InvalidQuery):
         return error_response(request, 400, str(exc))
     if isinstance(exc, (SearchUnavailable, MediaStoreUnavailable)):

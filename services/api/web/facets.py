@@ -1,7 +1,10 @@
 """Facets for the search page: values with their counts, as links that toggle a filter.
 
 The search answers the most frequent values of each facet (and the selected ones);
-a group that may have more offers a link that asks for that facet in full."""
+a group that may have more offers a link that asks for that facet in full.
+
+Titles and hints are English message ids (marked with ``N_``); the template
+translates them into the page's language."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from typing import Any
 
 from domain.application import Archive
 from domain.ports.search import DEFAULT_FACET_LIMIT
+from services.api.web.i18n import N_
 from services.api.web.searching import SearchState
 from services.api.web.templating import kind_label
 from services.api.web.vocab import PRINCIPLES, FrameworkTree, convening_titles, place_names
@@ -49,7 +53,7 @@ def facet_groups(
     groups.append(
         FacetGroup(
             "kind",
-            "Kinds",
+            N_("Kinds"),
             [
                 FacetValue(kind_label(k), n, state.has("kind", k), state.toggle("kind", k))
                 for k, n in _with_selected(kinds, state.kind)
@@ -63,7 +67,7 @@ def facet_groups(
     groups.append(
         FacetGroup(
             "year",
-            "Years",
+            N_("Years"),
             [
                 FacetValue(str(y), n, chosen == y, state.year_url(y))
                 for y, n in sorted(years.items(), reverse=True)
@@ -76,7 +80,7 @@ def facet_groups(
     groups.append(
         FacetGroup(
             "convening",
-            "Convenings",
+            N_("Convenings"),
             [
                 FacetValue(
                     titles.get(c, c), n, state.has("convening", c), state.toggle("convening", c)
@@ -127,7 +131,7 @@ def _framework_group(
 
     values = [v for v in (value(t) for t in framework.terms) if v is not None]
     hint = (
-        "A condition's count includes what is tagged with its competencies."
+        N_("A condition's count includes what is tagged with its competencies.")
         if any(v.children for v in values)
         else ""
     )
@@ -156,4 +160,4 @@ def _place_group(archive: Archive, state: SearchState, facets: dict[str, Any]) -
     for slug, entry in sorted(entries.items(), key=lambda item: item[1]["name"]):
         parent = nodes.get(entry.get("parent") or "")
         (parent.children if parent else tops).append(nodes[slug])
-    return FacetGroup("place", "Places", tops, "A place includes everything inside it.")
+    return FacetGroup("place", N_("Places"), tops, N_("A place includes everything inside it."))
