@@ -125,3 +125,12 @@ def test_facets_counted_the_fast_ways_equal_the_row_by_row_counts(
     fast = [fresh(index, query).facets for query in queries]
     assert fast == slow
     assert all(answer["kind"] and answer["year"] and answer["terms"] for answer in fast)
+
+
+def test_kinds_are_any_of(index: SqliteFtsIndex) -> None:
+    kinds = sorted(index.search(SearchQuery()).facets["kind"])
+    assert len(kinds) >= 2
+    totals = [index.search(SearchQuery(kinds=(kind,))).total for kind in kinds[:2]]
+    both = index.search(SearchQuery(kinds=(*kinds[:2], "no-such-kind"))).total
+    assert 0 < totals[0] < both and both == sum(totals)
+    assert index.search(SearchQuery(kinds=("no-such-kind",))).total == 0
