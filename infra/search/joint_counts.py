@@ -31,11 +31,12 @@ class JointCounts:
         self.lookups: list[Array] = []  # per column, value + 1 -> digit (-1: not seen)
         self.radices: tuple[int, ...] = ()
         self.rows = 0
+        self.built = False  # built for the columns as they are (``codes`` None: declined)
 
     def counts(self, columns: Sequence[Array], rows: Array) -> list[tuple[Array, Array]] | None:
         """Per column, its distinct values and how many of ``rows`` have each (None when
         the joint histogram would be too large: count the columns one by one)."""
-        if self.codes is None or self.rows != len(columns[0]):
+        if not self.built or self.rows != len(columns[0]):
             self._build(columns)
         if self.codes is None:
             return None
@@ -49,23 +50,23 @@ class JointCounts:
 
     def update(self, columns: Sequence[Array], changed: Sequence[int]) -> None:
         """Bring the codes up to date after ``changed`` rows were written into ``columns``."""
-        if self.codes is None:
-            return
-        if len(changed) >= PATCH_ROWS or self.rows != len(columns[0]):
-            self.codes = None
+        many = len(changed) >= PATCH_ROWS or self.rows != len(columns[0])
+        if self.codes is None or many:  # declined: tried again only after many changes
+            self.codes, self.built = None, self.built and not many
             return
         where = np.asarray(changed, dtype=np.int64)
         digits = []
         for column, lookup in zip(columns, self.lookups, strict=True):
             raw = column[where].astype(np.int64) + 1
             if (raw < 0).any() or (raw >= len(lookup)).any() or (lookup[raw] < 0).any():
-                self.codes = None  # a value not seen when the codes were built
+                self.codes, self.built = None, False  # a value not seen when built
                 return
             digits.append(lookup[raw])
         self.codes[where] = self._combine(digits)
 
     def _build(self, columns: Sequence[Array]) -> None:
         self.codes, self.values, self.lookups = None, [], []
+        self.built, self.rows = True, len(columns[0])
         radices = []
         for column in columns:
             shifted = column.astype(np.int64) + 1  # values from -1 (none) up
@@ -76,7 +77,7 @@ class JointCounts:
             self.values.append(np.flatnonzero(present) - 1)
             self.lookups.append(lookup)
             radices.append(max(1, int(present.sum())))
-        self.radices, self.rows = tuple(radices), len(columns[0])
+        self.radices = tuple(radices)
         if np.prod(radices, dtype=np.float64) > MAX_CELLS:
             return
         pairs = zip(columns, self.lookups, strict=True)

@@ -57,4 +57,13 @@ def test_changed_rows_are_patched_and_a_new_value_rebuilds() -> None:
 def test_a_histogram_too_large_is_declined() -> None:
     rng = np.random.default_rng(6)
     wide = [rng.permutation(5000).astype(np.int32) for _ in range(2)]  # 25 million cells
-    assert JointCounts().counts(wide, np.arange(100)) is None
+    counter = JointCounts()
+    assert counter.counts(wide, np.arange(100)) is None
+    counter.lookups = []  # declined once: not built again for every count
+    assert counter.counts(wide, np.arange(100)) is None and counter.lookups == []
+    wide[0][:300] = 0
+    counter.update(wide, [0])  # a few changed rows: still declined
+    assert counter.counts(wide, np.arange(100)) is None and counter.lookups == []
+    wide[0][:] = 0
+    counter.update(wide, list(range(300)))  # after many it is worth trying again
+    assert counter.counts(wide, np.arange(100)) is not None
