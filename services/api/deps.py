@@ -25,9 +25,10 @@ from infra.syndication.oai import OAIRepository
 from infra.syndication.records import Records
 from services.api.problems import BadRequest, PreconditionRequired
 
-# Dependencies that only hand out what the container holds are ``async def``, so FastAPI
-# runs them inline instead of paying a thread-pool hop for each; ``current_principal``
-# may read the token store, so it is a plain ``def`` and runs in the thread pool.
+# The dependencies are ``async def``, so FastAPI runs them inline instead of paying a
+# thread-pool hop for each. ``current_principal`` reads the token store only when a
+# token is not in the archive's short-lived cache (one small read, as the async routes
+# themselves do on the event loop).
 
 
 async def get_container(request: Request) -> Container:
@@ -77,7 +78,7 @@ def _container(request: Request) -> Container:
     return container
 
 
-def current_principal(
+async def current_principal(
     request: Request,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Principal:

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 from uuid import UUID
 
 import httpx
@@ -160,7 +161,9 @@ def http_pairs(
                 raise RuntimeError(f"create: {created.status_code} {created.text}")
             headers = {**as_editor, "If-Match": created.headers["etag"]}
             t2 = clock()
-            published = client.post(f"{created.headers['location']}/publish", headers=headers)
+            # Location is absolute, on the site's configured address: keep only its path.
+            location = urlsplit(created.headers["location"]).path
+            published = client.post(f"{location}/publish", headers=headers)
             t3 = clock()
             if published.status_code != 200:
                 raise RuntimeError(f"publish: {published.status_code} {published.text}")

@@ -61,8 +61,8 @@ def instrument(container: Container) -> None:
     archive = container.archive
     for name in ("authenticate", "create_artifact", "publish_artifact", "get_artifact"):
         setattr(archive, name, timed(f"archive.{name}", getattr(archive, name)))
-    catalogue = archive.catalogue
-    catalogue.refresh = timed("  of which catalogue.refresh", catalogue.refresh)  # type: ignore[method-assign]
+    cache = archive.catalogue.records  # the catalogue's cached records
+    cache.refresh = timed("  of which catalogue.refresh", cache.refresh)  # type: ignore[method-assign]
     recorder = archive.recorder
     recorder.insert_events = timed("  of which insert_events", recorder.insert_events)  # type: ignore[method-assign]
     renderer = container.renderer
