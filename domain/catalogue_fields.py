@@ -102,6 +102,28 @@ def iso_date(value: Any, field: str, *, required: bool) -> str | None:
         raise InvalidInput(f"{value!r} is not a date (YYYY-MM-DD).", field=field) from None
 
 
+def translated(item: dict[str, Any]) -> dict[str, Any]:
+    """A term's or stage's labels in other languages, kept as given:
+    ``{"labels": {"es": {"label": ..., "description": ...}}}`` (nothing when there are none)."""
+    labels = item.get("labels")
+    if not labels:
+        return {}
+    if not isinstance(labels, dict) or not all(
+        isinstance(lang, str) and isinstance(text, dict) and isinstance(text.get("label"), str)
+        for lang, text in labels.items()
+    ):
+        raise InvalidInput(
+            "Labels must map a language code to a label and an optional description.",
+            field="labels",
+        )
+    return {
+        "labels": {
+            lang: {"label": text["label"], "description": str(text.get("description") or "")}
+            for lang, text in labels.items()
+        }
+    }
+
+
 def framework_fields(data: dict[str, Any]) -> dict[str, Any]:
     terms = [
         {
@@ -110,6 +132,7 @@ def framework_fields(data: dict[str, Any]) -> dict[str, Any]:
             "description": t.get("description", ""),
             "parent": t.get("parent"),
         }
+        | translated(t)
         for t in data.get("terms", [])
     ]
     ids = [t["id"] for t in terms]
@@ -126,6 +149,7 @@ def framework_fields(data: dict[str, Any]) -> dict[str, Any]:
             "label": s["label"],
             "description": s.get("description", ""),
         }
+        | translated(s)
         for s in data.get("stages", [])
     ]
     return {

@@ -9,6 +9,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from domain.artifact import COMMON_FIELDS
 from domain.values import ALL_RIGHTS_RESERVED, KINDS
+from services.api.web.i18n import N_
 
 SINGLE = (
     "title",
@@ -28,24 +29,40 @@ SINGLE = (
 LINES = ("presenters", "evidence")
 
 _CC = "https://creativecommons.org/licenses/{}/4.0/"
-# What each licence means for someone who wants to adapt the work, in one sentence.
+# What each licence means for someone who wants to adapt the work, in one sentence
+# (message ids: the pages translate them).
 LICENCE_HELP: dict[str, str] = {
-    _CC.format("by"): "Anyone may copy, adapt and build on it, for any purpose, "
-    "as long as they credit you.",
-    _CC.format("by-sa"): "Anyone may adapt it for any purpose if they credit you and share "
-    "their adaptation under this same licence.",
-    _CC.format("by-nc"): "Anyone may adapt it and share the adaptation with credit to you, "
-    "but not to make money from it.",
-    _CC.format("by-nc-sa"): "Anyone may adapt it with credit to you, not to make money from it, "
-    "and must share the adaptation under this same licence.",
-    _CC.format("by-nd"): "Others may pass it on unchanged with credit to you, but may not share "
-    "adaptations: nobody can adapt it for their own place.",
-    _CC.format("by-nc-nd"): "Others may pass it on unchanged, with credit and not to make money, "
-    "but may not share adaptations: nobody can adapt it for their own place.",
-    "https://creativecommons.org/publicdomain/zero/1.0/": "You give up your rights: anyone may "
-    "copy and adapt it for any purpose, without having to credit you.",
-    ALL_RIGHTS_RESERVED: "Others may read it here, but need your permission to copy it "
-    "and cannot adapt it for their own place.",
+    _CC.format("by"): N_(
+        "Anyone may copy, adapt and build on it, for any purpose, as long as they credit you."
+    ),
+    _CC.format("by-sa"): N_(
+        "Anyone may adapt it for any purpose if they credit you and share "
+        "their adaptation under this same licence."
+    ),
+    _CC.format("by-nc"): N_(
+        "Anyone may adapt it and share the adaptation with credit to you, "
+        "but not to make money from it."
+    ),
+    _CC.format("by-nc-sa"): N_(
+        "Anyone may adapt it with credit to you, not to make money from it, "
+        "and must share the adaptation under this same licence."
+    ),
+    _CC.format("by-nd"): N_(
+        "Others may pass it on unchanged with credit to you, but may not share "
+        "adaptations: nobody can adapt it for their own place."
+    ),
+    _CC.format("by-nc-nd"): N_(
+        "Others may pass it on unchanged, with credit and not to make money, "
+        "but may not share adaptations: nobody can adapt it for their own place."
+    ),
+    "https://creativecommons.org/publicdomain/zero/1.0/": N_(
+        "You give up your rights: anyone may "
+        "copy and adapt it for any purpose, without having to credit you."
+    ),
+    ALL_RIGHTS_RESERVED: N_(
+        "Others may read it here, but need your permission to copy it "
+        "and cannot adapt it for their own place."
+    ),
 }
 
 

@@ -29,3 +29,13 @@ SIGNIN_ERROR = N_(
     "That token was not recognised. Check that you copied all of it; "
     "a revoked token no longer works."
 )
+# Kinds of place, as the gazetteer names them.
+PLACE_KIND_NAMES = (
+    N_("country"),
+    N_("region"),
+    N_("city"),
+    N_("district"),
+    N_("trust"),
+    N_("school"),
+    N_("organisation"),
+)

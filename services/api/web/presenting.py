@@ -15,7 +15,7 @@ from infra.demo import fiction
 from infra.markdown import MarkdownRenderer
 from services.api.web.forms import LICENCE_HELP
 from services.api.web.templating import kind_label
-from services.api.web.vocab import framework_trees
+from services.api.web.vocab import framework_trees, localized
 
 
 def files_url(reference: str) -> str | None:
@@ -89,7 +89,7 @@ def stage_label(container: Container, stage: str | None) -> str | None:
         if framework.slug == framework_id:
             for candidate in framework.stages:
                 if candidate["id"] == stage_id:
-                    return str(candidate["label"])
+                    return localized(candidate)[0]
     return stage
 
 

@@ -1,12 +1,20 @@
-"""Frameworks and places shaped for pages: labels, term trees and place trees."""
+"""Frameworks and places shaped for pages: labels, term trees and place trees.
+
+Terms and stages carry labels in other languages as data
+(``"labels": {"es": {"label": ..., "description": ...}}``); pages show the label in
+the language of the request, and the framework's own label where there is none.
+"""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
 from domain.application import Archive
 from domain.catalogue import Place
+from domain.vocabularies import seeded_frameworks
+from services.api.web import i18n
 
 PRINCIPLES = "principles"
 
@@ -42,37 +50,54 @@ class FrameworkTree:
         return [t for top in self.terms for t in (top, *top.children)]
 
 
+def localized(item: dict[str, Any], lang: str | None = None) -> tuple[str, str]:
+    """(label, description) of a term, a stage or a framework in a language."""
+    lang = lang or i18n.current()
+    own = (item.get("labels") or {}).get(lang) or {}
+    label = own.get("label") or item.get("label") or item.get("name") or ""
+    description = own.get("description") or item.get("description") or ""
+    return str(label), str(description)
+
+
+@functools.cache
+def _seeded_labels() -> dict[str, dict[str, Any]]:
+    """The seeded frameworks' own names in other languages, by framework id."""
+    return {data["id"]: data.get("labels") or {} for data in seeded_frameworks()}
+
+
+def framework_text(slug: str, name: str, description: str) -> tuple[str, str]:
+    item = {"name": name, "description": description, "labels": _seeded_labels().get(slug)}
+    return localized(item)
+
+
 def framework_trees(archive: Archive) -> list[FrameworkTree]:
     """Every framework, principles first, each with its terms nested under their parents."""
     trees = []
     for framework in archive.frameworks():
         nodes = {
-            t["id"]: TermNode(
-                framework.slug, t["id"], t["label"], t.get("description", ""), t.get("parent")
-            )
+            t["id"]: TermNode(framework.slug, t["id"], *localized(t), t.get("parent"))
             for t in framework.terms
         }
         tops: list[TermNode] = []
         for node in nodes.values():
             parent = nodes.get(node.parent or "")
             (parent.children if parent else tops).append(node)
+        name, description = framework_text(framework.slug, framework.name, framework.description)
+        stages = [
+            dict(s, label=localized(s)[0], description=localized(s)[1]) for s in framework.stages
+        ]
         trees.append(
-            FrameworkTree(
-                framework.slug,
-                framework.name,
-                framework.description,
-                framework.source,
-                tops,
-                [dict(s) for s in framework.stages],
-            )
+            FrameworkTree(framework.slug, name, description, framework.source, tops, stages)
         )
     order = {PRINCIPLES: 0, "conditions": 1, "network-features": 2}
     return sorted(trees, key=lambda f: (order.get(f.id, 9), f.name))
 
 
 def term_labels(archive: Archive) -> dict[str, str]:
-    return {f"{f.slug}:{t['id']}": t["label"] for f in archive.frameworks() for t in f.terms} | {
-        f"{f.slug}:{s['id']}": s["label"] for f in archive.frameworks() for s in f.stages
+    """Every term's and stage's label, by ``framework:id``, in the page's language."""
+    frameworks = archive.frameworks()
+    return {f"{f.slug}:{t['id']}": localized(t)[0] for f in frameworks for t in f.terms} | {
+        f"{f.slug}:{s['id']}": localized(s)[0] for f in frameworks for s in f.stages
     }
 
 

@@ -22,6 +22,7 @@ from services.api.routes.search import wait_for_position
 from services.api.web import diffs
 from services.api.web.counts import broader_totals
 from services.api.web.facets import facet_groups
+from services.api.web.i18n import N_
 from services.api.web.presenting import artifact_context
 from services.api.web.routes.common import ViewerDep, page_router
 from services.api.web.searching import PER_PAGE, SearchState, near_map, pages
@@ -36,8 +37,8 @@ from services.api.web.vocab import (
 
 router = page_router()
 NOTICES = {
-    "published": "Published. It is in the archive now and will be found by search.",
-    "withdrawn": "Withdrawn. Readers now see the reason instead of the artifact.",
+    "published": N_("Published. It is in the archive now and will be found by search."),
+    "withdrawn": N_("Withdrawn. Readers now see the reason instead of the artifact."),
 }
 
 
