@@ -67,7 +67,9 @@ def test_labels_sent_through_the_api_are_kept(demo: Demo) -> None:
                 {
                     "id": "at-the-table",
                     "label": "At the table",
-                    "labels": {"es": {"label": "En la mesa", "description": "Las familias deciden."}},
+                    "labels": {
+                        "es": {"label": "En la mesa", "description": "Las familias deciden."}
+                    },
                 }
             ],
         },
