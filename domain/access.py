@@ -80,6 +80,12 @@ class AccessToken(Aggregate):
         self.role = role
         self.issued_by = issued_by
         self.revoked = False
+        self.email: str | None = None
+
+    @event("EmailSet")
+    def set_email(self, email: str | None) -> None:
+        """Where this principal's notifications are emailed (None: nowhere)."""
+        self.email = email
 
     @event("Revoked")
     def revoke(self, by: str) -> None:

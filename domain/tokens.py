@@ -20,7 +20,9 @@ class Tokens:
         self.store = store
         self._cache: dict[UUID, tuple[Principal | None, float]] = {}
 
-    def issue(self, role: str, name: str, by: Principal = SYSTEM) -> tuple[str, str]:
+    def issue(
+        self, role: str, name: str, by: Principal = SYSTEM, email: str | None = None
+    ) -> tuple[str, str]:
         """Returns the token (to show once) and its id."""
         policy.require_role(by, Role.ADMIN, "issue tokens")
         try:
@@ -32,10 +34,13 @@ class Tokens:
             ) from None
         if not name.strip():
             raise InvalidInput("A token needs a name saying whose it is.", field="name")
+        email = _checked_email(email)
         token = new_token()
         record = AccessToken(  # type: ignore[call-arg]
             id=token_id_for(token), name=name.strip(), role=role, issued_by=str(by.id)
         )
+        if email:
+            record.set_email(email)
         self.store.save(record)
         return token, str(record.id)
 
@@ -67,6 +72,7 @@ class Tokens:
                     "name": record.name,
                     "role": record.role,
                     "revoked": record.revoked,
+                    "email": getattr(record, "email", None),
                     "issued_at": record.created_on,
                 }
             )
@@ -79,3 +85,14 @@ class Tokens:
             record.revoke(by=str(by.id))
             self.store.save(record)
         self._cache.pop(token_id, None)
+
+
+def _checked_email(email: str | None) -> str | None:
+    """An address for notifications, or None; a plainly wrong one is refused."""
+    email = (email or "").strip()
+    if not email:
+        return None
+    local, _, domain = email.rpartition("@")
+    if not local or "." not in domain or any(c.isspace() or c in "<>," for c in email):
+        raise InvalidInput(f"{email!r} is not an email address.", field="email")
+    return email

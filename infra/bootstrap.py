@@ -32,6 +32,7 @@ from infra.fetch import GuardedFetcher
 from infra.markdown import MarkdownRenderer
 from infra.media.inspector import IsolatedInspector
 from infra.outbox import build_outbox
+from infra.readmodel.inbox import Inbox, build_inbox
 from infra.readmodel.publications import Publications, build_publications
 from infra.settings import Settings
 from infra.syndication.oai import PAGE_SIZE, OAIRepository, load_secret
@@ -55,6 +56,7 @@ class Container:
     adaptations: AdaptationService
     outbox: Outbox
     clock: Clock
+    inbox: Inbox
 
     @cached_property
     def oai(self) -> OAIRepository:
@@ -64,6 +66,7 @@ class Container:
     def close(self) -> None:
         self.publications.datastore.close()
         self.outbox.close()
+        self.inbox.close()
         self.search.close()
         self.coordination.close()
         self.archive.close()
@@ -102,6 +105,7 @@ def build(settings: Settings | None = None) -> Container:
         adaptations=AdaptationService(archive, records, build_fetcher(settings), clock),
         outbox=build_outbox(settings.eventsourcing_env()),
         clock=clock,
+        inbox=build_inbox(settings.eventsourcing_env()),
     )
 
 
@@ -150,6 +154,7 @@ def build_indexer(container: Container) -> Indexer:
         container.search,
         container.coordination,
         publications=container.publications,
+        inbox=container.inbox,
         poll_interval=container.settings.indexer_poll_seconds,
     )
 

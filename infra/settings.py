@@ -111,6 +111,18 @@ class Settings(BaseSettings):
     fetch_max_concurrent: int = Field(
         8, description="Fetches of other sites at once per process; beyond it, 503."
     )
+    smtp_host: str | None = Field(
+        None, description="SMTP server that notification emails go through; unset: no email."
+    )
+    smtp_port: int = Field(587, description="Port of the SMTP server.")
+    smtp_user: str | None = Field(None, description="SMTP user name (unset: no login).")
+    smtp_password: str | None = Field(None, description="SMTP password.")
+    smtp_from: str = Field(
+        "",
+        description="Sender address of notification emails.",
+        json_schema_extra={"shown_default": "the OAI admin email"},
+    )
+    smtp_starttls: bool = Field(True, description="Upgrade the SMTP connection with STARTTLS.")
     indexer_poll_seconds: float = Field(
         0.05, description="How often the indexer polls a store without subscriptions."
     )
@@ -134,6 +146,8 @@ class Settings(BaseSettings):
         self.base_url = self.base_url.rstrip("/")
         if not self.oai_admin_email:
             self.oai_admin_email = default_admin_email(self.base_url)
+        if not self.smtp_from:
+            self.smtp_from = self.oai_admin_email or default_admin_email(self.base_url)
 
     @property
     def uses_postgres(self) -> bool:

@@ -115,11 +115,14 @@ def demo_load() -> None:
 def tokens_create(
     role: Annotated[Role, typer.Option(help="member, partner, editor or admin")],
     name: Annotated[str, typer.Option(help="Whose token this is")],
+    email: Annotated[
+        str | None, typer.Option(help="Where this principal's notifications are emailed")
+    ] = None,
 ) -> None:
     """Create a token and print it once."""
     with container() as built:
         try:
-            token, token_id = built.archive.issue_token(role.value, name)
+            token, token_id = built.archive.tokens.issue(role.value, name, email=email)
         except DomainError as error:
             raise typer.BadParameter(error.detail) from None
     console.print(f"Token for {name} ({role.value}), id {token_id}. It is shown only now:")

@@ -17,12 +17,17 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from eventsourcing.persistence import PersistenceError, Tracking
 
 from domain.application import Archive
+from domain.notifications import INBOX, delivery_failed, wanted
 from domain.outbox import Notice, Notifier, Outbox, OutboxEntry, Outcome, backoff
 from infra.bootstrap import Container
+from infra.mail import KIND as EMAIL_KIND
+from infra.mail import EmailNotifier, SmtpMailer, SmtpSettings
 
 log = logging.getLogger("commonplace.outbox")
 
@@ -41,11 +46,16 @@ class OutboxSender:
         claim_seconds: float = 120.0,
         poll_interval: float = 0.5,
         clock: Callable[[], float] = time.time,
+        on_given_up: Callable[[OutboxEntry, str], None] | None = None,
     ) -> None:
         self.archive = archive
         self.outbox = outbox
         self.notifiers = {n.kind: n for n in notifiers}
-        self.by_topic = {topic: n for n in notifiers for topic in n.topics}
+        self.by_topic: dict[str, list[Notifier]] = {}
+        for notifier in notifiers:
+            for topic in notifier.topics:
+                self.by_topic.setdefault(topic, []).append(notifier)
+        self.on_given_up = on_given_up
         self.batch_size = batch_size
         self.base_backoff = base_backoff
         self.max_backoff = max_backoff
@@ -64,10 +74,11 @@ class OutboxSender:
             return 0
         notices: list[Notice] = []
         for item in batch:
-            notifier = self.by_topic.get(item.topic)
-            if notifier is not None:
+            interested = self.by_topic.get(item.topic, [])
+            if interested:
                 event = self.archive.mapper.to_domain_event(item)
-                notices.extend(notifier.notices(event, item.id))
+                for notifier in interested:
+                    notices.extend(notifier.notices(event, item.id))
         self.outbox.add(notices, Tracking(self.archive.name, batch[-1].id), self.clock())
         return len(batch)
 
@@ -108,6 +119,8 @@ class OutboxSender:
         else:
             log.warning("Notice %s to %s given up: %s", notice.id, notice.target, outcome.reason)
             self.outbox.failed(notice.id, attempts, outcome.reason)
+            if self.on_given_up is not None:
+                self.on_given_up(entry, outcome.reason)
 
     @staticmethod
     def _deliver(notifier: Notifier, notice: Notice) -> Outcome:
@@ -153,5 +166,54 @@ def start_sender(sender: OutboxSender, stop: threading.Event) -> threading.Threa
 
 
 def sender_for(container: Container) -> OutboxSender:
-    """The sender for everything this site notifies other sites of."""
-    return OutboxSender(container.archive, container.outbox, [container.adaptations.notices])
+    """The sender for everything this site notifies: other sites, and email when set up."""
+    from services.indexer.inbox import ArchiveDirectory
+
+    directory = ArchiveDirectory(container.archive)
+    notifiers: list[Notifier] = [container.adaptations.notices]
+    email = email_notifier(container, directory)
+    if email is not None:
+        notifiers.append(email)
+    return OutboxSender(
+        container.archive,
+        container.outbox,
+        notifiers,
+        on_given_up=GivenUp(container, directory),
+    )
+
+
+def email_notifier(container: Container, directory: Any) -> EmailNotifier | None:
+    settings = container.settings
+    if not settings.smtp_host:
+        return None
+    smtp = SmtpSettings(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        sender=settings.smtp_from,
+        user=settings.smtp_user,
+        password=settings.smtp_password,
+        starttls=settings.smtp_starttls,
+    )
+    return EmailNotifier(SmtpMailer(smtp), directory, settings.base_url, settings.site_name)
+
+
+@dataclass
+class GivenUp:
+    """Tells the editors' inboxes of a notice to another site that was given up."""
+
+    container: Container
+    directory: Any
+
+    def __call__(self, entry: OutboxEntry, reason: str) -> None:
+        if entry.notice.kind == EMAIL_KIND:  # an email given up is not news for the inbox
+            return
+        notice = entry.notice
+        found = [
+            n
+            for n in delivery_failed(notice.id, notice.target, reason, self.directory.editors())
+            if wanted(n, self.directory, INBOX)
+        ]
+        try:
+            self.container.inbox.add(found, None, self.container.clock.now().timestamp())
+        except (PersistenceError, OSError):
+            log.exception("Could not tell the editors that notice %s was given up", notice.id)

@@ -29,6 +29,7 @@ from eventsourcing.persistence import Tracking
 from domain.application import Archive
 from domain.ports.search import SearchIndex
 from infra.coordination import Coordination
+from services.indexer.inbox import InboxView
 from services.indexer.projection import SearchProjection
 from services.indexer.publications import PublicationsProjection
 from services.indexer.references import ReferencesFollower
@@ -96,6 +97,7 @@ class Indexer:
         *,
         publications: Any = None,
         references: ReferencesFollower | None = None,
+        inbox: Any = None,
         batch_size: int = 500,
         poll_interval: float = 0.05,
         max_backoff: float = 30.0,
@@ -116,6 +118,9 @@ class Indexer:
         self.views = [View("search", self.step_search)]
         if publications is not None:
             self.views.append(View("publications", self.step_publications))
+        self.inbox = InboxView(archive, inbox, batch_size) if inbox is not None else None
+        if self.inbox is not None:
+            self.views.append(View("inbox", self.inbox.step))
         self.lead = View("lead", lambda: 0)  # errors while taking or checking the lead lock
         self.status: dict[str, Any] = {"last_error": None, "retries": 0, "pid": os.getpid()}
         self._saved_at = 0.0
@@ -123,7 +128,8 @@ class Indexer:
 
     def step(self) -> int:
         """Apply the next batch to each view; returns how many notifications were covered."""
-        return self.step_search() + self.step_publications()
+        inbox = self.inbox.step() if self.inbox is not None else 0
+        return self.step_search() + self.step_publications() + inbox
 
     def step_publications(self) -> int:
         if self.publications is None:
