@@ -189,19 +189,22 @@ class Columns:
         """The code of a value, or -1 if no document ever had it."""
         return self.codes[name].code_of.get(value, -1)
 
-    def has_term(self, bits: Array, term: str) -> Array:
+    def has_term(self, bits: Array, term: str, rows: Array | None = None) -> Array:
+        """Which rowids (or which of ``rows``) have ``term`` in ``bits``."""
         code = self.code("terms", term)
         if code < 0:
-            return np.zeros(self.size, dtype=bool)
+            return np.zeros(self.size if rows is None else len(rows), dtype=bool)
         word, bit = divmod(code, 64)
-        found: Array = (bits[:, word] & np.uint64(1 << bit)) != 0
+        column = bits[:, word] if rows is None else bits[rows, word]
+        found: Array = (column & np.uint64(1 << bit)) != 0
         return found
 
-    def in_place(self, place: str) -> Array:
+    def in_place(self, place: str, rows: Array | None = None) -> Array:
+        """Which rowids (or which of ``rows``) lie inside ``place``."""
         code = self.code("places", place)
-        found = np.zeros(self.size, dtype=bool)
+        found = np.zeros(self.size if rows is None else len(rows), dtype=bool)
         for level in self.place_levels.get(code, ()):
-            found |= self.places[:, level] == code
+            found |= (self.places[:, level] if rows is None else self.places[rows, level]) == code
         return found
 
     def small_columns(self) -> list[Array]:

@@ -40,51 +40,66 @@ def distances(columns: Columns, rows: Array, near: tuple[float, float]) -> Array
     return km
 
 
-def mask(columns: Columns, query: SearchQuery) -> Array:
-    """Which rowids pass the query's filters (alive and visible to the reader)."""
-    passing = columns.alive.copy()
+def mask(columns: Columns, query: SearchQuery, rows: Array | None = None) -> Array:
+    """Which rowids pass the query's filters (alive and visible to the reader); with
+    ``rows``, which of those rowids pass (only they are looked at)."""
+
+    def col(array: Array) -> Array:
+        return array if rows is None else array[rows]
+
+    passing = col(columns.alive).copy()
     if not query.include_members:
-        passing &= ~columns.members
+        passing &= ~col(columns.members)
     for term in query.terms:
-        passing &= columns.has_term(columns.term_filter, term)
+        passing &= columns.has_term(columns.term_filter, term, rows)
     for place in query.places:
-        passing &= columns.in_place(place)
+        passing &= columns.in_place(place, rows)
     if query.kinds:  # any of: a comparison per kind (np.isin sorts a million codes)
-        kinds = np.zeros(columns.size, dtype=bool)
+        kind, kinds = col(columns.coded["kind"]), np.zeros(len(passing), dtype=bool)
         for code in {columns.code("kind", k) for k in query.kinds} - {-1}:
-            kinds |= columns.coded["kind"] == code
+            kinds |= kind == code
         passing &= kinds
     for name in ("convening", "excursion", "language", "licence"):
         value = getattr(query, name)
         if value is not None:
             code = columns.code(name, value)
-            passing &= columns.coded[name] == code if code >= 0 else False
+            passing &= col(columns.coded[name]) == code if code >= 0 else False
     if query.year_from is not None:
-        passing &= columns.year >= query.year_from
+        passing &= col(columns.year) >= query.year_from
     if query.year_to is not None:
-        passing &= (columns.year <= query.year_to) & (columns.year >= 0)
+        year = col(columns.year)
+        passing &= (year <= query.year_to) & (year >= 0)
     if query.near and query.radius_km is not None:
-        passing &= _within(columns, query.near, query.radius_km, passing)
+        passing &= _within(columns, query.near, query.radius_km, passing, rows)
     return passing
 
 
-def _within(columns: Columns, near: tuple[float, float], radius: float, passing: Array) -> Array:
+def _within(
+    columns: Columns,
+    near: tuple[float, float],
+    radius: float,
+    passing: Array,
+    rows: Array | None,
+) -> Array:
     lat, lon = near
     dlat = radius / 111.0
     dlon = radius / max(1e-6, 111.0 * math.cos(math.radians(lat)))
+    lats = columns.lat if rows is None else columns.lat[rows]
+    lons = columns.lon if rows is None else columns.lon[rows]
     box = (
         passing
-        & (columns.lat >= lat - dlat)
-        & (columns.lat <= lat + dlat)
-        & (columns.lon >= lon - dlon)
-        & (columns.lon <= lon + dlon)
+        & (lats >= lat - dlat)
+        & (lats <= lat + dlat)
+        & (lons >= lon - dlon)
+        & (lons <= lon + dlon)
     )
-    rows = np.flatnonzero(box)
-    inside = np.zeros(columns.size, dtype=bool)
-    found = distances(columns, rows, near)
-    inside[rows] = found <= radius
-    for row in rows[np.abs(found - radius) < 1e-6]:  # on the edge: decide as km() does
-        inside[row] = (km(columns.lat[row], columns.lon[row], lat, lon) or 0.0) <= radius
+    positions = np.flatnonzero(box)
+    inside = np.zeros(len(passing), dtype=bool)
+    found = distances(columns, positions if rows is None else rows[positions], near)
+    inside[positions] = found <= radius
+    for position in positions[np.abs(found - radius) < 1e-6]:  # on the edge: as km() does
+        row = position if rows is None else rows[position]
+        inside[position] = (km(columns.lat[row], columns.lon[row], lat, lon) or 0.0) <= radius
     return inside
 
 

@@ -31,6 +31,7 @@ from infra.search.fts_search import facets, mask, ordered
 NOT_FILTERS = frozenset({"q", "sort", "page", "per_page", "facets", "facet_limit", "facet_more"})
 FILTERS = tuple(f.name for f in dataclasses.fields(SearchQuery) if f.name not in NOT_FILTERS)
 ORDER_ROWS = 100  # ordered rowids kept per sort: the first five pages of 20
+FEW_MATCHES = 8  # under 1/8 of the rowids matching: filters evaluated on the matches only
 Facets = dict[str, dict[str, int]]
 
 
@@ -126,12 +127,14 @@ def _page(order: Array | None, query: SearchQuery) -> list[int]:
 def filtered(columns: Columns, query: SearchQuery, matches: Matches | None) -> tuple[Array, Any]:
     """The rowids passing the filters (the matching ones when there are words), ascending,
     and their bm25 scores (None without words)."""
-    passing = mask(columns, query)
     if matches is None:
-        return np.flatnonzero(passing), None
+        return np.flatnonzero(mask(columns, query)), None
     rowids, scores = matches.rowids, matches.scores
     if len(rowids) and rowids[-1] >= columns.size:  # rowids are ascending
         inside = rowids < columns.size
         rowids, scores = rowids[inside], scores[inside]
-    keep = passing[rowids]
+    if len(rowids) * FEW_MATCHES < columns.size:  # the filters on the matches alone
+        keep = mask(columns, query, rowids)
+    else:
+        keep = mask(columns, query)[rowids]
     return rowids[keep], scores[keep]

@@ -134,3 +134,18 @@ def test_kinds_are_any_of(index: SqliteFtsIndex) -> None:
     both = index.search(SearchQuery(kinds=(*kinds[:2], "no-such-kind"))).total
     assert 0 < totals[0] < both and both == sum(totals)
     assert index.search(SearchQuery(kinds=("no-such-kind",))).total == 0
+
+
+def test_filters_on_the_matches_alone_equal_filters_on_every_row(
+    index: SqliteFtsIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gen = Generator(7)
+    filters = [dict(terms=(gen.principles[0],)), dict(places=("c0",)), dict(kinds=("story",)),
+               dict(year_from=2018, year_to=2022), dict(near=(22.5, 72.2), radius_km=50.0),
+               dict(include_members=True, convening=None)]  # fmt: skip
+    queries = [SearchQuery(q=WORD, facet_limit=10, **f) for f in filters]  # type: ignore[arg-type]
+    monkeypatch.setattr(selection, "FEW_MATCHES", 0)  # never: the whole columns
+    whole = [fresh(index, query) for query in queries]
+    monkeypatch.setattr(selection, "FEW_MATCHES", 10**9)  # always: the matches alone
+    assert [fresh(index, query) for query in queries] == whole
+    assert all(result.total > 0 for result in whole)
