@@ -113,12 +113,14 @@ class InboxQueries:
         with self.datastore.transaction(commit=True) as cursor:
             base = "UPDATE {p}cp_inbox SET read_at = ? WHERE recipient = ? AND read_at IS NULL"
             if ids is None:
-                cursor.execute(self.sql(base), (at, recipient))
-                return int(cursor.rowcount)
+                cursor.execute(self.sql(base + " RETURNING id"), (at, recipient))
+                return len(cursor.fetchall())
             changed = 0
             for item_id in ids:
-                cursor.execute(self.sql(base + " AND id = ?"), (at, recipient, item_id))
-                changed += int(cursor.rowcount)
+                cursor.execute(
+                    self.sql(base + " AND id = ? RETURNING id"), (at, recipient, item_id)
+                )
+                changed += len(cursor.fetchall())
             return changed
 
     def close(self) -> None:

@@ -20,6 +20,7 @@ from services.api.routes import (
     adaptations,
     artifacts,
     catalogue,
+    inbox,
     media,
     oai,
     search,
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(syndication.router)
     app.include_router(adaptations.router)
     app.include_router(oai.router)
+    app.include_router(inbox.router)
 
     @app.get("/api/v1/health", tags=["system"])
     async def health(archive: ArchiveDep) -> JSON:

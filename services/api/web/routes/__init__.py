@@ -10,11 +10,12 @@ from services.api.web.routes import (
     browse,
     convenings,
     editing,
+    inbox,
     places,
     reading,
     review,
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (assets, reading, browse, account, editing, review, places, convenings):
+for module in (assets, reading, browse, account, editing, review, places, convenings, inbox):
     router.include_router(module.router)
