@@ -3,7 +3,9 @@ the pages' catalogues; the pages translate them when they show them."""
 
 from __future__ import annotations
 
-from services.api.web.i18n import N_
+import re
+
+from services.api.web.i18n import N_, gettext
 
 KIND_LABELS = {
     "story": N_("Story"),
@@ -39,3 +41,53 @@ PLACE_KIND_NAMES = (
     N_("school"),
     N_("organisation"),
 )
+
+# The publish checklist's lines, as the domain writes them (domain/artifact.py and
+# domain/consent_rules.py): fixed lines, then lines with a name or a scope in them.
+CHECKLIST_LINES = (
+    N_("a title"),
+    N_("a body"),
+    N_("at least one principle of practice"),
+    N_("a place"),
+    N_("a licence"),
+    N_("a note of what was changed for the new place"),
+    N_("to take out a person who asked to be removed, or withdraw their part"),
+)
+CONSENT_SCOPES = (
+    N_("members only"),
+    N_("the public web"),
+    N_("sharing with other sites"),
+    N_("adaptation by other sites"),
+)
+FIELD_NAMES = {"excursion": N_("its excursion")}
+CHECKLIST_PATTERNS = (
+    (re.compile(r"alt text for the image (?P<file>.+)"), N_("alt text for the image %(file)s")),
+    (
+        re.compile(r"consent from the guardian of (?P<name>.+) for (?P<scope>.+)"),
+        N_("consent from the guardian of %(name)s for %(scope)s"),
+    ),
+    (
+        re.compile(r"consent from (?P<name>.+) for (?P<scope>.+) \(theirs is for (?P<has>.+)\)"),
+        N_("consent from %(name)s for %(scope)s (theirs is for %(has)s)"),
+    ),
+    (
+        re.compile(r"consent from (?P<name>.+) for (?P<scope>.+)"),
+        N_("consent from %(name)s for %(scope)s"),
+    ),
+)
+
+
+def checklist_line(line: str) -> str:
+    """One line of the publish checklist in the page's language."""
+    if line in CHECKLIST_LINES:
+        return gettext(line)
+    if line.startswith("its ") and line in {f"its {f}" for f in FIELD_NAMES}:
+        return gettext(FIELD_NAMES[line[4:]])
+    for pattern, message in CHECKLIST_PATTERNS:
+        found = pattern.fullmatch(line)
+        if found:
+            parts = {
+                k: gettext(v) if k in ("scope", "has") else v for k, v in found.groupdict().items()
+            }
+            return gettext(message) % parts
+    return line

@@ -23,7 +23,13 @@ from starlette.responses import HTMLResponse
 
 from domain.values import KINDS, LICENCES
 from services.api.web import i18n
-from services.api.web.labels import KIND_LABELS, LICENCE_NAMES, NO_LICENCE, ROLE_LABELS
+from services.api.web.labels import (
+    KIND_LABELS,
+    LICENCE_NAMES,
+    NO_LICENCE,
+    ROLE_LABELS,
+    checklist_line,
+)
 from services.api.web.session import CSRF_FIELD, Viewer
 from services.api.web.static import static_url
 
@@ -116,6 +122,7 @@ def _environment(lang: str) -> Environment:
         human_date=human_date,
         iso=iso,
         number=number,
+        checklist_line=checklist_line,
         kind_label=kind_label,
         licence_label=licence_label,
         role_label=role_label,

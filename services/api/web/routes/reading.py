@@ -26,7 +26,7 @@ from services.api.web.i18n import N_
 from services.api.web.presenting import artifact_context
 from services.api.web.routes.common import ViewerDep, page_router
 from services.api.web.searching import PER_PAGE, SearchState, near_map, pages
-from services.api.web.templating import jsonld_script, render
+from services.api.web.templating import jsonld_script, kind_label, render
 from services.api.web.vocab import (
     convening_titles,
     framework_trees,
@@ -129,7 +129,7 @@ def _search_page(
             "frameworks": [{"id": f.id, "name": f.name} for f in frameworks],
             "terms": context["labels"],
             "places": context["places"],
-            "kinds": {k: spec.label for k, spec in KINDS.items()},
+            "kinds": {k: kind_label(k) for k in KINDS},
             "convenings": context["convenings"],
         },
         ensure_ascii=False,
