@@ -119,8 +119,8 @@ class Settings(BaseSettings):
     smtp_password: str | None = Field(None, description="SMTP password.")
     smtp_from: str = Field(
         "",
-        description="Sender address of notification emails.",
-        json_schema_extra={"shown_default": "the OAI admin email"},
+        description="Sender address of notification emails (default: the OAI admin email).",
+        json_schema_extra={"shown_default": "archive@<host of BASE_URL>"},
     )
     smtp_starttls: bool = Field(True, description="Upgrade the SMTP connection with STARTTLS.")
     indexer_poll_seconds: float = Field(
