@@ -131,10 +131,12 @@ def test_spanish_pages_carry_no_english_interface_text(demo: Demo) -> None:
         "/no-such-page",
     ]
     phrases = english_phrases()
-    for role, paths in ((None, pages), ("editor", ["/review", "/drafts"])):
+    for role, paths in ((None, pages), ("editor", ["/review", "/drafts", "/drafts/new"])):
         client = demo.client(role)
         for path in paths:
-            page = client.get(path, headers={"Accept-Language": "es"}).text
+            answer = client.get(path, headers={"Accept-Language": "es"})
+            assert answer.status_code == (404 if path == "/no-such-page" else 200), path
+            page = answer.text
             # Linked data describes the artifact in its own language, not the interface.
             html = unescape(SCRIPTS.sub("", page))
             left = sorted(p for p in phrases if p in html)

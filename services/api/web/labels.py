@@ -91,3 +91,7 @@ def checklist_line(line: str) -> str:
             }
             return gettext(message) % parts
     return line
+
+
+# An artifact's status, as the editor's header shows it.
+STATUS_NAMES = (N_("draft"), N_("published"), N_("withdrawn"))

@@ -28,6 +28,7 @@ from services.api.web.forms import (
     uploaded_file,
     values_from_form,
 )
+from services.api.web.i18n import N_
 from services.api.web.presenting import artifact_context
 from services.api.web.routes.common import (
     FormDep,
@@ -42,9 +43,9 @@ from services.api.web.templating import render
 router = page_router()
 FORM_OVERHEAD = 2 * 1024 * 1024  # the text fields of the editor, besides the file
 NOTICES = {
-    "created": "Draft created. Add photos or audio below, then submit it for review.",
-    "saved": "Saved.",
-    "submitted": "Submitted for review. Editors will see it in their queue.",
+    "created": N_("Draft created. Add photos or audio below, then submit it for review."),
+    "saved": N_("Saved."),
+    "submitted": N_("Submitted for review. Editors will see it in their queue."),
 }
 STORE_DOWN = (
     "Media storage cannot be reached right now, so nothing was saved: not the text, "
