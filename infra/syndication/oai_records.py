@@ -14,6 +14,7 @@ from typing import Any
 from lxml import etree
 
 from domain.errors import NotFound
+from infra.syndication import oai_text
 from infra.syndication.oai_protocol import OAI_NS, datestamp
 from infra.syndication.oai_xml import Format, commonplace, dublin_core, sub
 from infra.syndication.stored import Lookups
@@ -66,6 +67,28 @@ class RecordElements:
             else:
                 metadata.append(commonplace(record, found.schema, stage_labels))
         return node
+
+    def header_text(self, row: Any, deleted: bool) -> str:
+        """:meth:`header`, written as text."""
+        return oai_text.header(self.identifier(row.artifact_id), row.datestamp, row.sets, deleted)
+
+    def record_text(
+        self,
+        row: Any,
+        found: Format,
+        stage_labels: StageLabels,
+        lookups: Lookups | None = None,
+    ) -> str:
+        """:meth:`record`, written as text (see :mod:`~.oai_text`)."""
+        record = self.metadata_record(row, lookups) if row.status == "public" else None
+        header = self.header_text(row, deleted=record is None)
+        if record is None:
+            return f"<record>{header}</record>"
+        if found.prefix == "oai_dc":
+            metadata = oai_text.dublin_core(record, self.repository_name)
+        else:
+            metadata = oai_text.commonplace(record, found.schema, stage_labels)
+        return f"<record>{header}<metadata>{metadata}</metadata></record>"
 
     def metadata_record(self, row: Any, lookups: Lookups | None) -> dict[str, Any] | None:
         """The record from what the view stored; from the aggregate for a row without it."""
