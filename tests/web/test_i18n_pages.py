@@ -131,7 +131,10 @@ def test_spanish_pages_carry_no_english_interface_text(demo: Demo) -> None:
         "/no-such-page",
     ]
     phrases = english_phrases()
-    for role, paths in ((None, pages), ("editor", ["/review", "/drafts", "/drafts/new"])):
+    for role, paths in (
+        (None, pages),
+        ("editor", ["/review", "/drafts", "/drafts/new", "/catalogue", "/catalogue/places/new"]),
+    ):
         client = demo.client(role)
         for path in paths:
             answer = client.get(path, headers={"Accept-Language": "es"})
