@@ -16,6 +16,7 @@ ENGLISH_MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December"
 )
 SCRIPTS = re.compile(r"<script[^>]*>.*?</script>", re.S)
+SCRIPT_MESSAGES = re.compile(r'data-messages="[^"]*"')
 HTML_LANG = re.compile(r'<html lang="([a-z-]+)">')
 
 
@@ -140,7 +141,23 @@ def test_spanish_pages_carry_no_english_interface_text(demo: Demo) -> None:
             answer = client.get(path, headers={"Accept-Language": "es"})
             assert answer.status_code == (404 if path == "/no-such-page" else 200), path
             page = answer.text
-            # Linked data describes the artifact in its own language, not the interface.
-            html = unescape(SCRIPTS.sub("", page))
+            # Linked data describes the artifact in its own language, not the interface;
+            # search.js's table of words is keyed by their English text.
+            html = unescape(SCRIPT_MESSAGES.sub("", SCRIPTS.sub("", page)))
             left = sorted(p for p in phrases if p in html)
             assert not left, f"{path} still shows English: {left}"
+
+
+def test_search_as_you_type_gets_the_pages_words(demo: Demo) -> None:
+    import json
+    from html import unescape
+
+    page = demo.client().get("/search?lang=es").text
+    found = re.search(r'data-messages="([^"]*)"', page)
+    assert found, "the search form carries no messages for search.js"
+    messages = json.loads(unescape(found.group(1)))
+    assert messages["Nothing found"] == "No encontramos nada"
+    assert messages["%(num)s artifacts"] == "%(num)s publicaciones"
+    assert messages["%(km)s km away"] == "a %(km)s km"
+    english = demo.client().get("/search").text
+    assert "&#34;Nothing found&#34;: &#34;Nothing found&#34;" in english

@@ -15,6 +15,15 @@
 
   var api = form.getAttribute("data-api") || "/api/v1/search";
   var labels = JSON.parse(facets.getAttribute("data-labels") || "{}");
+  // The page's words in its own language, by their English text (see search.html).
+  var messages = JSON.parse(form.getAttribute("data-messages") || "{}");
+  var lang = document.documentElement.lang || "en";
+  function t(text, values) {
+    var out = messages[text] || text;
+    Object.keys(values || {}).forEach(function (key) { out = out.split("%(" + key + ")s").join(String(values[key])); });
+    return out;
+  }
+  function number(n) { return Number(n).toLocaleString(lang); }
   var PER_PAGE = 10;
   var timer = null;
   var inflight = null;
@@ -96,14 +105,14 @@
     var kind = [labels.kinds[hit.kind] || hit.kind];
     if (hit.year) kind.push(String(hit.year));
     var kindLine = el("p", { "class": "hit-kind" }, [kind.join(" · ")]);
-    if (hit.members_only) { kindLine.appendChild(document.createTextNode(" · ")); kindLine.appendChild(el("span", { "class": "badge" }, ["Members"])); }
+    if (hit.members_only) { kindLine.appendChild(document.createTextNode(" · ")); kindLine.appendChild(el("span", { "class": "badge" }, [t("Members")])); }
     var text = el("div", { "class": "hit-text" }, [
       kindLine,
-      el("h3", { "class": "hit-title" }, [el("a", { href: "/artifacts/" + hit.id }, [hit.title || "Untitled"])])
+      el("h3", { "class": "hit-title" }, [el("a", { href: "/artifacts/" + hit.id }, [hit.title || t("Untitled")])])
     ]);
     if (hit.place_names && hit.place_names.length) {
       var where = hit.place_names.join(" › ");
-      if (hit.distance_km !== null && hit.distance_km !== undefined) where += " · " + Math.round(hit.distance_km) + " km away";
+      if (hit.distance_km !== null && hit.distance_km !== undefined) where += " · " + t("%(km)s km away", { km: number(Math.round(hit.distance_km)) });
       text.appendChild(el("p", { "class": "hit-place" }, [where]));
     }
     text.appendChild(snippet(hit.snippet));
@@ -133,16 +142,16 @@
       return el("a", attrs, text);
     }
     var list = el("ul");
-    if (current > 1) list.appendChild(el("li", {}, [link(current - 1, ["← Previous"], "prev")]));
+    if (current > 1) list.appendChild(el("li", {}, [link(current - 1, [t("← Previous")], "prev")]));
     numbers.forEach(function (n) {
-      list.appendChild(n === null ? el("li", { "class": "gap", "aria-hidden": "true" }, ["…"]) : el("li", {}, [link(n, n === current ? [String(n)] : [hidden("Page "), String(n)])]));
+      list.appendChild(n === null ? el("li", { "class": "gap", "aria-hidden": "true" }, ["…"]) : el("li", {}, [link(n, n === current ? [String(n)] : [hidden(t("Page ")), String(n)])]));
     });
-    if (current < numbers[numbers.length - 1]) list.appendChild(el("li", {}, [link(current + 1, ["Next →"], "next")]));
-    return el("nav", { "class": "pager", "aria-label": "Pages" }, [list]);
+    if (current < numbers[numbers.length - 1]) list.appendChild(el("li", {}, [link(current + 1, [t("Next →")], "next")]));
+    return el("nav", { "class": "pager", "aria-label": t("Pages") }, [list]);
   }
 
   function chip(url, text, extra) {
-    return el("li", {}, [el("a", { href: url, "class": extra || null }, extra ? [text] : [text + " ", el("span", { "aria-hidden": "true" }, ["×"]), hidden("(remove filter)")])]);
+    return el("li", {}, [el("a", { href: url, "class": extra || null }, extra ? [text] : [text + " ", el("span", { "aria-hidden": "true" }, ["×"]), hidden(t("(remove filter)"))])]);
   }
 
   function activeFilters(params) {
@@ -162,19 +171,19 @@
       var far = new URLSearchParams(params.toString()); far.delete("near"); far.delete("radius_km"); far.delete("sort");
       var near = document.getElementById("near");
       var name = near && near.selectedOptions[0] && near.value !== "point" ? near.selectedOptions[0].textContent.trim() : params.get("near");
-      list.appendChild(chip(urlWith(far), "Within " + (params.get("radius_km") || 100) + " km of " + name));
+      list.appendChild(chip(urlWith(far), t("Within %(km)s km of %(place)s", { km: params.get("radius_km") || 100, place: name })));
     }
     if (!list.childNodes.length) return null;
     var onlyQ = new URLSearchParams(); if (params.get("q")) onlyQ.set("q", params.get("q"));
-    list.appendChild(chip(urlWith(onlyQ), "Clear all filters", "clear"));
-    return el("div", { "class": "active-filters" }, [el("h3", { "class": "visually-hidden" }, ["Filters in use"]), list]);
+    list.appendChild(chip(urlWith(onlyQ), t("Clear all filters"), "clear"));
+    return el("div", { "class": "active-filters" }, [el("h3", { "class": "visually-hidden" }, [t("Filters in use")]), list]);
   }
 
   function renderResults(params, data) {
     var q = params.get("q");
     var page = parseInt(params.get("page") || "1", 10);
-    var heading = data.total === 0 ? "Nothing found" : data.total === 1 ? "1 artifact" : data.total + " artifacts";
-    if (q) heading += " for “" + q + "”";
+    var heading = data.total === 0 ? t("Nothing found") : t(data.total === 1 ? "%(num)s artifact" : "%(num)s artifacts", { num: number(data.total) });
+    if (q) heading += t(" for “%(query)s”", { query: q });
     var nodes = [el("h2", { id: "results-title", "class": "results-count" }, [heading])];
     var active = activeFilters(params);
     if (active) nodes.push(active);
@@ -183,7 +192,7 @@
       var nav = pager(params, page, data.total);
       if (nav) nodes.push(nav);
     } else {
-      nodes.push(el("div", { "class": "empty" }, [el("p", {}, ["Nothing matches this search."]), el("p", {}, ["Try fewer or different words, or remove a filter."])]));
+      nodes.push(el("div", { "class": "empty" }, [el("p", {}, [t("Nothing matches this search.")]), el("p", {}, [t("Try fewer or different words, or remove a filter. Spelling mistakes are forgiven up to a point.")])]));
     }
     results.replaceChildren.apply(results, nodes);
   }
@@ -193,9 +202,9 @@
       var link = el("a", { href: v.url, "class": "facet" + (v.selected ? " selected" : ""), "aria-current": v.selected ? "true" : null }, [
         el("span", { "class": "check", "aria-hidden": "true" }, [v.selected ? "✓" : ""]),
         el("span", { "class": "label" }, [v.label]),
-        el("span", { "class": "count" }, [String(v.count)])
+        el("span", { "class": "count" }, [number(v.count)])
       ]);
-      if (v.selected) link.appendChild(hidden("(filter on; choose to remove it)"));
+      if (v.selected) link.appendChild(hidden(t("(filter on; choose to remove it)")));
       var item = el("li", {}, [link]);
       if (v.children && v.children.length) item.appendChild(facetList(v.children));
       return item;
@@ -239,27 +248,27 @@
       var built = tree(values, function (v) { return v.term; }, function (v) { return v.parent ? fw.id + ":" + v.parent : ""; }, function (v) {
         var id = v.term.split(":")[1];
         var name = principle ? "principle" : "term", value = principle ? id : v.term;
-        return { label: v.label, count: v.count, selected: params.getAll(name).indexOf(value) >= 0, url: toggled(params, name, value) };
+        return { label: labels.terms[v.term] || v.label, count: v.count, selected: params.getAll(name).indexOf(value) >= 0, url: toggled(params, name, value) };
       });
       var nested = built.some(function (v) { return v.children.length; });
-      sections.push(group(fw.id, fw.name, built, nested ? "Counts are of what is tagged with that exact term; choosing a condition also finds what is tagged with its competencies." : ""));
+      sections.push(group(fw.id, fw.name, built, nested ? t("Counts are of what is tagged with that exact term; choosing a condition also finds what is tagged with its competencies.") : ""));
     });
     var places = tree(f.places.slice().sort(function (a, b) { return a.name.localeCompare(b.name); }),
       function (p) { return p.place; }, function (p) { return p.parent || ""; },
       function (p) { return { label: p.name, count: p.count, selected: params.getAll("place").indexOf(p.place) >= 0, url: toggled(params, "place", p.place) }; });
-    sections.push(group("place", "Places", places, "A place includes everything inside it."));
-    sections.push(group("kind", "Kinds", f.kinds.map(function (k) {
+    sections.push(group("place", t("Places"), places, t("A place includes everything inside it.")));
+    sections.push(group("kind", t("Kinds"), f.kinds.map(function (k) {
       return { label: labels.kinds[k.kind] || k.kind, count: k.count, selected: params.getAll("kind").indexOf(k.kind) >= 0, url: toggled(params, "kind", k.kind) };
     })));
-    sections.push(group("year", "Years", f.years.map(function (y) {
+    sections.push(group("year", t("Years"), f.years.map(function (y) {
       var s = String(y.year);
       return { label: s, count: y.count, selected: params.get("year_from") === s && params.get("year_to") === s, url: yearUrl(params, s) };
     })));
-    sections.push(group("convening", "Convenings", f.convenings.map(function (c) {
+    sections.push(group("convening", t("Convenings"), f.convenings.map(function (c) {
       return { label: labels.convenings[c.convening] || c.convening, count: c.count, selected: params.get("convening") === c.convening, url: toggled(params, "convening", c.convening) };
     })));
     var present = sections.filter(Boolean);
-    if (!present.length) present = [el("p", { "class": "muted" }, ["No filters apply to these results."])];
+    if (!present.length) present = [el("p", { "class": "muted" }, [t("No filters apply to these results.")])];
     facets.replaceChildren.apply(facets, present);
   }
 
