@@ -159,5 +159,6 @@ def test_search_as_you_type_gets_the_pages_words(demo: Demo) -> None:
     assert messages["Nothing found"] == "No encontramos nada"
     assert messages["%(num)s artifacts"] == "%(num)s publicaciones"
     assert messages["%(km)s km away"] == "a %(km)s km"
+    assert messages["Near me"] == "Cerca de mí"  # nearpick.js reads the same table
     english = demo.client().get("/search").text
     assert "&#34;Nothing found&#34;: &#34;Nothing found&#34;" in english

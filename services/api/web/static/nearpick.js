@@ -12,6 +12,10 @@
   var frame = svg.dataset.frame.split(",").map(Number);
   var west = frame[0], north = frame[1], scale = frame[2], squeeze = frame[3];
   var dot = svg.querySelector(".picked");
+  var form = document.getElementById("search-form");
+  // The page's words in its own language, by their English text (see search.html).
+  var messages = JSON.parse((form && form.getAttribute("data-messages")) || "{}");
+  function t(text) { return messages[text] || text; }
   var ring = svg.querySelector(".radius");
 
   function parse(text) {
@@ -73,19 +77,19 @@
     var button = document.createElement("button");
     button.type = "button";
     button.className = "secondary near-me";
-    button.textContent = "Near me";
+    button.textContent = t("Near me");
     var status = document.createElement("span");
     status.className = "near-me-status";
     status.setAttribute("role", "status");
     button.addEventListener("click", function () {
-      status.textContent = "Asking your browser where you are…";
+      status.textContent = t("Asking your browser where you are…");
       navigator.geolocation.getCurrentPosition(function (position) {
-        status.textContent = "Searching near your location (it stays in this page's address).";
+        status.textContent = t("Searching near your location (it stays in this page's address).");
         use(position.coords.latitude, position.coords.longitude);
       }, function (error) {
         status.textContent = error.code === 1
-          ? "Your browser did not share your location; pick a point or type one instead."
-          : "Your location is not available; pick a point or type one instead.";
+          ? t("Your browser did not share your location; pick a point or type one instead.")
+          : t("Your location is not available; pick a point or type one instead.");
       }, { maximumAge: 600000, timeout: 15000 });
     });
     slot.appendChild(button);
