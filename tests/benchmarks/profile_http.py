@@ -24,6 +24,8 @@ from collections.abc import Callable
 from typing import Any
 
 import fastapi.dependencies.utils as fastapi_deps
+import fastapi.routing as fastapi_routing
+import starlette.routing as starlette_routing
 
 from infra.bootstrap import Container
 from tests.benchmarks.measures import http_pairs
@@ -33,6 +35,8 @@ from tests.benchmarks.stores import postgres_store, sqlite_store
 clock = time.perf_counter_ns
 Bucket = dict[str, list[int]]  # part -> [nanoseconds, calls]
 HOPS = "thread-pool hops (sync dependencies)"
+ENDPOINT_HOP = "thread-pool hop (sync endpoint)"
+ROUTER = "  of which in the router (all but middleware)"
 WHOLE = "server: whole ASGI app"
 
 current: Bucket = {}  # the request being served (the client sends one at a time)
@@ -88,6 +92,40 @@ def instrument(container: Container) -> None:
             add(HOPS, clock() - t0 - inside)
 
     fastapi_deps.run_in_threadpool = run_in_threadpool  # type: ignore[assignment]
+    fastapi_routing.run_in_threadpool = hop_timer(fastapi_routing.run_in_threadpool, ENDPOINT_HOP)
+    router_call = starlette_routing.Router.__call__
+
+    async def routed(router: Any, scope: Any, receive: Any, send: Any) -> None:
+        t0 = clock()
+        try:
+            await router_call(router, scope, receive, send)
+        finally:
+            add(ROUTER, clock() - t0)
+
+    starlette_routing.Router.__call__ = routed  # type: ignore[method-assign]
+
+
+def hop_timer(original: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """``run_in_threadpool`` timing the hop itself: its time minus the function's."""
+
+    async def run_in_threadpool(function: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        inside = 0
+
+        def call() -> Any:
+            nonlocal inside
+            t0 = clock()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                inside = clock() - t0
+
+        t0 = clock()
+        try:
+            return await original(call)
+        finally:
+            add(name, clock() - t0 - inside)
+
+    return run_in_threadpool
 
 
 def asgi_timer(app: Any) -> Any:
