@@ -162,3 +162,23 @@ def test_search_as_you_type_gets_the_pages_words(demo: Demo) -> None:
     assert messages["Near me"] == "Cerca de mí"  # nearpick.js reads the same table
     english = demo.client().get("/search").text
     assert "&#34;Nothing found&#34;: &#34;Nothing found&#34;" in english
+
+
+def test_history_and_diff_name_the_steps_in_spanish(demo: Demo) -> None:
+    from domain.access import Principal, Role
+
+    editor = Principal(id="test-editor", name="Editor", role=Role.EDITOR)
+    revised = next(
+        item
+        for item in demo.container.archive.list_artifacts(editor, status="published", limit=50)[
+            "items"
+        ]
+        if item["published"]["number"] > 1 and item["visibility"] == "public"
+    )
+    client = demo.client()
+    history = client.get(f"/artifacts/{revised['id']}/history?lang=es").text
+    assert "Comparar dos ediciones" in history and "1.ª edición" in history
+    versions = [int(v) for v in re.findall(r'<option value="(\d+)"', history)]
+    diff = client.get(f"/artifacts/{revised['id']}/diff?from={versions[0]}&to={versions[-1]}")
+    assert "Cambios entre la 1.ª edición y la " in diff.text
+    assert "What changed" not in diff.text and "1st edition" not in diff.text

@@ -11,34 +11,35 @@ from typing import Any
 
 from domain.history import DRAFT_EVENTS, ordinal
 from domain.values import LICENCES
+from services.api.web.i18n import N_, current, gettext
 
 FIELD_LABELS = {
-    "title": "Title",
-    "summary": "Summary",
-    "contributors": "Contributors",
-    "terms": "Framework terms",
-    "stage": "Stage",
-    "place": "Place",
-    "convening": "Convening",
-    "excursion": "Excursion",
-    "date": "Date",
-    "language": "Language",
-    "licence": "Licence",
-    "visibility": "Who can read it",
-    "themes": "Themes",
-    "presenters": "Presenters",
-    "group": "Group",
-    "evidence": "Evidence",
-    "presentations": "Presentations of learning",
-    "adaptation_note": "What was changed for the new place",
-    "media": "Media",
+    "title": N_("Title"),
+    "summary": N_("Summary"),
+    "contributors": N_("Contributors"),
+    "terms": N_("Framework terms"),
+    "stage": N_("Stage"),
+    "place": N_("Place"),
+    "convening": N_("Convening"),
+    "excursion": N_("Excursion"),
+    "date": N_("Date"),
+    "language": N_("Language"),
+    "licence": N_("Licence"),
+    "visibility": N_("Who can read it"),
+    "themes": N_("Themes"),
+    "presenters": N_("Presenters"),
+    "group": N_("Group"),
+    "evidence": N_("Evidence"),
+    "presentations": N_("Presentations of learning"),
+    "adaptation_note": N_("What was changed for the new place"),
+    "media": N_("Media"),
 }
 WORDS = re.compile(r"\s+|[^\s]+")
 # Steps that leave the text as it was: named after the draft they found.
 STEP_WORDS = {
-    "Submitted": "sent for review",
-    "Withdrawn": "withdrawn",
-    "AdaptationReported": "adapted elsewhere",
+    "Submitted": N_("sent for review"),
+    "Withdrawn": N_("withdrawn"),
+    "AdaptationReported": N_("adapted elsewhere"),
 }
 
 
@@ -59,22 +60,46 @@ def step_names(entries: list[dict[str, Any]]) -> dict[int, StepName]:
     for entry in sorted(entries, key=lambda e: int(e["version"])):
         version, kind = int(entry["version"]), str(entry["type"])
         if kind == "Published":
-            edition = f"{ordinal(int(entry.get('edition') or 1))} edition"
-            detail = f"published from draft {entry['draft']}" if entry.get("draft") else ""
-            names[version] = StepName(edition.capitalize(), f"the {edition}", detail)
+            edition = gettext("%(nth)s edition") % {"nth": _nth(int(entry.get("edition") or 1))}
+            detail = (
+                gettext("published from draft %(version)s") % {"version": entry["draft"]}
+                if entry.get("draft")
+                else ""
+            )
+            the = gettext("the %(edition)s") % {"edition": edition}
+            names[version] = StepName(edition[0].upper() + edition[1:], the, detail)
         elif kind in DRAFT_EVENTS:
             draft = version
-            names[version] = StepName(f"Draft {version}", f"draft {version}")
+            names[version] = _draft(version)
         else:
-            words = STEP_WORDS.get(kind, kind.lower())
-            text = f"draft {draft}, {words}" if draft else words
+            words = gettext(STEP_WORDS[kind]) if kind in STEP_WORDS else kind.lower()
+            text = (
+                gettext("draft %(version)s, %(step)s") % {"version": draft, "step": words}
+                if draft
+                else words
+            )
             names[version] = StepName(text[0].upper() + text[1:], text)
     return names
 
 
+def _nth(number: int) -> str:
+    """An ordinal as the page's language writes it: 2nd, 2.ª (a number elsewhere)."""
+    lang = current()
+    if lang == "en":
+        return ordinal(number)
+    return f"{number}.ª" if lang == "es" else str(number)
+
+
+def _draft(version: int) -> StepName:
+    return StepName(
+        gettext("Draft %(version)s") % {"version": version},
+        gettext("draft %(version)s") % {"version": version},
+    )
+
+
 def step_name(names: dict[int, StepName], version: int) -> StepName:
     """A version's name, or "draft N" for one the history does not show."""
-    return names.get(version) or StepName(f"Draft {version}", f"draft {version}")
+    return names.get(version) or _draft(version)
 
 
 @dataclass
@@ -98,7 +123,7 @@ class FieldChange:
 def describe(name: str, value: Any, labels: dict[str, str], places: dict[str, str]) -> str:
     """A field's value in words."""
     if value is None or value == "" or value == []:
-        return "(empty)"
+        return gettext("(empty)")
     if name == "terms":
         return "; ".join(labels.get(v, v) for v in value)
     if name == "stage":
@@ -124,7 +149,7 @@ def field_changes(
 ) -> list[FieldChange]:
     return [
         FieldChange(
-            FIELD_LABELS.get(f["field"], f["field"].replace("_", " ").capitalize()),
+            gettext(FIELD_LABELS[f["field"]]),
             describe(f["field"], f["from"], labels, places),
             describe(f["field"], f["to"], labels, places),
         )

@@ -13,7 +13,10 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
+from babel.numbers import format_decimal
+
 from infra.geodata import land_in, lines_in
+from services.api.web import i18n
 from services.api.web.world_outlines import OUTLINES
 
 WORLD = (-180.0, -60.0, 180.0, 85.0)  # west, south, east, north
@@ -213,4 +216,5 @@ def _step(span: float) -> float:
 
 def _note(west: float, east: float, squeeze: float) -> str:
     width_km = (east - west) * squeeze * 111.32
-    return f"About {width_km:,.0f} km from edge to edge."
+    wide = format_decimal(round(width_km), locale=i18n.current())
+    return i18n.gettext("About %(km)s km from edge to edge.") % {"km": wide}
