@@ -14,6 +14,7 @@ from infra.bootstrap import Container
 from infra.demo import fiction
 from infra.markdown import MarkdownRenderer
 from services.api.web.forms import LICENCE_HELP
+from services.api.web.i18n import gettext
 from services.api.web.templating import kind_label
 from services.api.web.vocab import framework_trees, localized
 
@@ -96,11 +97,15 @@ def stage_label(container: Container, stage: str | None) -> str | None:
 def attribution(view: dict[str, Any], page_url: str, site_name: str = "Commonplace") -> str:
     """A ready-to-copy attribution line (TASL: title, author, source, licence)."""
     authors = [c["name"] for c in view.get("contributors") or []]
-    by = f" by {', '.join(authors)}" if authors else ""
+    by = gettext(" by %(authors)s") % {"authors": ", ".join(authors)} if authors else ""
     licence = view.get("licence") or ALL_RIGHTS_RESERVED
     label = LICENCES.get(licence, licence)
-    terms = f", licensed under {label} ({licence})" if licence != ALL_RIGHTS_RESERVED else ""
-    return f"“{view.get('title') or 'Untitled'}”{by}, {site_name}, {page_url}{terms}."
+    terms = (
+        gettext(", licensed under %(licence)s (%(uri)s)") % {"licence": label, "uri": licence}
+        if licence != ALL_RIGHTS_RESERVED
+        else ""
+    )
+    return f"“{view.get('title') or gettext('Untitled')}”{by}, {site_name}, {page_url}{terms}."
 
 
 def context_links(container: Container, view: dict[str, Any]) -> dict[str, Any]:
