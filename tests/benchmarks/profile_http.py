@@ -28,6 +28,7 @@ import fastapi.routing as fastapi_routing
 import starlette.routing as starlette_routing
 
 from infra.bootstrap import Container
+from services.api import responses
 from tests.benchmarks.measures import http_pairs
 from tests.benchmarks.run import seeded
 from tests.benchmarks.stores import postgres_store, sqlite_store
@@ -93,6 +94,10 @@ def instrument(container: Container) -> None:
 
     fastapi_deps.run_in_threadpool = run_in_threadpool  # type: ignore[assignment]
     fastapi_routing.run_in_threadpool = hop_timer(fastapi_routing.run_in_threadpool, ENDPOINT_HOP)
+    fastapi_routing.solve_dependencies = async_timer(
+        "  of which FastAPI solve_dependencies", fastapi_routing.solve_dependencies
+    )
+    responses.JSON.render = timed("JSON encoding (responses.JSON)", responses.JSON.render)  # type: ignore[method-assign]
     router_call = starlette_routing.Router.__call__
 
     async def routed(router: Any, scope: Any, receive: Any, send: Any) -> None:
@@ -103,6 +108,18 @@ def instrument(container: Container) -> None:
             add(ROUTER, clock() - t0)
 
     starlette_routing.Router.__call__ = routed  # type: ignore[method-assign]
+
+
+def async_timer(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(function)
+    async def wrapper(*args: Any, **kwargs: Any) -> Any:
+        t0 = clock()
+        try:
+            return await function(*args, **kwargs)
+        finally:
+            add(name, clock() - t0)
+
+    return wrapper
 
 
 def hop_timer(original: Callable[..., Any], name: str) -> Callable[..., Any]:
