@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from babel.messages.catalog import Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
@@ -75,3 +76,22 @@ def test_the_catalogue_compiles_in_memory() -> None:
     assert spanish.gettext("Skip to main content") == "Ir al contenido principal"
     assert spanish.ngettext("%(num)s artifact", "%(num)s artifacts", 2) == "%(num)s publicaciones"
     assert i18n.translations("en").gettext("Search") == "Search"
+
+
+def test_a_third_language_is_only_a_catalogue(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "fr" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "messages.po").write_text(
+        'msgid ""\nmsgstr "Language: fr\\n"\n\nmsgid "Search"\nmsgstr "Rechercher"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    i18n.translations.cache_clear()
+    try:
+        assert i18n.available() == ("en", "fr")
+        assert i18n.translations("fr").gettext("Search") == "Rechercher"
+        assert i18n.own_name("fr") == "Français"
+    finally:
+        i18n.translations.cache_clear()

@@ -21,7 +21,7 @@ from io import BytesIO
 from pathlib import Path
 from urllib.parse import parse_qs
 
-from babel.core import negotiate_locale
+from babel.core import Locale, negotiate_locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -31,8 +31,6 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 DEFAULT = "en"
 COOKIE = "commonplace_lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
-# Each language's own name, for the switch.
-NAMES = {"en": "English", "es": "Español"}
 
 
 def available() -> tuple[str, ...]:
@@ -42,6 +40,12 @@ def available() -> tuple[str, ...]:
 
 
 LANGUAGES = available()
+
+
+def own_name(lang: str) -> str:
+    """A language's name in that language (English, Español), for the switch."""
+    name = Locale.parse(lang).get_display_name(lang) or lang
+    return name[0].upper() + name[1:]
 
 
 @functools.cache

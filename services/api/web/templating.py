@@ -134,7 +134,7 @@ def _environment(lang: str) -> Environment:
         KINDS=KINDS,
         LICENCES=LICENCES,
         CSRF_FIELD=CSRF_FIELD,
-        LANGUAGES=[(code, i18n.NAMES.get(code, code)) for code in i18n.LANGUAGES],
+        LANGUAGES=[(code, i18n.own_name(code)) for code in i18n.LANGUAGES],
         lang=lang,
     )
     return env
