@@ -58,6 +58,8 @@ def attrs(**values: object) -> str:
 
 def element(tag: str, content: object = None, **values: object) -> str:
     """``<tag attrs>content</tag>``, or ``<tag attrs/>`` without content (as lxml writes)."""
+    if not values:  # most elements: no attributes
+        return f"<{tag}/>" if content is None else f"<{tag}>{text(content)}</{tag}>"
     if content is None:
         return f"<{tag}{attrs(**values)}/>"
     return f"<{tag}{attrs(**values)}>{text(content)}</{tag}>"
