@@ -25,10 +25,9 @@ from infra.syndication.oai import OAIRepository
 from infra.syndication.records import Records
 from services.api.problems import BadRequest, PreconditionRequired
 
-# The dependencies are ``async def``, so FastAPI runs them inline instead of paying a
-# thread-pool hop for each. ``current_principal`` reads the token store only when a
-# token is not in the archive's short-lived cache (one small read, as the async routes
-# themselves do on the event loop).
+# Dependencies that only hand out what the container holds are ``async def``, so FastAPI
+# runs them inline instead of paying a thread-pool hop for each; ``current_principal``
+# may read the token store, so it is a plain ``def`` and runs in the thread pool.
 
 
 async def get_container(request: Request) -> Container:
@@ -78,7 +77,7 @@ def _container(request: Request) -> Container:
     return container
 
 
-async def current_principal(request: Request) -> Principal:
+def current_principal(request: Request) -> Principal:
     """Anonymous without a token; a token that is unknown or revoked is refused.
 
     The header is read from the request rather than declared as a parameter (it is not
