@@ -210,7 +210,7 @@ def seed_frameworks(archive: Archive) -> int:
     """Define the seeded frameworks that are missing or changed; returns how many changed."""
     changed = 0
     for data in seeded_frameworks():
-        if archive.define_framework(SYSTEM, data).position is not None:
+        if archive.catalogue.define_framework(SYSTEM, data).position is not None:
             changed += 1
     return changed
 

@@ -134,7 +134,7 @@ def tokens_list() -> None:
     """List tokens (never the tokens themselves)."""
     table = Table("id", "name", "role", "issued", "revoked")
     with container() as built:
-        for record in built.archive.list_tokens():
+        for record in built.archive.tokens.issued():
             table.add_row(
                 record["id"],
                 record["name"],
@@ -150,7 +150,7 @@ def tokens_revoke(token_id: Annotated[str, typer.Argument(help="The token's id")
     """Revoke a token; requests with it are refused from now on."""
     with container() as built:
         try:
-            built.archive.revoke_token(UUID(token_id))
+            built.archive.tokens.revoke(UUID(token_id))
         except (ValueError, DomainError):
             console.print(f"No token with id {token_id}.")
             raise typer.Exit(1) from None

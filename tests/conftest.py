@@ -100,7 +100,7 @@ def seed_places(archive: Archive) -> None:
         ("england", "England", "region", None, 52.4, -1.5),
     ]
     for slug, name, kind, parent, lat, lon in places:
-        archive.register_place(
+        archive.catalogue.register_place(
             SYSTEM,
             {
                 "slug": slug,
@@ -112,7 +112,7 @@ def seed_places(archive: Archive) -> None:
                 "identifiers": {},
             },
         )
-    archive.schedule_convening(
+    archive.catalogue.schedule_convening(
         SYSTEM,
         {
             "slug": "tucson-2023",
@@ -124,7 +124,7 @@ def seed_places(archive: Archive) -> None:
             "summary": "s",
         },
     )
-    archive.plan_excursion(
+    archive.catalogue.plan_excursion(
         SYSTEM,
         {
             "slug": "desert-view-voice",
@@ -167,9 +167,9 @@ class Api:
         self.archive = archive
         self.auth: dict[str, dict[str, str]] = {"anonymous": {}}
         for role in ("member", "partner", "editor", "admin"):
-            token, _ = archive.issue_token(role, f"Test {role}")
+            token, _ = archive.tokens.issue(role, f"Test {role}")
             self.auth[role] = {"Authorization": f"Bearer {token}"}
-        token, _ = archive.issue_token("partner", "Second partner")
+        token, _ = archive.tokens.issue("partner", "Second partner")
         self.auth["other-partner"] = {"Authorization": f"Bearer {token}"}
 
     def as_(self, who: str, **headers: str) -> dict[str, str]:

@@ -64,7 +64,7 @@ def running_site(data_dir: Path, port: int = 0) -> Iterator[Site]:
     )
     stop = threading.Event()
     tokens = {
-        role: container.archive.issue_token(role, f"{role} of {url}")[0]
+        role: container.archive.tokens.issue(role, f"{role} of {url}")[0]
         for role in ("partner", "editor")
     }
     server = uvicorn.Server(

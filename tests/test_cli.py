@@ -31,14 +31,14 @@ def test_tokens_create_list_revoke(runner: CliRunner, tmp_path: Path) -> None:
     token = created.output.strip().splitlines()[-1]
     assert token.startswith("cp_")
     with build(Settings(data_dir=tmp_path)) as container:
-        principal = container.archive.authenticate(token)
+        principal = container.archive.tokens.authenticate(token)
         assert principal is not None and principal.name == "Rosa"
-        token_id = container.archive.list_tokens()[0]["id"]
+        token_id = container.archive.tokens.issued()[0]["id"]
     listed = runner.invoke(app, ["tokens", "list"])
     assert "Rosa" in listed.output and token not in listed.output
     assert runner.invoke(app, ["tokens", "revoke", token_id]).exit_code == 0
     with build(Settings(data_dir=tmp_path)) as container:
-        assert container.archive.authenticate(token) is None
+        assert container.archive.tokens.authenticate(token) is None
     assert runner.invoke(app, ["tokens", "revoke", "not-an-id"]).exit_code == 1
 
 
@@ -102,7 +102,7 @@ def test_serve_says_where_it_answers_where_the_data_is_and_how_to_sign_in(
     assert made.returncode == 0, made.stderr
     token = made.stdout.strip().splitlines()[-1]
     with build(Settings(data_dir=data)) as container:
-        principal = container.archive.authenticate(token)
+        principal = container.archive.tokens.authenticate(token)
         assert principal is not None and principal.role == "editor"
 
 

@@ -205,16 +205,16 @@ def test_async_routes_leave_store_calls_to_the_thread_pool() -> None:
 def test_the_thread_pool_check_finds_a_blocking_call() -> None:
     source = (
         "async def page(container: ContainerDep, search: SearchDep):\n"
-        "    await run_in_threadpool(container.archive.get_artifact, 1)\n"
+        "    await run_in_threadpool(container.archive.reading.get_artifact, 1)\n"
         "    await run_in_threadpool(written, container, 1)\n"
         "    base = container.settings.base_url\n"
         "    archive = container.archive\n"
-        "    archive.list_places()\n"
+        "    archive.catalogue.list_places()\n"
         "    search.search(1)\n"
         "    render(container.archive)\n"
         "    await helper(container.queries.position())\n"
         "def plain(container: ContainerDep):\n"
-        "    container.archive.get_artifact(1)\n"
+        "    container.archive.reading.get_artifact(1)\n"
     )
     found = [line.split(":")[0] for line in blocking_calls(source)]
     assert found == ["page (line 6)", "page (line 7)", "page (line 8)", "page (line 9)"], found

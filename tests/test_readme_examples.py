@@ -147,13 +147,13 @@ class FreshSite:
         deferred.app = create_app(container=self.container)
 
     def token(self, role: str) -> str:
-        return str(self.container.archive.issue_token(role, f"Fresh {role}")[0])
+        return str(self.container.archive.tokens.issue(role, f"Fresh {role}")[0])
 
 
 def shareable_artifact(site: LiveSite) -> str:
     """A public demo artifact whose licence lets others adapt it."""
     for hit in site.search(per_page=100)["hits"]:
-        view = site.container.archive.get_artifact(ANONYMOUS, UUID(hit["id"]))
+        view = site.container.archive.reading.get_artifact(ANONYMOUS, UUID(hit["id"]))
         if "-nd" not in str(view.get("licence")).lower():
             return str(hit["id"])
     raise LookupError("no adaptable demo artifact")
@@ -185,15 +185,15 @@ def test_the_media_upload(demo: LiveSite, tmp_path: Path) -> None:
     (tmp_path / "circle.jpg").write_bytes(media_samples.jpeg_with_gps(320, 200))
     partner = demo.tokens["partner"]
     archive = demo.container.archive
-    who = archive.authenticate(partner)
+    who = archive.tokens.authenticate(partner)
     assert who is not None
-    draft = archive.create_artifact(who, "story", {"title": "Circle"})
+    draft = archive.artifacts.create(who, "story", {"title": "Circle"})
     calls, _ = run(
         block("UPLOAD_URL"), tmp_path, BASE=f"{demo.url}/api/v1", ID=draft.id, PARTNER=partner
     )
     assert_all_succeeded(calls)
     assert [method for _, method, _ in calls] == ["POST", "PUT", "POST"]
-    view = archive.get_artifact(who, UUID(draft.id), draft=True)
+    view = archive.reading.get_artifact(who, UUID(draft.id), draft=True)
     assert [m["alt"] for m in view["media"]] == ["Students sitting in a circle"]
 
 

@@ -63,7 +63,7 @@ class AdaptationService:
             *content.get("contributors", []),
             {"name": principal.name, "role": "adapter"},
         ]
-        result: CommandResult = self.archive.adapt(
+        result: CommandResult = self.archive.adaptations.adapt(
             principal, kind or found_kind, content, described
         )
         return result
@@ -71,8 +71,8 @@ class AdaptationService:
     def _local(
         self, principal: Principal, artifact_id: UUID, version: int | None
     ) -> tuple[str, dict[str, Any], dict[str, Any]]:
-        view = self.archive.get_artifact(principal, artifact_id, version=version)
-        artifact = self.archive.load_artifact(artifact_id)
+        view = self.archive.reading.get_artifact(principal, artifact_id, version=version)
+        artifact = self.archive.artifacts.load(artifact_id)
         place = self.records.place(view.get("place"))
         described = {
             "uri": self.records.api_url(str(artifact_id)),
@@ -139,7 +139,7 @@ class AdaptationService:
         }
 
     def _known_terms(self, alignments: list[Any]) -> list[str]:
-        known = {f"{f.slug}:{t}" for f in self.archive.frameworks() for t in f.term_ids()}
+        known = {f"{f.slug}:{t}" for f in self.archive.catalogue.frameworks() for t in f.term_ids()}
         found = []
         for alignment in alignments:
             path = (
@@ -165,8 +165,8 @@ class AdaptationService:
 
     def lineage(self, principal: Principal, artifact_id: UUID) -> dict[str, Any]:
         """Ancestors and descendants, limited to what ``principal`` may see."""
-        view = self.archive.get_artifact(principal, artifact_id)
-        artifact = self.archive.load_artifact(artifact_id)
+        view = self.archive.reading.get_artifact(principal, artifact_id)
+        artifact = self.archive.artifacts.load(artifact_id)
         me = self.records.api_url(str(artifact_id))
         place = self.records.place(view.get("place"))
         nodes = {

@@ -66,7 +66,7 @@ def local_id(site: str, uri: str | None) -> UUID | None:
 
 def may_see(archive: Archive, principal: Principal, artifact_id: UUID) -> bool:
     try:
-        artifact = archive.load_artifact(artifact_id)
+        artifact = archive.artifacts.load(artifact_id)
     except DomainError:
         return False
     if policy.may_see_draft(principal, artifact):

@@ -61,12 +61,12 @@ class MediaService:
         self, principal: Principal, artifact_id: UUID, declared: dict[str, Any]
     ) -> dict[str, Any]:
         limit = self.limits.get(media_kind(str(declared.get("content_type"))), 0)
-        checked = self.archive.validate_upload(principal, artifact_id, declared, limit)
+        checked = self.archive.media.validate_upload(principal, artifact_id, declared, limit)
         media_id = uuid4()
         target = self.store.upload_target(
             staging_key(media_id), checked["content_type"], checked["size"], self.part_size
         )
-        self.archive.declare_upload(
+        self.archive.media.declare_upload(
             principal,
             artifact_id,
             media_id,
@@ -93,7 +93,7 @@ class MediaService:
         self, principal: Principal, media_id: UUID, body: IO[bytes], part: int | None
     ) -> None:
         """Bytes sent to the API itself (local-folder storage)."""
-        upload = self.archive.upload_for(principal, media_id)
+        upload = self.archive.media.upload_for(principal, media_id)
         if upload.completed:
             raise InvalidInput("This upload is already complete.", field="media_id")
         key = staging_key(media_id)
@@ -118,7 +118,7 @@ class MediaService:
         """Every object-store step of completing an upload, recording nothing: join the
         parts, check the bytes, store them under their content address. Returns the
         media record that ``record`` attaches."""
-        upload = self.archive.upload_for(principal, media_id)
+        upload = self.archive.media.upload_for(principal, media_id)
         if upload.completed:
             raise Conflict("This upload was already completed; its media is attached.")
         key = staging_key(media_id)
@@ -137,7 +137,7 @@ class MediaService:
 
     def record(self, principal: Principal, media_id: UUID, media: dict[str, Any]) -> CommandResult:
         """Attach prepared media (an event; no object-store call is needed for it)."""
-        result: CommandResult = self.archive.complete_upload(principal, media_id, media)
+        result: CommandResult = self.archive.media.complete_upload(principal, media_id, media)
         try:
             self.store.delete(staging_key(media_id))
         except MediaStoreUnavailable:
@@ -155,7 +155,7 @@ class MediaService:
     # -- serving -------------------------------------------------------------
 
     def locate(self, principal: Principal, media_id: UUID, variant: str | None) -> Located:
-        media = self.archive.readable_media(principal, media_id)
+        media = self.archive.media.readable_media(principal, media_id)
         key, content_type = media["key"], media["content_type"]
         if variant is not None:
             found = media.get("variants", {}).get(variant)

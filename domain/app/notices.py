@@ -70,7 +70,7 @@ class AdaptationNotices:
         artifact_id, version = event.originator_id, event.originator_version
         if not self._is_adaptation(artifact_id):
             return []
-        artifact = self.archive.load_artifact(artifact_id, version=version)
+        artifact = self.archive.artifacts.load(artifact_id, version=version)
         found = []
         for node in chain(artifact.adapted_from):
             target = node.get("uri")
@@ -101,7 +101,7 @@ class AdaptationNotices:
             return Outcome.give_up("The adaptation is no longer public; nothing was sent.")
         if site_of(notice.target) == self.site:
             return self._deliver_here(notice, ours)
-        artifact = self.archive.load_artifact(artifact_id)
+        artifact = self.archive.artifacts.load(artifact_id)
         public = {
             n["uri"]
             for n in visible_chain(self.archive, self.site, ANONYMOUS, artifact.adapted_from)
@@ -169,7 +169,7 @@ class AdaptationNotices:
         }
         if notice_id:
             report["notice_id"] = notice_id
-        recorded = self.archive.report_adaptation(artifact_id, report)
+        recorded = self.archive.adaptations.report_adaptation(artifact_id, report)
         return {"recorded": recorded, "adaptation": report}
 
     def _document(self, url: str) -> dict[str, Any]:

@@ -119,7 +119,7 @@ class SearchService:
 
     def check_term(self, term: str) -> str:
         """``principles:lead-with-learning``, or a bare term id if it names one term only."""
-        frameworks = self.archive.frameworks()
+        frameworks = self.archive.catalogue.frameworks()
         if ":" not in term:
             owners = [f.slug for f in frameworks if term in f.term_ids()]
             if len(owners) == 1:
@@ -174,7 +174,7 @@ class SearchService:
         # Counts include narrower terms: a condition counts what its competencies tag.
         terms = facets.get("term_filter") or facets.get("terms", {})
         by_framework: dict[str, list[dict[str, Any]]] = {}
-        for framework in self.archive.frameworks():
+        for framework in self.archive.catalogue.frameworks():
             for term in framework.terms:
                 key = f"{framework.slug}:{term['id']}"
                 if key in terms:
@@ -213,7 +213,7 @@ class SearchService:
     def browse_term(
         self, principal: Principal, framework_id: str, term_id: str, page: int, per_page: int
     ) -> dict[str, Any]:
-        framework = self.archive.get_framework(framework_id)
+        framework = self.archive.catalogue.get_framework(framework_id)
         term = next((t for t in framework["terms"] if t["id"] == term_id), None)
         if term is None:
             raise NotFound(f"No term {term_id!r} in {framework_id}.")
@@ -231,7 +231,7 @@ class SearchService:
     def browse_place(
         self, principal: Principal, slug: str, page: int, per_page: int
     ) -> dict[str, Any]:
-        place = self.archive.get_place(slug)
+        place = self.archive.catalogue.get_place(slug)
         request = SearchRequest(place=(slug,), sort="newest", page=page, per_page=per_page)
         results = self.search(principal, request)
         counts = {p["place"]: p["count"] for p in results["facets"]["places"]}

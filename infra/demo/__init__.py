@@ -46,9 +46,9 @@ def load_demo(archive: Archive) -> dict[str, int]:
 
 def _load_catalogue(archive: Archive, data: dict[str, Any]) -> None:
     loaders = (
-        (data["places"], archive.register_place),
-        (data["convenings"], archive.schedule_convening),
-        (data["excursions"], archive.plan_excursion),
+        (data["places"], archive.catalogue.register_place),
+        (data["convenings"], archive.catalogue.schedule_convening),
+        (data["excursions"], archive.catalogue.plan_excursion),
     )
     for records, command in loaders:
         for record in records:
@@ -63,7 +63,7 @@ def _load_artifact(archive: Archive, spec: dict[str, Any], ids: dict[str, UUID])
     if spec["kind"] == "excursion-synthesis":
         content["presentations"] = [str(ids[key]) for key in spec.get("presentations", [])]
     try:
-        created = archive.create_artifact(
+        created = archive.artifacts.create(
             DEMO_PARTNER, spec["kind"], content, idempotency_key=f"demo:{spec['key']}"
         )
     except Conflict as loaded:  # loaded from an earlier edition of the demo: keep it
@@ -74,15 +74,15 @@ def _load_artifact(archive: Archive, spec: dict[str, Any], ids: dict[str, UUID])
     version = created.version
     status = spec.get("status", "published")
     if status != "draft":
-        version = archive.publish_artifact(DEMO_EDITOR, artifact_id, version).version
+        version = archive.artifacts.publish(DEMO_EDITOR, artifact_id, version).version
     for revision in spec.get("revisions", []):
-        version = archive.revise_artifact(
+        version = archive.artifacts.revise(
             DEMO_PARTNER, artifact_id, version, revision["changes"], note=revision.get("note", "")
         ).version
-        version = archive.submit_artifact(DEMO_PARTNER, artifact_id, version).version
+        version = archive.artifacts.submit(DEMO_PARTNER, artifact_id, version).version
         if status != "draft":
-            version = archive.publish_artifact(DEMO_EDITOR, artifact_id, version).version
+            version = archive.artifacts.publish(DEMO_EDITOR, artifact_id, version).version
     if status == "withdrawn":
-        archive.withdraw_artifact(DEMO_EDITOR, artifact_id, spec["withdrawal_reason"], version)
+        archive.artifacts.withdraw(DEMO_EDITOR, artifact_id, spec["withdrawal_reason"], version)
     assert isinstance(archive.load(Artifact, artifact_id), Artifact)
     return artifact_id

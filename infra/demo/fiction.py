@@ -42,7 +42,7 @@ def is_fictional_place(archive: Archive, slug: str | None) -> bool:
     if not slug:
         return False
     invented = fictional_places()
-    chain = [*archive.place_ancestors(slug)]
+    chain = [*archive.catalogue.place_ancestors(slug)]
     record = archive.catalogue.get_place_record(slug)
     if record is not None:
         chain.append(record)

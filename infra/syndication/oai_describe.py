@@ -98,7 +98,7 @@ class Description:
     def _set_names(self) -> Callable[[str], str]:
         principles: dict[str, str] = {}
         try:
-            framework = self.archive.get_framework("principles")
+            framework = self.archive.catalogue.get_framework("principles")
             principles = {t["id"]: t["label"] for t in framework.get("terms") or []}
         except NotFound:
             pass

@@ -112,7 +112,7 @@ class RecordElements:
             nonlocal loaded
             if not loaded:
                 loaded = True
-                for framework in self.archive.frameworks():
+                for framework in self.archive.catalogue.frameworks():
                     for stage in framework.stages:
                         labels[f"{framework.slug}:{stage['id']}"] = stage.get("label", "")
             return labels.get(key) or None

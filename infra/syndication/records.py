@@ -66,7 +66,7 @@ class Records:
 
     def record(self, artifact_id: str | UUID) -> dict[str, Any] | None:
         """The public record of an artifact, or None if it is not publicly readable."""
-        artifact = self.archive.load_artifact(UUID(str(artifact_id)))
+        artifact = self.archive.artifacts.load(UUID(str(artifact_id)))
         if artifact.status != PUBLISHED or artifact.published is None:
             return None
         content = artifact.published["content"]

@@ -42,7 +42,7 @@ class Lookups:
         if self._terms is None:
             self._terms = {
                 f"{framework.slug}:{term['id']}": (framework, term)
-                for framework in self.archive.frameworks()
+                for framework in self.archive.catalogue.frameworks()
                 for term in framework.terms
             }
         return self._terms

@@ -89,7 +89,7 @@ def current_principal(request: Request) -> Principal:
     if scheme.lower() != "bearer" or not token.strip():
         raise NotSignedIn("Send the token as 'Authorization: Bearer <token>'.")
     container: Container = request.app.state.container
-    principal: Principal | None = container.archive.authenticate(token.strip())
+    principal: Principal | None = container.archive.tokens.authenticate(token.strip())
     if principal is None:
         raise NotSignedIn("This token is not valid (unknown or revoked).")
     return principal

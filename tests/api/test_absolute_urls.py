@@ -26,7 +26,7 @@ def site(tmp_path: Path) -> Iterator[tuple[TestClient, dict[str, str], Container
     )
     with build(settings) as container:
         seed_frameworks(container.archive)
-        token, _ = container.archive.issue_token("partner", "Partner")
+        token, _ = container.archive.tokens.issue("partner", "Partner")
         with TestClient(create_app(container=container), base_url=BASE) as client:
             yield client, {"Authorization": f"Bearer {token}"}, container
 
@@ -97,7 +97,7 @@ def test_a_new_place_is_located_by_an_absolute_url(
     site: tuple[TestClient, dict[str, str], Container],
 ) -> None:
     client, _, container = site
-    editor = container.archive.issue_token("editor", "Editor")[0]
+    editor = container.archive.tokens.issue("editor", "Editor")[0]
     place = {"slug": "harbour-school", "name": "Harbour School", "kind": "school"}
     answer = client.post(
         "/api/v1/places", json=place, headers={"Authorization": f"Bearer {editor}"}

@@ -94,14 +94,14 @@ def test_first_published_must_be_a_past_date(
     container: Container, ready_story: dict[str, Any], value: str
 ) -> None:
     with pytest.raises(InvalidInput) as refused:
-        container.archive.create_artifact(
+        container.archive.artifacts.create(
             DEMO_PARTNER, "story", {**ready_story, "first_published": value}
         )
     assert refused.value.extra["field"] == "first_published"
-    made = container.archive.create_artifact(
+    made = container.archive.artifacts.create(
         DEMO_PARTNER, "story", {**ready_story, "first_published": "2017-07-12"}
     )
-    draft = container.archive.load_artifact(UUID(made.id))
+    draft = container.archive.artifacts.load(UUID(made.id))
     assert draft.content["first_published"] == "2017-07-12"
 
 
@@ -114,12 +114,12 @@ def test_a_store_loaded_with_an_older_demo_edition_loads_the_rest(
 
     [first, *_] = [a for a in demo_data()["artifacts"] if a.get("first_published")]
     older = {k: first[k] for k in ("title", "body", "licence") if first.get(k)}
-    made = container.archive.create_artifact(
+    made = container.archive.artifacts.create(
         DEMO_PARTNER, first["kind"], older, idempotency_key=f"demo:{first['key']}"
     )
     counts = load_demo(container.archive)
     assert counts["artifacts"] == len(demo_data()["artifacts"])
-    assert container.archive.load_artifact(UUID(made.id)).content["first_published"] is None
+    assert container.archive.artifacts.load(UUID(made.id)).content["first_published"] is None
 
 
 def test_the_api_takes_and_shows_an_original_publication_date(

@@ -65,7 +65,7 @@ def test_the_archive_refuses_control_characters_whatever_the_entry_point(
     from domain.errors import InvalidInput
 
     with pytest.raises(InvalidInput) as refused:
-        container.archive.create_artifact(SYSTEM, "story", {**ready_story, "title": "a\x0bb"})
+        container.archive.artifacts.create(SYSTEM, "story", {**ready_story, "title": "a\x0bb"})
     assert refused.value.extra["field"] == "title"
 
 
@@ -85,7 +85,7 @@ def store_title_unchecked(container: Container, artifact_id: str, title: str) ->
     artifact = archive.load(Artifact, UUID(artifact_id))
     artifact.revise(changes={"title": title, "summary": title}, by="editor-1")
     archive.save(artifact)
-    archive.publish_artifact(SYSTEM, artifact.id, artifact.version)
+    archive.artifacts.publish(SYSTEM, artifact.id, artifact.version)
 
 
 @pytest.mark.parametrize("bad", ["\u000b", "\u0000", "\x01", "\u2028"])
@@ -177,11 +177,11 @@ def test_a_version_conflict_from_the_store_is_409(
     second = archive.load(Artifact, UUID(artifact_id))
     first.revise(changes={"summary": "first"}, by="partner-1")
     second.revise(changes={"summary": "second"}, by="partner-1")
-    archive._save(first)
+    archive.store.save(first)
     from domain.errors import ConcurrentWrite
 
     with pytest.raises(ConcurrentWrite):
-        archive._save(second)
+        archive.store.save(second)
 
 
 def test_concurrent_completes_of_one_upload_are_never_500(
@@ -198,14 +198,14 @@ def test_concurrent_completes_of_one_upload_are_never_500(
     declared = declare(api, story["id"], data, "application/pdf").json()
     assert send(api, declared, data).status_code == 204
     archive = api.archive
-    original = archive.upload_for
+    original = archive.media.upload_for
     loaded = {}
 
     def upload_for(principal: Any, media_id: Any) -> Any:
         upload = loaded.setdefault(str(media_id), original(principal, media_id))
         return archive.load(type(upload), upload.id, version=upload.version)
 
-    monkeypatch.setattr(archive, "upload_for", upload_for)
+    monkeypatch.setattr(archive.media, "upload_for", upload_for)
 
     def complete() -> int:
         url = f"/api/v1/media/{declared['media_id']}/complete"
@@ -277,11 +277,11 @@ def test_withdrawal_reasons_and_media_descriptions_are_checked_in_the_archive(
     archive = container.archive
     version = int(photo["etag"].strip('W/"'))
     with pytest.raises(InvalidInput) as refused:
-        archive.describe_media(
+        archive.media.describe_media(
             SYSTEM, UUID(story["id"]), version, photo["media_id"], {"alt": "a\x01b"}
         )
     assert refused.value.extra["field"] == "alt"
     artifact_id, _ = published(api, ready_story)
     with pytest.raises(InvalidInput) as refused:
-        archive.withdraw_artifact(SYSTEM, UUID(artifact_id), "consent\x0bended")
+        archive.artifacts.withdraw(SYSTEM, UUID(artifact_id), "consent\x0bended")
     assert refused.value.extra["field"] == "reason"

@@ -340,8 +340,8 @@ def test_the_archive_itself_refuses_reports_on_artifacts_not_public(
     report = {"url": "https://elsewhere.example/api/v1/artifacts/1", "based_on": "x"}
     for target in (create(api, ready_story), create(api, ready_story, visibility="members")):
         with pytest.raises(NotFound):
-            container.archive.report_adaptation(UUID(target), report)
+            container.archive.adaptations.report_adaptation(UUID(target), report)
         assert reports(api, target) == 0
     public = create(api, ready_story, visibility="public")
-    assert container.archive.report_adaptation(UUID(public), report) is True
-    assert container.archive.report_adaptation(UUID(public), report) is False
+    assert container.archive.adaptations.report_adaptation(UUID(public), report) is True
+    assert container.archive.adaptations.report_adaptation(UUID(public), report) is False

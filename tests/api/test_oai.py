@@ -129,7 +129,7 @@ def create(archive: Archive, kind: str = "story", **changes: Any) -> tuple[str, 
     content: dict[str, Any] = {**READY_STORY, **changes}
     if kind == "excursion-synthesis":
         content["excursion"] = "desert-view-voice"
-    created = archive.create_artifact(PARTNER, kind, content)
+    created = archive.artifacts.create(PARTNER, kind, content)
     return created.id, created.version
 
 
@@ -137,7 +137,7 @@ def publish(
     archive: Archive, kind: str = "story", visibility: str | None = None, **changes: Any
 ) -> str:
     artifact_id, version = create(archive, kind, **changes)
-    archive.publish_artifact(EDITOR, UUID(artifact_id), version, visibility=visibility)
+    archive.artifacts.publish(EDITOR, UUID(artifact_id), version, visibility=visibility)
     return artifact_id
 
 
@@ -177,7 +177,7 @@ def seed(container: Container) -> Corpus:
     )
     corpus.public.append(corpus.england)
     corpus.withdrawn = publish(archive, title="Soon withdrawn")
-    archive.withdraw_artifact(EDITOR, UUID(corpus.withdrawn), "Consent was withdrawn.")
+    archive.artifacts.withdraw(EDITOR, UUID(corpus.withdrawn), "Consent was withdrawn.")
     corpus.members_only = publish(archive, visibility="members", title="Members only")
     corpus.draft, _ = create(archive, title="Just a draft")
     catch_up(container)
@@ -439,10 +439,10 @@ def test_incremental_harvest_sees_only_newer_changes(container: Container, serve
     last = container.publications.get(first[-1]).datestamp
     time.sleep(max(0.0, int(last) + 1 - time.time() + 0.01))  # datestamps are to the second
     changed = first[0]
-    artifact = archive.load_artifact(UUID(changed))
-    revised = archive.revise_artifact(PARTNER, UUID(changed), artifact.version, {"title": "New"})
-    archive.publish_artifact(EDITOR, UUID(changed), revised.version)
-    archive.withdraw_artifact(EDITOR, UUID(first[1]), "No longer agreed.")
+    artifact = archive.artifacts.load(UUID(changed))
+    revised = archive.artifacts.revise(PARTNER, UUID(changed), artifact.version, {"title": "New"})
+    archive.artifacts.publish(EDITOR, UUID(changed), revised.version)
+    archive.artifacts.withdraw(EDITOR, UUID(first[1]), "No longer agreed.")
     added = publish(archive, title="Later")
     catch_up(container)
     since = oai.datestamp(container.publications.get(changed).datestamp)
@@ -497,25 +497,25 @@ def test_records_come_from_the_read_model_without_reading_any_artifact(
         "site": "Other",
         "licence": "https://creativecommons.org/licenses/by/4.0/",
     }
-    adapted = archive.adapt(
+    adapted = archive.adaptations.adapt(
         PARTNER, "story", {**READY_STORY, "adaptation_note": "Retold for Tucson."}, source
     )
-    archive.publish_artifact(EDITOR, UUID(adapted.id), adapted.version)
+    archive.artifacts.publish(EDITOR, UUID(adapted.id), adapted.version)
     # Republished after a revision: first published stays the first publication's time.
     again = corpus.public[0]
-    artifact = archive.load_artifact(UUID(again))
+    artifact = archive.artifacts.load(UUID(again))
     first_at = artifact.first_published_at
-    revised = archive.revise_artifact(PARTNER, UUID(again), artifact.version, {"title": "Again"})
+    revised = archive.artifacts.revise(PARTNER, UUID(again), artifact.version, {"title": "Again"})
     time.sleep(0.01)
-    republished = archive.publish_artifact(EDITOR, UUID(again), revised.version)
+    republished = archive.artifacts.publish(EDITOR, UUID(again), revised.version)
     # A draft revision after publishing is not what was published.
-    archive.revise_artifact(PARTNER, UUID(again), republished.version, {"title": "Draft"})
+    archive.artifacts.revise(PARTNER, UUID(again), republished.version, {"title": "Draft"})
     catch_up(container)
 
     def no_aggregates(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("an OAI-PMH request read an aggregate")
 
-    monkeypatch.setattr(archive, "load_artifact", no_aggregates)
+    monkeypatch.setattr(archive.artifacts, "load", no_aggregates)
     monkeypatch.setattr(archive.repository, "get", no_aggregates)
     rich = {
         r.header.identifier: r

@@ -41,8 +41,8 @@ def site(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Site]:
     with build(settings) as container:
         seed_frameworks(container.archive)
         tokens = {
-            "partner": container.archive.issue_token("partner", "First")[0],
-            "other-partner": container.archive.issue_token("partner", "Second")[0],
+            "partner": container.archive.tokens.issue("partner", "First")[0],
+            "other-partner": container.archive.tokens.issue("partner", "Second")[0],
         }
         app = create_app(container=container)
         client = TestClient(app, base_url="https://testserver", raise_server_exceptions=False)

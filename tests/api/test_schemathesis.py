@@ -84,7 +84,7 @@ def fuzz_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FuzzSite]:
         seed_places(built.archive)
         headers: dict[str, dict[str, str]] = {"anonymous": {}}
         for role in ROLES[1:]:
-            token, _ = built.archive.issue_token(role, f"Fuzz {role}")
+            token, _ = built.archive.tokens.issue(role, f"Fuzz {role}")
             headers[role] = {"Authorization": f"Bearer {token}"}
         yield FuzzSite(create_app(container=built), headers)
 

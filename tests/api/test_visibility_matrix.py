@@ -136,7 +136,7 @@ def _call(
 
 
 def _register_place(site: Site, state: str) -> None:
-    site.container.archive.register_place(
+    site.container.archive.catalogue.register_place(
         SYSTEM,
         {
             "slug": f"place-{state}",
@@ -284,7 +284,7 @@ def _site(settings: Settings) -> Iterator[Site]:
         ("other-partner", "partner"),
         ("editor", "editor"),
     ):
-        tokens[who] = container.archive.issue_token(role, f"Matrix {who}")[0]
+        tokens[who] = container.archive.tokens.issue(role, f"Matrix {who}")[0]
         headers[who] = {"Authorization": f"Bearer {tokens[who]}"}
     with TestClient(app, raise_server_exceptions=False) as client:
         web = {who: _web_client(app, tokens.get(who)) for who in PRINCIPALS}

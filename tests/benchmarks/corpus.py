@@ -5,7 +5,7 @@
         --postgres-url postgresql://postgres@127.0.0.1:5432/test --schema cp_corpus
 
 It seeds the frameworks (``infra.bootstrap.seed_frameworks``), registers a gazetteer of a
-few thousand places with ``archive.register_place`` (countries, regions, cities,
+few thousand places with ``archive.catalogue.register_place`` (countries, regions, cities,
 districts or trusts, schools and organisations, with coordinates spread around real
 centres), schedules a convening a year with its learning excursions, and then writes N
 published artifacts of the three kinds. Each artifact is an ``Artifact`` aggregate
@@ -603,11 +603,11 @@ def _real_cities() -> Iterator[tuple[str, float, float]]:
 def write_catalogue(archive: Archive, gaz: Gazetteer, convenings: list[Convening]) -> None:
     seed_frameworks(archive)
     for place in gaz.places:
-        archive.register_place(SYSTEM, place.command())
+        archive.catalogue.register_place(SYSTEM, place.command())
     rng = random.Random(0)
     for convening in convenings:
         ends = convening.starts + timedelta(days=3)
-        archive.schedule_convening(SYSTEM, {
+        archive.catalogue.schedule_convening(SYSTEM, {
             "slug": convening.slug, "title": f"Convening in {convening.city.name}, "
             f"{convening.starts.year}", "place": convening.city.slug,
             "starts": convening.starts.isoformat(), "ends": ends.isoformat(),
@@ -615,7 +615,7 @@ def write_catalogue(archive: Archive, gaz: Gazetteer, convenings: list[Convening
             "summary": "Members of the network met to learn from local schools.",
         })  # fmt: skip
         for slug, host in convening.excursions:
-            archive.plan_excursion(SYSTEM, {
+            archive.catalogue.plan_excursion(SYSTEM, {
                 "slug": slug, "convening": convening.slug, "title": f"A morning at {host.name}",
                 "host_place": host.slug, "big_question": "What makes learning visible here?",
                 "date": (convening.starts + timedelta(days=2)).isoformat(),

@@ -73,8 +73,8 @@ def serve(data_dir: Path) -> None:
     container = build(settings)
     seed_frameworks(container.archive)
     seed_places(container.archive)
-    origin = container.archive.create_artifact(PARTNER, "story", dict(READY_STORY))
-    container.archive.publish_artifact(EDITOR, UUID(origin.id), origin.version)
+    origin = container.archive.artifacts.create(PARTNER, "story", dict(READY_STORY))
+    container.archive.artifacts.publish(EDITOR, UUID(origin.id), origin.version)
     sock.listen(1024)  # connections wait in the backlog until uvicorn serves
     print(url, f"http://127.0.0.1:{drip.server_address[1]}/x", origin.id, flush=True)
     config = uvicorn.Config(create_app(container=container), log_level="warning", lifespan="off")

@@ -153,12 +153,12 @@ def prepare(settings: Settings) -> tuple[dict[str, str], list[str]]:
         archive = container.archive
         seed_frameworks(archive)
         seed_places(archive)
-        tokens = {role: archive.issue_token(role, f"Load {role}")[0] for role in ROLES}
+        tokens = {role: archive.tokens.issue(role, f"Load {role}")[0] for role in ROLES}
         ids = []
         for n in range(PRELOADED):
             content = {**READY_STORY, "title": f"Pre {n}"}
-            created = archive.create_artifact(PARTNER, "story", content)
-            archive.publish_artifact(EDITOR, UUID(created.id), created.version)
+            created = archive.artifacts.create(PARTNER, "story", content)
+            archive.artifacts.publish(EDITOR, UUID(created.id), created.version)
             ids.append(created.id)
     return tokens, ids
 

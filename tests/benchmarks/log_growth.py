@@ -37,15 +37,15 @@ def main(argv: list[str]) -> int:
             create, publish = Sample("create"), Sample("publish")
             for _ in range(per_block):
                 t0 = clock()
-                created = archive.create_artifact(PARTNER, "story", dict(READY_STORY))
+                created = archive.artifacts.create(PARTNER, "story", dict(READY_STORY))
                 t1 = clock()
-                archive.publish_artifact(EDITOR, UUID(created.id), created.version)
+                archive.artifacts.publish(EDITOR, UUID(created.id), created.version)
                 create.add(t1 - t0)
                 publish.add(clock() - t1)
             refreshes = Sample("refresh")
             for _ in range(5):
                 t0 = clock()
-                archive.catalogue.refresh()
+                archive.catalogue.records.refresh()
                 refreshes.add(clock() - t0)
             refresh = statistics.median(refreshes.latencies_ns) / 1e6
             print(f"{archive.head:>9} {create.p50:>8.3f} ms {publish.p50:>9.3f} ms "

@@ -103,13 +103,13 @@ def run_pairs(
 
 
 def app_pairs(archive: Archive, n: int, warmup: int) -> Pairs:
-    """``archive.create_artifact`` then ``archive.publish_artifact``, in process."""
+    """``archive.artifacts.create`` then ``archive.artifacts.publish``, in process."""
 
     def one() -> tuple[int, int]:
         t0 = clock()
-        created = archive.create_artifact(PARTNER, "story", dict(READY_STORY))
+        created = archive.artifacts.create(PARTNER, "story", dict(READY_STORY))
         t1 = clock()
-        archive.publish_artifact(EDITOR, UUID(created.id), created.version)
+        archive.artifacts.publish(EDITOR, UUID(created.id), created.version)
         return t1 - t0, clock() - t1
 
     return run_pairs("app", one, n, warmup, archive)
@@ -136,8 +136,8 @@ def http_pairs(
     ``wrap`` runs the server thread's body (for a profiler); ``outer`` wraps the ASGI app.
     """
     archive = container.archive
-    partner, _ = archive.issue_token("partner", "Benchmark partner")
-    editor, _ = archive.issue_token("editor", "Benchmark editor")
+    partner, _ = archive.tokens.issue("partner", "Benchmark partner")
+    editor, _ = archive.tokens.issue("editor", "Benchmark editor")
     app = create_app(container=container)
 
     @app.get("/_bench/noop", include_in_schema=False)
@@ -216,7 +216,7 @@ def timed_loads(name: str, load: Callable[[], Artifact], version: int, n: int) -
 
 
 def load_measures(archive: Archive, n: int, replays: int) -> Loads:
-    created = archive.create_artifact(PARTNER, "story", dict(READY_STORY))
+    created = archive.artifacts.create(PARTNER, "story", dict(READY_STORY))
     artifact_id, version = UUID(created.id), created.version
 
     def revise(count: int, sample: Sample | None = None) -> int:
@@ -225,7 +225,7 @@ def load_measures(archive: Archive, n: int, replays: int) -> Loads:
         for _ in range(count):
             t0 = clock()
             summary = f"Revision {version + 1} of the summary."
-            version = archive.revise_artifact(
+            version = archive.artifacts.revise(
                 PARTNER, artifact_id, version, {"summary": summary}
             ).version
             if sample is not None:

@@ -175,10 +175,10 @@ def run(images_n: int, stream_mb: int) -> list[str]:
         container = build(Settings(data_dir=Path(folder), load_demo=False))
         seed_frameworks(container.archive)
         seed_places(container.archive)
-        token = container.archive.issue_token("partner", "bench")[0]
+        token = container.archive.tokens.issue("partner", "bench")[0]
         auth = {"Authorization": f"Bearer {token}"}
-        story = container.archive.create_artifact(
-            container.archive.authenticate(token),
+        story = container.archive.artifacts.create(
+            container.archive.tokens.authenticate(token),
             "story",
             dict(READY_STORY),  # type: ignore[arg-type]
         ).id

@@ -64,8 +64,14 @@ def add(name: str, ns: int) -> None:
 
 def instrument(container: Container) -> None:
     archive = container.archive
-    for name in ("authenticate", "create_artifact", "publish_artifact", "get_artifact"):
-        setattr(archive, name, timed(f"archive.{name}", getattr(archive, name)))
+    for group, name in (
+        ("tokens", "authenticate"),
+        ("artifacts", "create"),
+        ("artifacts", "publish"),
+        ("reading", "get_artifact"),
+    ):
+        commands = getattr(archive, group)
+        setattr(commands, name, timed(f"archive.{group}.{name}", getattr(commands, name)))
     cache = archive.catalogue.records  # the catalogue's cached records
     cache.refresh = timed("  of which catalogue.refresh", cache.refresh)  # type: ignore[method-assign]
     recorder = archive.recorder

@@ -624,8 +624,8 @@ def issue_tokens(settings: Any) -> tuple[str, str]:
     from infra.bootstrap import build
 
     with build(settings) as container:
-        partner, _ = container.archive.issue_token("partner", "Search benchmark partner")
-        editor, _ = container.archive.issue_token("editor", "Search benchmark editor")
+        partner, _ = container.archive.tokens.issue("partner", "Search benchmark partner")
+        editor, _ = container.archive.tokens.issue("editor", "Search benchmark editor")
     return partner, editor
 
 

@@ -25,43 +25,47 @@ from tests.conftest import EDITOR, MEMBER, OTHER_PARTNER, PARTNER
 
 
 def publish_ready(archive: Archive, content: dict[str, object]) -> UUID:
-    created = archive.create_artifact(PARTNER, "story", content)
+    created = archive.artifacts.create(PARTNER, "story", content)
     artifact_id = UUID(created.id)
-    archive.publish_artifact(EDITOR, artifact_id, created.version)
+    archive.artifacts.publish(EDITOR, artifact_id, created.version)
     return artifact_id
 
 
 def test_lifecycle_draft_revise_submit_publish_revise_withdraw(
     archive: Archive, ready_story: dict[str, object]
 ) -> None:
-    created = archive.create_artifact(PARTNER, "story", {"title": "Draft title"})
+    created = archive.artifacts.create(PARTNER, "story", {"title": "Draft title"})
     artifact_id = UUID(created.id)
     assert created.position is not None and created.position > 0
-    revised = archive.revise_artifact(PARTNER, artifact_id, 1, {**ready_story})
-    submitted = archive.submit_artifact(PARTNER, artifact_id, revised.version)
-    queue = archive.list_artifacts(EDITOR, in_review=True)["items"]
+    revised = archive.artifacts.revise(PARTNER, artifact_id, 1, {**ready_story})
+    submitted = archive.artifacts.submit(PARTNER, artifact_id, revised.version)
+    queue = archive.reading.list_artifacts(EDITOR, in_review=True)["items"]
     assert [item["id"] for item in queue] == [created.id]
-    published = archive.publish_artifact(EDITOR, artifact_id, submitted.version)
+    published = archive.artifacts.publish(EDITOR, artifact_id, submitted.version)
     assert published.position is not None and published.position > submitted.position  # type: ignore[operator]
 
-    archive.revise_artifact(PARTNER, artifact_id, published.version, {"title": "Changed later"})
-    reader_view = archive.get_artifact(ANONYMOUS, artifact_id)
+    archive.artifacts.revise(PARTNER, artifact_id, published.version, {"title": "Changed later"})
+    reader_view = archive.reading.get_artifact(ANONYMOUS, artifact_id)
     assert reader_view["title"] == ready_story["title"], (
         "the published version stays until republished"
     )
-    assert archive.get_artifact(PARTNER, artifact_id, draft=True)["title"] == "Changed later"
+    assert (
+        archive.reading.get_artifact(PARTNER, artifact_id, draft=True)["title"] == "Changed later"
+    )
 
-    archive.withdraw_artifact(EDITOR, artifact_id, "Family asked us to take it down")
+    archive.artifacts.withdraw(EDITOR, artifact_id, "Family asked us to take it down")
     with pytest.raises(Gone, match="Family asked"):
-        archive.get_artifact(ANONYMOUS, artifact_id)
-    types = [entry["type"] for entry in archive.artifact_history(EDITOR, artifact_id, draft=True)]
+        archive.reading.get_artifact(ANONYMOUS, artifact_id)
+    types = [
+        entry["type"] for entry in archive.reading.artifact_history(EDITOR, artifact_id, draft=True)
+    ]
     assert types == ["Created", "Revised", "Submitted", "Published", "Revised", "Withdrawn"]
 
 
 def test_publishing_names_every_missing_requirement(archive: Archive) -> None:
-    created = archive.create_artifact(PARTNER, "excursion-synthesis", {"summary": "only this"})
+    created = archive.artifacts.create(PARTNER, "excursion-synthesis", {"summary": "only this"})
     with pytest.raises(PublishRequirementsMissing) as caught:
-        archive.publish_artifact(EDITOR, UUID(created.id), created.version)
+        archive.artifacts.publish(EDITOR, UUID(created.id), created.version)
     assert caught.value.extra["missing"] == [
         "a title",
         "a body",
@@ -76,25 +80,26 @@ def test_publishing_names_every_missing_requirement(archive: Archive) -> None:
 def test_publish_a_specific_earlier_revision(
     archive: Archive, ready_story: dict[str, object]
 ) -> None:
-    created = archive.create_artifact(PARTNER, "story", ready_story)
+    created = archive.artifacts.create(PARTNER, "story", ready_story)
     artifact_id = UUID(created.id)
-    later = archive.revise_artifact(PARTNER, artifact_id, 1, {"title": "Not yet approved"})
-    archive.publish_artifact(EDITOR, artifact_id, later.version, revision_version=1)
-    assert archive.get_artifact(ANONYMOUS, artifact_id)["title"] == ready_story["title"]
+    later = archive.artifacts.revise(PARTNER, artifact_id, 1, {"title": "Not yet approved"})
+    archive.artifacts.publish(EDITOR, artifact_id, later.version, revision_version=1)
+    assert archive.reading.get_artifact(ANONYMOUS, artifact_id)["title"] == ready_story["title"]
 
 
 def test_stale_version_is_refused_and_nothing_is_lost(
     archive: Archive, ready_story: dict[str, object]
 ) -> None:
-    created = archive.create_artifact(PARTNER, "story", ready_story)
+    created = archive.artifacts.create(PARTNER, "story", ready_story)
     artifact_id = UUID(created.id)
-    archive.revise_artifact(PARTNER, artifact_id, 1, {"summary": "first editor's change"})
+    archive.artifacts.revise(PARTNER, artifact_id, 1, {"summary": "first editor's change"})
     with pytest.raises(VersionConflict) as caught:
-        archive.revise_artifact(PARTNER, artifact_id, 1, {"summary": "second, stale"})
+        archive.artifacts.revise(PARTNER, artifact_id, 1, {"summary": "second, stale"})
     assert caught.value.extra["current_version"] == 2
     assert caught.value.extra["current"]["summary"] == "first editor's change"
     assert (
-        archive.get_artifact(PARTNER, artifact_id, draft=True)["summary"] == "first editor's change"
+        archive.reading.get_artifact(PARTNER, artifact_id, draft=True)["summary"]
+        == "first editor's change"
     )
 
 
@@ -102,22 +107,22 @@ def test_unknown_terms_places_and_licences_are_refused_with_the_valid_choices(
     archive: Archive,
 ) -> None:
     with pytest.raises(InvalidInput) as caught:
-        archive.create_artifact(PARTNER, "story", {"terms": ["principles:lead-with-love"]})
+        archive.artifacts.create(PARTNER, "story", {"terms": ["principles:lead-with-love"]})
     assert "principles:lead-with-learning" in caught.value.detail
     with pytest.raises(InvalidInput, match="Unknown place 'atlantis'"):
-        archive.create_artifact(PARTNER, "story", {"place": "atlantis"})
+        archive.artifacts.create(PARTNER, "story", {"place": "atlantis"})
     with pytest.raises(InvalidInput, match="Unknown licence"):
-        archive.create_artifact(PARTNER, "story", {"licence": "public domain please"})
+        archive.artifacts.create(PARTNER, "story", {"licence": "public domain please"})
     with pytest.raises(InvalidInput, match="Unknown stage"):
-        archive.create_artifact(PARTNER, "story", {"stage": "conditions:mastering"})
+        archive.artifacts.create(PARTNER, "story", {"stage": "conditions:mastering"})
     with pytest.raises(InvalidInput, match="has no field"):
-        archive.create_artifact(PARTNER, "story", {"presentations": []})
+        archive.artifacts.create(PARTNER, "story", {"presentations": []})
     with pytest.raises(InvalidInput, match="Unknown kind"):
-        archive.create_artifact(PARTNER, "poem", {})
+        archive.artifacts.create(PARTNER, "poem", {})
 
 
 def test_competencies_and_stages_are_valid_terms(archive: Archive) -> None:
-    created = archive.create_artifact(
+    created = archive.artifacts.create(
         PARTNER,
         "story",
         {
@@ -126,36 +131,36 @@ def test_competencies_and_stages_are_valid_terms(archive: Archive) -> None:
         },
     )
     assert (
-        archive.get_artifact(PARTNER, UUID(created.id), draft=True)["stage"]
+        archive.reading.get_artifact(PARTNER, UUID(created.id), draft=True)["stage"]
         == "conditions:developing"
     )
 
 
 def test_who_may_see_and_change_what(archive: Archive, ready_story: dict[str, object]) -> None:
-    draft = UUID(archive.create_artifact(PARTNER, "story", ready_story).id)
+    draft = UUID(archive.artifacts.create(PARTNER, "story", ready_story).id)
     for outsider in (ANONYMOUS, MEMBER, OTHER_PARTNER):
         with pytest.raises(NotFound):
-            archive.get_artifact(outsider, draft)
+            archive.reading.get_artifact(outsider, draft)
     # Refusals say nothing about the draft: by role, or as if it did not exist.
     with pytest.raises(NotSignedIn):
-        archive.revise_artifact(ANONYMOUS, draft, 1, {"title": "x"})
+        archive.artifacts.revise(ANONYMOUS, draft, 1, {"title": "x"})
     with pytest.raises(Forbidden, match="role \\(member\\) may not change"):
-        archive.revise_artifact(MEMBER, draft, 1, {"title": "x"})
+        archive.artifacts.revise(MEMBER, draft, 1, {"title": "x"})
     with pytest.raises(NotFound):
-        archive.revise_artifact(OTHER_PARTNER, draft, 1, {"title": "x"})
-    assert archive.get_artifact(EDITOR, draft, draft=True)["title"] == ready_story["title"]
+        archive.artifacts.revise(OTHER_PARTNER, draft, 1, {"title": "x"})
+    assert archive.reading.get_artifact(EDITOR, draft, draft=True)["title"] == ready_story["title"]
     with pytest.raises(Forbidden):
-        archive.publish_artifact(PARTNER, draft, 1)
+        archive.artifacts.publish(PARTNER, draft, 1)
 
     members_only = UUID(
-        archive.create_artifact(PARTNER, "story", {**ready_story, "visibility": "members"}).id
+        archive.artifacts.create(PARTNER, "story", {**ready_story, "visibility": "members"}).id
     )
-    archive.publish_artifact(EDITOR, members_only, 1)
+    archive.artifacts.publish(EDITOR, members_only, 1)
     with pytest.raises(NotSignedIn):
-        archive.get_artifact(ANONYMOUS, members_only)
-    assert archive.get_artifact(MEMBER, members_only)["visibility"] == "members"
+        archive.reading.get_artifact(ANONYMOUS, members_only)
+    assert archive.reading.get_artifact(MEMBER, members_only)["visibility"] == "members"
     with pytest.raises(Forbidden, match="contributors and editors"):
-        archive.revise_artifact(OTHER_PARTNER, members_only, 2, {"title": "mine now"})
+        archive.artifacts.revise(OTHER_PARTNER, members_only, 2, {"title": "mine now"})
 
 
 def test_reading_the_past_by_version_and_by_moment(
@@ -164,31 +169,35 @@ def test_reading_the_past_by_version_and_by_moment(
     artifact_id = publish_ready(archive, ready_story)
     between = datetime.now(UTC)
     time.sleep(0.01)
-    archive.revise_artifact(PARTNER, artifact_id, 2, {"title": "Second title"})
-    archive.publish_artifact(EDITOR, artifact_id, 3)
-    assert archive.get_artifact(ANONYMOUS, artifact_id)["title"] == "Second title"
-    assert archive.get_artifact(ANONYMOUS, artifact_id, version=2)["title"] == ready_story["title"]
+    archive.artifacts.revise(PARTNER, artifact_id, 2, {"title": "Second title"})
+    archive.artifacts.publish(EDITOR, artifact_id, 3)
+    assert archive.reading.get_artifact(ANONYMOUS, artifact_id)["title"] == "Second title"
     assert (
-        archive.get_artifact(ANONYMOUS, artifact_id, as_of=between)["title"] == ready_story["title"]
+        archive.reading.get_artifact(ANONYMOUS, artifact_id, version=2)["title"]
+        == ready_story["title"]
+    )
+    assert (
+        archive.reading.get_artifact(ANONYMOUS, artifact_id, as_of=between)["title"]
+        == ready_story["title"]
     )
     with pytest.raises(NotFound, match="did not exist yet"):
-        archive.get_artifact(ANONYMOUS, artifact_id, as_of=between - timedelta(days=1))
+        archive.reading.get_artifact(ANONYMOUS, artifact_id, as_of=between - timedelta(days=1))
     with pytest.raises(NotFound, match="versions run from 1 to 4"):
-        archive.get_artifact(ANONYMOUS, artifact_id, version=9)
+        archive.reading.get_artifact(ANONYMOUS, artifact_id, version=9)
 
 
 def test_diff_shows_field_changes_and_body_lines(
     archive: Archive, ready_story: dict[str, object]
 ) -> None:
     artifact_id = publish_ready(archive, ready_story)
-    archive.revise_artifact(
+    archive.artifacts.revise(
         PARTNER,
         artifact_id,
         2,
         {"body": "# Morning circles\n\nWe began with *talking*.", "themes": ["voice"]},
     )
-    archive.publish_artifact(EDITOR, artifact_id, 3)
-    diff = archive.artifact_diff(ANONYMOUS, artifact_id, 2, 4)
+    archive.artifacts.publish(EDITOR, artifact_id, 3)
+    diff = archive.reading.artifact_diff(ANONYMOUS, artifact_id, 2, 4)
     assert {"field": "themes", "from": ["belonging"], "to": ["voice"]} in diff["fields"]
     assert "-We began with *listening*." in diff["body_diff"]
     assert "+We began with *talking*." in diff["body_diff"]
@@ -198,8 +207,8 @@ def test_reader_history_shows_publications_only(
     archive: Archive, ready_story: dict[str, object]
 ) -> None:
     artifact_id = publish_ready(archive, ready_story)
-    archive.revise_artifact(PARTNER, artifact_id, 2, {"title": "Private working title"})
-    entries = archive.artifact_history(ANONYMOUS, artifact_id)
+    archive.artifacts.revise(PARTNER, artifact_id, 2, {"title": "Private working title"})
+    entries = archive.reading.artifact_history(ANONYMOUS, artifact_id)
     assert [e["type"] for e in entries] == ["Published"]
     assert entries[0]["by"] == EDITOR.id
 
@@ -207,23 +216,25 @@ def test_reader_history_shows_publications_only(
 def test_idempotency_key_returns_the_same_artifact(
     archive: Archive, ready_story: dict[str, object]
 ) -> None:
-    first = archive.create_artifact(PARTNER, "story", ready_story, idempotency_key="k-1")
-    again = archive.create_artifact(PARTNER, "story", ready_story, idempotency_key="k-1")
+    first = archive.artifacts.create(PARTNER, "story", ready_story, idempotency_key="k-1")
+    again = archive.artifacts.create(PARTNER, "story", ready_story, idempotency_key="k-1")
     assert (again.id, again.created) == (first.id, False)
-    other_partner = archive.create_artifact(
+    other_partner = archive.artifacts.create(
         OTHER_PARTNER, "story", ready_story, idempotency_key="k-1"
     )
     assert other_partner.id != first.id, "keys are per caller"
     with pytest.raises(Conflict, match="different request"):
-        archive.create_artifact(PARTNER, "story", {"title": "else"}, idempotency_key="k-1")
+        archive.artifacts.create(PARTNER, "story", {"title": "else"}, idempotency_key="k-1")
 
 
 def test_thousand_revisions_load_from_a_snapshot(archive: Archive) -> None:
-    created = archive.create_artifact(PARTNER, "story", {"title": "t0", "body": "b" * 2000})
+    created = archive.artifacts.create(PARTNER, "story", {"title": "t0", "body": "b" * 2000})
     artifact_id = UUID(created.id)
     version = created.version
     for n in range(1, 1000):
-        version = archive.revise_artifact(PARTNER, artifact_id, version, {"title": f"t{n}"}).version
+        version = archive.artifacts.revise(
+            PARTNER, artifact_id, version, {"title": f"t{n}"}
+        ).version
     assert version == 1000
     assert archive.snapshots is not None
     snapshots = list(archive.snapshots.get(artifact_id, desc=True, limit=1))
@@ -233,30 +244,35 @@ def test_thousand_revisions_load_from_a_snapshot(archive: Archive) -> None:
 
 
 def test_tokens_are_stored_as_hashes_and_can_be_revoked(archive: Archive) -> None:
-    token, token_id = archive.issue_token("editor", "Rosa")
-    principal = archive.authenticate(token)
+    token, token_id = archive.tokens.issue("editor", "Rosa")
+    principal = archive.tokens.authenticate(token)
     assert principal is not None and principal.name == "Rosa" and principal.is_editor
-    assert archive.authenticate(token + "x") is None
+    assert archive.tokens.authenticate(token + "x") is None
     stored = [n.state for n in archive.recorder.select_notifications(1, 10_000)]
     assert not any(token.encode() in state for state in stored), "the token itself is never stored"
-    archive.revoke_token(UUID(token_id))
-    assert archive.authenticate(token) is None
-    assert [t["revoked"] for t in archive.list_tokens() if t["id"] == token_id] == [True]
+    archive.tokens.revoke(UUID(token_id))
+    assert archive.tokens.authenticate(token) is None
+    assert [t["revoked"] for t in archive.tokens.issued() if t["id"] == token_id] == [True]
 
 
 def test_withdraw_needs_a_published_artifact_and_a_reason(
     archive: Archive, ready_story: dict[str, object]
 ) -> None:
-    draft = UUID(archive.create_artifact(PARTNER, "story", ready_story).id)
+    draft = UUID(archive.artifacts.create(PARTNER, "story", ready_story).id)
     with pytest.raises(Conflict, match="Only a published artifact"):
-        archive.withdraw_artifact(EDITOR, draft, "why")
+        archive.artifacts.withdraw(EDITOR, draft, "why")
     published = publish_ready(archive, ready_story)
     with pytest.raises(InvalidInput, match="reason"):
-        archive.withdraw_artifact(EDITOR, published, "   ")
+        archive.artifacts.withdraw(EDITOR, published, "   ")
 
 
 def test_places_know_their_ancestors_and_what_is_inside(archive: Archive) -> None:
-    place = archive.get_place("tucson")
+    place = archive.catalogue.get_place("tucson")
     assert [p["slug"] for p in place["ancestors"]] == ["us", "arizona"]
     assert [p["slug"] for p in place["children"]] == ["sunnyside"]
-    assert archive.places_within("arizona") == {"arizona", "tucson", "sunnyside", "desert-view"}
+    assert archive.catalogue.places_within("arizona") == {
+        "arizona",
+        "tucson",
+        "sunnyside",
+        "desert-view",
+    }

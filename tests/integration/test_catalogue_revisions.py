@@ -21,11 +21,11 @@ def updated_changes(archive: Archive, namespace: str, slug: str) -> list[dict[st
 
 
 def test_a_convening_revision_records_only_what_changed(archive: Archive) -> None:
-    result = archive.update_convening(
+    result = archive.catalogue.update_convening(
         SYSTEM, "tucson-2023", {"title": "Tucson convening 2023", "question": "q"}
     )
     assert result.position is not None
-    view = archive.get_convening("tucson-2023")
+    view = archive.catalogue.get_convening("tucson-2023")
     assert view["title"] == "Tucson convening 2023" and view["version"] == 2
     assert view["excursions"][0]["slug"] == "desert-view-voice"
     assert updated_changes(archive, "convenings", "tucson-2023") == [
@@ -34,49 +34,57 @@ def test_a_convening_revision_records_only_what_changed(archive: Archive) -> Non
 
 
 def test_an_unchanged_convening_records_nothing(archive: Archive) -> None:
-    result = archive.update_convening(SYSTEM, "tucson-2023", {"title": "Tucson convening"})
+    result = archive.catalogue.update_convening(
+        SYSTEM, "tucson-2023", {"title": "Tucson convening"}
+    )
     assert result.position is None
-    assert archive.get_convening("tucson-2023")["version"] == 1
+    assert archive.catalogue.get_convening("tucson-2023")["version"] == 1
 
 
 def test_convening_dates_are_checked(archive: Archive) -> None:
     with pytest.raises(InvalidInput, match="end before it starts"):
-        archive.update_convening(SYSTEM, "tucson-2023", {"ends": "2023-02-01"})
+        archive.catalogue.update_convening(SYSTEM, "tucson-2023", {"ends": "2023-02-01"})
     with pytest.raises(InvalidInput, match="not a date") as caught:
-        archive.update_convening(SYSTEM, "tucson-2023", {"starts": "14 Feb"})
+        archive.catalogue.update_convening(SYSTEM, "tucson-2023", {"starts": "14 Feb"})
     assert caught.value.extra["field"] == "starts"
-    archive.update_convening(SYSTEM, "tucson-2023", {"starts": "2023-02-13"})
-    assert archive.get_convening("tucson-2023")["starts"] == "2023-02-13"
+    archive.catalogue.update_convening(SYSTEM, "tucson-2023", {"starts": "2023-02-13"})
+    assert archive.catalogue.get_convening("tucson-2023")["starts"] == "2023-02-13"
 
 
 def test_convening_references_title_role_and_existence(archive: Archive) -> None:
     with pytest.raises(InvalidInput, match="Unknown place 'atlantis'"):
-        archive.update_convening(SYSTEM, "tucson-2023", {"place": "atlantis"})
+        archive.catalogue.update_convening(SYSTEM, "tucson-2023", {"place": "atlantis"})
     with pytest.raises(InvalidInput, match="needs a title"):
-        archive.update_convening(SYSTEM, "tucson-2023", {"title": "  "})
+        archive.catalogue.update_convening(SYSTEM, "tucson-2023", {"title": "  "})
     with pytest.raises(Forbidden):
-        archive.update_convening(PARTNER, "tucson-2023", {"title": "Mine now"})
+        archive.catalogue.update_convening(PARTNER, "tucson-2023", {"title": "Mine now"})
     with pytest.raises(NotFound):
-        archive.update_convening(SYSTEM, "no-such-convening", {"title": "X"})
-    assert archive.get_convening("tucson-2023")["version"] == 1
+        archive.catalogue.update_convening(SYSTEM, "no-such-convening", {"title": "X"})
+    assert archive.catalogue.get_convening("tucson-2023")["version"] == 1
 
 
 def test_a_stale_version_is_refused(archive: Archive) -> None:
-    archive.update_convening(SYSTEM, "tucson-2023", {"summary": "Four days"}, expected_version=1)
+    archive.catalogue.update_convening(
+        SYSTEM, "tucson-2023", {"summary": "Four days"}, expected_version=1
+    )
     with pytest.raises(VersionConflict) as caught:
-        archive.update_convening(SYSTEM, "tucson-2023", {"summary": "Old"}, expected_version=1)
+        archive.catalogue.update_convening(
+            SYSTEM, "tucson-2023", {"summary": "Old"}, expected_version=1
+        )
     assert caught.value.extra["current_version"] == 2
     with pytest.raises(VersionConflict):
-        archive.update_excursion(SYSTEM, "desert-view-voice", {"title": "X"}, expected_version=7)
+        archive.catalogue.update_excursion(
+            SYSTEM, "desert-view-voice", {"title": "X"}, expected_version=7
+        )
 
 
 def test_an_excursion_revision_checks_its_references(archive: Archive) -> None:
-    archive.update_excursion(
+    archive.catalogue.update_excursion(
         SYSTEM,
         "desert-view-voice",
         {"host_place": "sunnyside", "leaders": [{"name": "B. Diaz", "role": "lead-learner"}]},
     )
-    view = archive.get_excursion("desert-view-voice")
+    view = archive.catalogue.get_excursion("desert-view-voice")
     assert view["host_place"] == "sunnyside" and view["version"] == 2
     assert view["leaders"] == [{"name": "B. Diaz", "role": "lead-learner"}]
     assert set(updated_changes(archive, "excursions", "desert-view-voice")[0]) == {
@@ -84,20 +92,22 @@ def test_an_excursion_revision_checks_its_references(archive: Archive) -> None:
         "leaders",
     }
     with pytest.raises(InvalidInput, match="Unknown convening"):
-        archive.update_excursion(SYSTEM, "desert-view-voice", {"convening": "nowhere-2020"})
+        archive.catalogue.update_excursion(
+            SYSTEM, "desert-view-voice", {"convening": "nowhere-2020"}
+        )
     with pytest.raises(InvalidInput, match="Unknown host place"):
-        archive.update_excursion(SYSTEM, "desert-view-voice", {"host_place": "atlantis"})
+        archive.catalogue.update_excursion(SYSTEM, "desert-view-voice", {"host_place": "atlantis"})
     with pytest.raises(InvalidInput, match="not a date"):
-        archive.update_excursion(SYSTEM, "desert-view-voice", {"date": "2023-13-40"})
+        archive.catalogue.update_excursion(SYSTEM, "desert-view-voice", {"date": "2023-13-40"})
     with pytest.raises(Forbidden):
-        archive.update_excursion(PARTNER, "desert-view-voice", {"title": "X"})
+        archive.catalogue.update_excursion(PARTNER, "desert-view-voice", {"title": "X"})
     with pytest.raises(NotFound):
-        archive.update_excursion(SYSTEM, "nowhere", {"title": "X"})
+        archive.catalogue.update_excursion(SYSTEM, "nowhere", {"title": "X"})
 
 
 def test_an_excursion_date_can_be_cleared(archive: Archive) -> None:
-    archive.update_excursion(SYSTEM, "desert-view-voice", {"date": None})
-    assert archive.get_excursion("desert-view-voice")["date"] is None
+    archive.catalogue.update_excursion(SYSTEM, "desert-view-voice", {"date": None})
+    assert archive.catalogue.get_excursion("desert-view-voice")["date"] is None
     assert isinstance(
         archive.catalogue.get(Excursion, "excursions", "desert-view-voice"), Excursion
     )

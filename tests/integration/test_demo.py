@@ -27,13 +27,13 @@ def test_demo_archive_loads_once_with_every_kind(tmp_path: Path) -> None:
         kinds = Counter(a.kind for a in artifacts if a.status == "published")
         assert statuses["published"] >= 12 and statuses["draft"] >= 1 and statuses["withdrawn"] >= 1
         assert set(kinds) == {"story", "presentation-of-learning", "excursion-synthesis"}
-        assert len(archive.list_excursions(convening="tucson-2023")) >= 4
-        assert "learn-at" in {p["slug"] for p in archive.list_places("trust")}
-        public = archive.list_artifacts(ANONYMOUS, limit=100)["items"]
+        assert len(archive.catalogue.list_excursions(convening="tucson-2023")) >= 4
+        assert "learn-at" in {p["slug"] for p in archive.catalogue.list_places("trust")}
+        public = archive.reading.list_artifacts(ANONYMOUS, limit=100)["items"]
         assert all(
             item["status"] == "published" and item["visibility"] == "public" for item in public
         )
-        queue_or_drafts = archive.list_artifacts(EDITOR, status="draft", limit=100)["items"]
+        queue_or_drafts = archive.reading.list_artifacts(EDITOR, status="draft", limit=100)["items"]
         assert len(queue_or_drafts) == statuses["draft"]
 
 

@@ -34,8 +34,8 @@ from tests.integration.test_indexer import FailingIndex
 
 
 def publish(archive: Archive, content: dict[str, Any]) -> int:
-    created = archive.create_artifact(PARTNER, "story", content)
-    done = archive.publish_artifact(EDITOR, UUID(created.id), created.version)
+    created = archive.artifacts.create(PARTNER, "story", content)
+    done = archive.artifacts.publish(EDITOR, UUID(created.id), created.version)
     assert done.position is not None
     return done.position
 
@@ -286,7 +286,7 @@ def test_a_full_disk_answers_503_and_the_connection_stays_usable(
     container = build(Settings(data_dir=tmp_path / "data", load_demo=False))
     seed_frameworks(container.archive)
     seed_places(container.archive)
-    token, _ = container.archive.issue_token("partner", "Writer")
+    token, _ = container.archive.tokens.issue("partner", "Writer")
     headers = {"Authorization": f"Bearer {token}"}
     try:
         with served(create_app(container=container)) as client:
@@ -307,7 +307,7 @@ def test_a_full_disk_answers_503_and_the_connection_stays_usable(
         container.close()
     with build(Settings(data_dir=tmp_path / "data", load_demo=False)) as reopened:
         assert reopened.archive.head == head, "nothing was recorded"
-        assert reopened.archive.authenticate(token) is not None, "the store is intact"
+        assert reopened.archive.tokens.authenticate(token) is not None, "the store is intact"
 
 
 def test_an_unexpected_error_answers_a_problem_and_keeps_the_connection(tmp_path: Any) -> None:

@@ -22,8 +22,8 @@ from tests.conftest import EDITOR, PARTNER
 
 
 def publish(archive: Archive, content: dict[str, Any]) -> tuple[UUID, int]:
-    created = archive.create_artifact(PARTNER, "story", content)
-    done = archive.publish_artifact(EDITOR, UUID(created.id), created.version)
+    created = archive.artifacts.create(PARTNER, "story", content)
+    done = archive.artifacts.publish(EDITOR, UUID(created.id), created.version)
     assert done.position is not None
     return UUID(created.id), done.position
 
@@ -41,7 +41,9 @@ def test_only_published_versions_are_indexed(
     container: Container, indexer: Indexer, ready_story: dict[str, Any]
 ) -> None:
     archive, index = container.archive, container.search
-    draft = archive.create_artifact(PARTNER, "story", {**ready_story, "title": "Unpublished draft"})
+    draft = archive.artifacts.create(
+        PARTNER, "story", {**ready_story, "title": "Unpublished draft"}
+    )
     artifact_id, _ = publish(archive, ready_story)
     indexer.catch_up()
     assert index.position(archive.name) == archive.head
@@ -51,14 +53,14 @@ def test_only_published_versions_are_indexed(
     assert document["place_path"] == ["us", "arizona", "tucson", "sunnyside", "desert-view"]
     assert "conditions:culture" in document["term_filter"]
 
-    archive.revise_artifact(PARTNER, artifact_id, 2, {"title": "Evening circles"})
+    archive.artifacts.revise(PARTNER, artifact_id, 2, {"title": "Evening circles"})
     indexer.catch_up()
     assert found(index, "evening") == [], "a revision changes nothing until republished"
-    archive.publish_artifact(EDITOR, artifact_id, 3)
+    archive.artifacts.publish(EDITOR, artifact_id, 3)
     indexer.catch_up()
     assert found(index, "evening") == [str(artifact_id)]
 
-    archive.withdraw_artifact(EDITOR, artifact_id, "Consent withdrawn")
+    archive.artifacts.withdraw(EDITOR, artifact_id, "Consent withdrawn")
     indexer.catch_up()
     assert index.document(str(artifact_id)) is None
     assert draft.id not in index.all_ids()
@@ -152,9 +154,9 @@ def test_rebuild_equals_the_incrementally_built_index(
 ) -> None:
     archive = container.archive
     ids = [publish(archive, {**ready_story, "title": f"Story {n}"})[0] for n in range(6)]
-    archive.withdraw_artifact(EDITOR, ids[0], "duplicate")
-    archive.revise_artifact(PARTNER, ids[1], 2, {"title": "Retitled"})
-    archive.publish_artifact(EDITOR, ids[1], 3)
+    archive.artifacts.withdraw(EDITOR, ids[0], "duplicate")
+    archive.artifacts.revise(PARTNER, ids[1], 2, {"title": "Retitled"})
+    archive.artifacts.publish(EDITOR, ids[1], 3)
     indexer.catch_up()
     fresh = SqliteFtsIndex(tmp_path / "fresh")
     report = rebuild(archive, fresh, FileCoordination(tmp_path / "fresh"))

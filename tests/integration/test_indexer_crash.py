@@ -51,10 +51,10 @@ def write_events(settings: Settings, artifacts: int, seed: int) -> None:
         archive = container.archive
         published: list[tuple[UUID, int]] = []
         for n in range(artifacts):
-            created = archive.create_artifact(
+            created = archive.artifacts.create(
                 PARTNER, "story", {**READY_STORY, "title": f"Story {n}"}
             )
-            done = archive.publish_artifact(EDITOR, UUID(created.id), created.version)
+            done = archive.artifacts.publish(EDITOR, UUID(created.id), created.version)
             published.append((UUID(created.id), done.version))
             if rng.random() < 0.4 and published:
                 index = rng.randrange(len(published))
@@ -64,14 +64,14 @@ def write_events(settings: Settings, artifacts: int, seed: int) -> None:
 
 
 def _act(archive: Any, action: str, artifact_id: UUID, version: int, n: int) -> int:
-    current = archive.load_artifact(artifact_id)
+    current = archive.artifacts.load(artifact_id)
     if current.status == "withdrawn":
         return version
     if action == "withdraw":
-        return archive.withdraw_artifact(EDITOR, artifact_id, f"reason {n}").version
-    revised = archive.revise_artifact(PARTNER, artifact_id, current.version, {"summary": f"v{n}"})
+        return archive.artifacts.withdraw(EDITOR, artifact_id, f"reason {n}").version
+    revised = archive.artifacts.revise(PARTNER, artifact_id, current.version, {"summary": f"v{n}"})
     if action == "republish":
-        return archive.publish_artifact(EDITOR, artifact_id, revised.version).version
+        return archive.artifacts.publish(EDITOR, artifact_id, revised.version).version
     return revised.version
 
 

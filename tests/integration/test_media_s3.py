@@ -44,7 +44,7 @@ def site(tmp_path: Path) -> Iterator[tuple[TestClient, dict[str, dict[str, str]]
         seed_frameworks(container.archive)
         seed_places(container.archive)
         tokens = {
-            role: {"Authorization": "Bearer " + container.archive.issue_token(role, role)[0]}
+            role: {"Authorization": "Bearer " + container.archive.tokens.issue(role, role)[0]}
             for role in ("partner", "editor")
         }
         with TestClient(create_app(container=container)) as client:
@@ -142,7 +142,7 @@ def test_unreachable_storage_is_503_and_records_nothing(tmp_path: Path) -> None:
     container = build(settings)
     seed_frameworks(container.archive)
     seed_places(container.archive)
-    token = container.archive.issue_token("partner", "p")[0]
+    token = container.archive.tokens.issue("partner", "p")[0]
     headers = {"Authorization": f"Bearer {token}"}
     with TestClient(create_app(container=container)) as client:
         story = new_story(client, {"partner": headers})

@@ -27,10 +27,10 @@ def test_a_token_with_an_email_address(runner: CliRunner, tmp_path: Path) -> Non
     assert created.exit_code == 0, created.output
     token = created.output.strip().splitlines()[-1]
     with build(Settings(data_dir=tmp_path, load_demo=False)) as container:
-        principal = container.archive.authenticate(token)
+        principal = container.archive.tokens.authenticate(token)
         assert principal is not None and principal.id is not None
         assert ArchiveDirectory(container.archive).email(principal.id) == "pat@example.org"
-        assert container.archive.list_tokens()[0]["email"] == "pat@example.org"
+        assert container.archive.tokens.issued()[0]["email"] == "pat@example.org"
 
 
 def test_a_wrong_address_is_refused(runner: CliRunner) -> None:

@@ -92,9 +92,9 @@ def people(archive: Archive) -> tuple[Principal, Principal]:
 
 
 def journey(archive: Archive, editor: Principal, partner: Principal) -> None:
-    created = archive.create_artifact(partner, "story", dict(READY_STORY))
-    submitted = archive.submit_artifact(partner, UUID(created.id), created.version)
-    archive.publish_artifact(editor, UUID(created.id), submitted.version)
+    created = archive.artifacts.create(partner, "story", dict(READY_STORY))
+    submitted = archive.artifacts.submit(partner, UUID(created.id), created.version)
+    archive.artifacts.publish(editor, UUID(created.id), submitted.version)
 
 
 def sender(container: Container, clock: Clock) -> OutboxSender:

@@ -42,9 +42,9 @@ def people(container: Container) -> tuple[Principal, Principal, Principal]:
 
 def publish(container: Container, editor: Principal, partner: Principal) -> str:
     archive = container.archive
-    created = archive.create_artifact(partner, "story", dict(READY_STORY))
-    submitted = archive.submit_artifact(partner, UUID(created.id), created.version)
-    archive.publish_artifact(editor, UUID(created.id), submitted.version)
+    created = archive.artifacts.create(partner, "story", dict(READY_STORY))
+    submitted = archive.artifacts.submit(partner, UUID(created.id), created.version)
+    archive.artifacts.publish(editor, UUID(created.id), submitted.version)
     return created.id
 
 

@@ -46,8 +46,8 @@ class FakeNotifier:
 
 
 def published(archive: Archive) -> str:
-    created = archive.create_artifact(PARTNER, "story", dict(READY_STORY))
-    archive.publish_artifact(EDITOR, UUID(created.id), created.version)
+    created = archive.artifacts.create(PARTNER, "story", dict(READY_STORY))
+    archive.artifacts.publish(EDITOR, UUID(created.id), created.version)
     return created.id
 
 

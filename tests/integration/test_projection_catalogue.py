@@ -32,8 +32,8 @@ def indexer(container: Container) -> Indexer:
 
 
 def publish(archive: Archive, content: dict[str, Any]) -> str:
-    created = archive.create_artifact(PARTNER, "story", content)
-    archive.publish_artifact(EDITOR, UUID(created.id), created.version)
+    created = archive.artifacts.create(PARTNER, "story", content)
+    archive.artifacts.publish(EDITOR, UUID(created.id), created.version)
     return str(created.id)
 
 
@@ -58,7 +58,7 @@ def test_a_renamed_place_shows_in_search_and_in_the_oai_record_without_reindex(
     running.catch_up()
     assert not ids(container, SearchQuery(q="Lighthouse"))
 
-    archive.update_place(SYSTEM, "sunnyside", {"name": "Lighthouse District"})
+    archive.catalogue.update_place(SYSTEM, "sunnyside", {"name": "Lighthouse District"})
     running.catch_up()
 
     assert ids(container, SearchQuery(q="Lighthouse")) == {story}
@@ -84,8 +84,8 @@ def test_a_moved_place_changes_paths_sets_and_coordinates(
     running.catch_up()
     assert ids(container, SearchQuery(places=("arizona",))) == {story}
 
-    archive.update_place(SYSTEM, "sunnyside", {"parent": "england"})
-    archive.update_place(SYSTEM, "desert-view", {"lat": 51.5, "lon": -0.1})
+    archive.catalogue.update_place(SYSTEM, "sunnyside", {"parent": "england"})
+    archive.catalogue.update_place(SYSTEM, "desert-view", {"lat": 51.5, "lon": -0.1})
     running.catch_up()
 
     assert ids(container, SearchQuery(places=("arizona",))) == set()
@@ -115,14 +115,14 @@ def test_an_edited_term_changes_the_broader_terms_and_the_labels(
     running = indexer(container)
     story = publish(archive, ready_story)
     running.catch_up()
-    conditions = archive.get_framework("conditions")
+    conditions = archive.catalogue.get_framework("conditions")
     terms = [
         {**term, "label": "Shared culture"} if term["id"] == "culture" else term
         for term in conditions["terms"]
     ]
     broader = next(t["id"] for t in terms if t["id"] != "culture" and not t.get("parent"))
     terms = [{**t, "parent": broader} if t["id"] == "culture" else t for t in terms]
-    archive.define_framework(SYSTEM, {**conditions, "id": "conditions", "terms": terms})
+    archive.catalogue.define_framework(SYSTEM, {**conditions, "id": "conditions", "terms": terms})
     running.catch_up()
 
     assert ids(container, SearchQuery(terms=(f"conditions:{broader}",))) == {story}
@@ -142,7 +142,7 @@ def test_a_retitled_convening_shows_in_the_documents_of_its_artifacts(
     running.catch_up()
     assert (container.search.document(story) or {})["convening_title"] == "Tucson convening"
 
-    archive.update_convening(SYSTEM, "tucson-2023", {"title": "Desert gathering"})
+    archive.catalogue.update_convening(SYSTEM, "tucson-2023", {"title": "Desert gathering"})
     running.catch_up()
 
     assert (container.search.document(story) or {})["convening_title"] == "Desert gathering"

@@ -103,23 +103,23 @@ def run(world: World, command: tuple[Any, ...]) -> None:
     elif name == "create":
         content = {**READY_STORY, "place": command[1], "terms": [PRINCIPLE, *command[2]]}
         content["convening"] = command[3]
-        world.artifacts.append(UUID(archive.create_artifact(PARTNER, "story", content).id))
+        world.artifacts.append(UUID(archive.artifacts.create(PARTNER, "story", content).id))
     elif name in ("revise", "submit", "publish", "withdraw"):
         if command[1] < len(world.artifacts):
             artifact_command(world, command)
     elif name == "register":
-        archive.register_place(
+        archive.catalogue.register_place(
             SYSTEM, {"slug": command[1], "name": command[1], "kind": "city", "parent": command[2]}
         )
     elif name == "rename":
-        archive.update_place(SYSTEM, command[1], {"name": command[2]})
+        archive.catalogue.update_place(SYSTEM, command[1], {"name": command[2]})
     elif name == "move":
-        archive.update_place(SYSTEM, command[1], {"parent": command[2]})
+        archive.catalogue.update_place(SYSTEM, command[1], {"parent": command[2]})
     elif name == "locate":
         lat, lon = command[2] or (None, None)
-        archive.update_place(SYSTEM, command[1], {"lat": lat, "lon": lon})
+        archive.catalogue.update_place(SYSTEM, command[1], {"lat": lat, "lon": lon})
     elif name == "retitle":
-        archive.update_convening(SYSTEM, "tucson-2023", {"title": command[1]})
+        archive.catalogue.update_convening(SYSTEM, "tucson-2023", {"title": command[1]})
     elif name == "term":
         edit_term(world, *command[1:])
 
@@ -129,26 +129,26 @@ def artifact_command(world: World, command: tuple[Any, ...]) -> None:
     artifact_id = world.artifacts[command[1]]
     if command[0] == "revise":
         changes = {"place": command[2], "terms": [PRINCIPLE, *command[3]]}
-        archive.revise_artifact(PARTNER, artifact_id, world.version(artifact_id), changes)
+        archive.artifacts.revise(PARTNER, artifact_id, world.version(artifact_id), changes)
     elif command[0] == "submit":
-        archive.submit_artifact(PARTNER, artifact_id, world.version(artifact_id))
+        archive.artifacts.submit(PARTNER, artifact_id, world.version(artifact_id))
     elif command[0] == "publish":
         version = world.version(artifact_id)
-        archive.publish_artifact(EDITOR, artifact_id, version, visibility=command[2])
+        archive.artifacts.publish(EDITOR, artifact_id, version, visibility=command[2])
     else:
-        archive.withdraw_artifact(EDITOR, artifact_id, "generated", world.version(artifact_id))
+        archive.artifacts.withdraw(EDITOR, artifact_id, "generated", world.version(artifact_id))
 
 
 def edit_term(world: World, term: str, label: str, parent: str | None) -> None:
     archive = world.container.archive
-    framework = archive.get_framework("conditions")
+    framework = archive.catalogue.get_framework("conditions")
     terms = [
         {**t, "label": label, "parent": parent if parent != term else None}
         if t["id"] == term
         else t
         for t in framework["terms"]
     ]
-    archive.define_framework(SYSTEM, {**framework, "id": "conditions", "terms": terms})
+    archive.catalogue.define_framework(SYSTEM, {**framework, "id": "conditions", "terms": terms})
 
 
 def search_answers(container: Container) -> list[Any]:

@@ -24,8 +24,8 @@ from tests.conftest import EDITOR, PARTNER, READY_STORY
 
 
 def publish(archive: Archive, **changes: Any) -> str:
-    created = archive.create_artifact(PARTNER, "story", {**READY_STORY, **changes})
-    archive.publish_artifact(EDITOR, UUID(created.id), created.version)
+    created = archive.artifacts.create(PARTNER, "story", {**READY_STORY, **changes})
+    archive.artifacts.publish(EDITOR, UUID(created.id), created.version)
     return created.id
 
 
@@ -104,8 +104,10 @@ def test_a_projection_that_forgot_an_artifact_stores_the_same_record(
         "title": "The original",
         "licence": "https://creativecommons.org/licenses/by/4.0/",
     }
-    adapted = archive.adapt(PARTNER, "story", {**READY_STORY, "adaptation_note": "N."}, source)
-    archive.publish_artifact(EDITOR, UUID(adapted.id), adapted.version)
+    adapted = archive.adaptations.adapt(
+        PARTNER, "story", {**READY_STORY, "adaptation_note": "N."}, source
+    )
+    archive.artifacts.publish(EDITOR, UUID(adapted.id), adapted.version)
     plain = publish(archive, title="Plain")
     batch = archive.recorder.select_notifications(1, 1000)
     changes = PublicationsProjection(archive).events(batch)

@@ -24,15 +24,15 @@ def history(archive: Archive, story: dict[str, Any]) -> None:
     """Publications, a withdrawal and a republication, spread over many small ranges."""
     ids = []
     for n in range(8):
-        created = archive.create_artifact(PARTNER, "story", {**story, "title": f"Story {n}"})
-        archive.publish_artifact(EDITOR, UUID(created.id), created.version)
+        created = archive.artifacts.create(PARTNER, "story", {**story, "title": f"Story {n}"})
+        archive.artifacts.publish(EDITOR, UUID(created.id), created.version)
         ids.append(UUID(created.id))
-    archive.withdraw_artifact(EDITOR, ids[0], "duplicate")
-    archive.revise_artifact(PARTNER, ids[1], 2, {"title": "Retitled"})
-    archive.publish_artifact(EDITOR, ids[1], 3)
-    archive.withdraw_artifact(EDITOR, ids[2], "consent")
-    again = archive.load_artifact(ids[2]).version
-    archive.publish_artifact(EDITOR, ids[2], again)  # published again, in a later range
+    archive.artifacts.withdraw(EDITOR, ids[0], "duplicate")
+    archive.artifacts.revise(PARTNER, ids[1], 2, {"title": "Retitled"})
+    archive.artifacts.publish(EDITOR, ids[1], 3)
+    archive.artifacts.withdraw(EDITOR, ids[2], "consent")
+    again = archive.artifacts.load(ids[2]).version
+    archive.artifacts.publish(EDITOR, ids[2], again)  # published again, in a later range
 
 
 def test_worker_processes_build_the_same_index(

@@ -82,7 +82,7 @@ def test_requests_the_index_cannot_run_are_refused(
 
 
 def test_status_reports_the_indexer_and_measures_lag_by_the_clock(archive: Archive) -> None:
-    archive.define_framework(SYSTEM, next(iter(seeded_frameworks())))
+    archive.catalogue.define_framework(SYSTEM, next(iter(seeded_frameworks())))
     first: Any = archive.mapper.to_domain_event(archive.recorder.select_notifications(1, 1)[0])
     clock = FakeClock(at=first.timestamp + timedelta(seconds=12))
     status = SearchService(archive, RecordingIndex(), FakeIndexerStatus({"retries": 2}), clock)

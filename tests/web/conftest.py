@@ -25,10 +25,10 @@ class Demo:
         self.container = container
         self.app = create_app(container=container)
         self.tokens = {
-            role: container.archive.issue_token(role, f"Web {role}")[0]
+            role: container.archive.tokens.issue(role, f"Web {role}")[0]
             for role in ("member", "partner", "editor")
         }
-        self.tokens["other-partner"] = container.archive.issue_token("partner", "Second")[0]
+        self.tokens["other-partner"] = container.archive.tokens.issue("partner", "Second")[0]
 
     def index(self) -> None:
         c = self.container

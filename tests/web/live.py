@@ -57,7 +57,7 @@ class LiveSite:
         self.container = build(settings)
         load_demo(self.container.archive)
         for role in ("member", "partner", "editor"):
-            self.tokens[role], _ = self.container.archive.issue_token(role, f"Demo {role}")
+            self.tokens[role], _ = self.container.archive.tokens.issue(role, f"Demo {role}")
         indexer = self.indexer()
         indexer.catch_up()
         self._indexer_thread = threading.Thread(

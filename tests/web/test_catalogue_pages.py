@@ -39,7 +39,7 @@ def test_an_editor_adds_a_place_with_a_typed_point(demo: Demo) -> None:
     })
     assert answer.status_code == 303, answer.text
     assert answer.headers["location"] == "/places/pueblo-gardens-school"
-    place = demo.container.archive.get_place("pueblo-gardens-school")
+    place = demo.container.archive.catalogue.get_place("pueblo-gardens-school")
     assert (place["lat"], place["lon"], place["parent"]) == (32.171, -110.93, "sunnyside")
     page = client.get("/places/pueblo-gardens-school").text
     assert "Pueblo Gardens School" in page and "Edit this place" in page
@@ -70,7 +70,7 @@ def test_an_editor_moves_a_place_and_renames_it(demo: Demo) -> None:
         "lat": "52.98", "lon": "-1.16",
     })
     assert answer.status_code == 303, answer.text
-    place = demo.container.archive.get_place("hollybank-primary")
+    place = demo.container.archive.catalogue.get_place("hollybank-primary")
     assert place["name"] == "Hollybank Primary Academy"
     assert (place["lat"], place["lon"]) == (52.98, -1.16)
     assert client.get("/places/no-such-place/edit").status_code == 404
@@ -83,7 +83,7 @@ def test_an_editor_schedules_a_convening_and_plans_an_excursion(demo: Demo) -> N
         "starts": "2026-04-20", "ends": "2026-04-22", "question": "What travels?",
     })
     assert answer.status_code == 303, answer.text
-    convening = demo.container.archive.get_convening("nottingham-spring-gathering")
+    convening = demo.container.archive.catalogue.get_convening("nottingham-spring-gathering")
     assert (convening["starts"], convening["ends"]) == ("2026-04-20", "2026-04-22")
     new_excursion = "/catalogue/convenings/nottingham-spring-gathering/excursions/new"
     answer = post(client, new_excursion, new_excursion, {
@@ -92,7 +92,7 @@ def test_an_editor_schedules_a_convening_and_plans_an_excursion(demo: Demo) -> N
         "leader_role": ["local-leader", "lead-learner"],
     })
     assert answer.status_code == 303, answer.text
-    excursions = demo.container.archive.list_excursions("nottingham-spring-gathering")
+    excursions = demo.container.archive.catalogue.list_excursions("nottingham-spring-gathering")
     assert [e["title"] for e in excursions] == ["Reading corners at Riverside"]
     assert excursions[0]["leaders"] == [{"name": "Amira Shah", "role": "local-leader"}]
     overview = client.get("/catalogue").text

@@ -18,15 +18,15 @@ EXCURSION = "/catalogue/excursions/edit-walk/edit"
 @pytest.fixture(scope="module", autouse=True)
 def gathering(demo: Demo) -> None:
     archive = demo.container.archive
-    archive.schedule_convening(SYSTEM, {
+    archive.catalogue.schedule_convening(SYSTEM, {
         "slug": "edit-gathering", "title": "Edit gathering", "place": "tucson",
         "starts": "2026-03-02", "ends": "2026-03-04", "question": "What?", "summary": "",
     })
-    archive.schedule_convening(SYSTEM, {
+    archive.catalogue.schedule_convening(SYSTEM, {
         "slug": "edit-second", "title": "Second gathering", "place": "tucson",
         "starts": "2026-06-01", "ends": "2026-06-02", "question": "", "summary": "",
     })
-    archive.plan_excursion(SYSTEM, {
+    archive.catalogue.plan_excursion(SYSTEM, {
         "slug": "edit-walk", "convening": "edit-gathering", "title": "A walk",
         "host_place": "tucson", "date": "2026-03-03",
         "leaders": [{"name": "Ana R.", "role": "local-leader"}],
@@ -64,7 +64,7 @@ def test_the_convening_form_is_filled_in_and_saves(demo: Demo) -> None:
     })
     assert answer.status_code == 303, answer.text
     assert answer.headers["location"] == "/catalogue#convening-edit-gathering"
-    saved = demo.container.archive.get_convening("edit-gathering")
+    saved = demo.container.archive.catalogue.get_convening("edit-gathering")
     assert (saved["title"], saved["ends"]) == ("Edit gathering, spring", "2026-03-05")
 
 
@@ -75,7 +75,9 @@ def test_a_refused_convening_edit_keeps_what_was_typed(demo: Demo) -> None:
     })
     assert answer.status_code == 422 and "cannot end before it starts" in answer.text
     assert 'value="Backwards now"' in answer.text and 'aria-invalid="true"' in answer.text
-    assert demo.container.archive.get_convening("edit-gathering")["title"] != "Backwards now"
+    assert (
+        demo.container.archive.catalogue.get_convening("edit-gathering")["title"] != "Backwards now"
+    )
     no_csrf = client.post(CONVENING, data={"title": "X", "place": "tucson"})
     assert no_csrf.status_code == 403
 
@@ -83,12 +85,14 @@ def test_a_refused_convening_edit_keeps_what_was_typed(demo: Demo) -> None:
 def test_a_form_filled_from_an_older_version_is_refused(demo: Demo) -> None:
     client = demo.client("editor")
     form = client.get(EXCURSION).text
-    demo.container.archive.update_excursion(SYSTEM, "edit-walk", {"big_question": "Meanwhile"})
+    demo.container.archive.catalogue.update_excursion(
+        SYSTEM, "edit-walk", {"big_question": "Meanwhile"}
+    )
     fields = {"title": "Overwriting", "host_place": "tucson", "csrf": csrf_of(form)}
     version = html.unescape(form).split('name="version" value="')[1].split('"')[0]
     answer = client.post(EXCURSION, data={**fields, "version": version}, follow_redirects=False)
     assert answer.status_code == 412 and "Reload it" in answer.text
-    assert demo.container.archive.get_excursion("edit-walk")["title"] == "A walk"
+    assert demo.container.archive.catalogue.get_excursion("edit-walk")["title"] == "A walk"
 
 
 def test_the_excursion_form_is_filled_in_and_moves_it(demo: Demo) -> None:
@@ -103,7 +107,7 @@ def test_the_excursion_form_is_filled_in_and_moves_it(demo: Demo) -> None:
     })
     assert answer.status_code == 303, answer.text
     assert answer.headers["location"] == "/catalogue#convening-edit-second"
-    saved = demo.container.archive.get_excursion("edit-walk")
+    saved = demo.container.archive.catalogue.get_excursion("edit-walk")
     assert (saved["title"], saved["convening"], saved["date"]) == (
         "A longer walk", "edit-second", None
     )

@@ -43,9 +43,9 @@ def test_steps_are_named_as_the_history_names_them() -> None:
 def revised_artifact(demo: Demo) -> str:
     return next(
         str(item["id"])
-        for item in demo.container.archive.list_artifacts(EDITOR, status="published", limit=50)[
-            "items"
-        ]
+        for item in demo.container.archive.reading.list_artifacts(
+            EDITOR, status="published", limit=50
+        )["items"]
         if item["published"]["number"] > 1 and item["visibility"] == "public"
     )
 
@@ -58,7 +58,7 @@ def test_the_history_offers_editions_with_their_drafts(demo: Demo) -> None:
 
 def test_a_reader_compares_two_editions(demo: Demo) -> None:
     artifact = revised_artifact(demo)
-    entries = demo.container.archive.artifact_history(EDITOR, UUID(artifact))
+    entries = demo.container.archive.reading.artifact_history(EDITOR, UUID(artifact))
     editions = [e for e in entries if e["type"] == "Published"]
     first, last = editions[0], editions[-1]
     page = demo.client().get(
@@ -78,7 +78,7 @@ def test_a_reader_compares_two_editions(demo: Demo) -> None:
 
 def test_an_editor_compares_two_drafts(demo: Demo) -> None:
     artifact = revised_artifact(demo)
-    entries = demo.container.archive.artifact_history(EDITOR, UUID(artifact), draft=True)
+    entries = demo.container.archive.reading.artifact_history(EDITOR, UUID(artifact), draft=True)
     drafts = [e["version"] for e in entries if e["type"] in ("Created", "Revised")]
     assert len(drafts) > 1
     client = demo.client("editor")

@@ -258,7 +258,7 @@ def test_a_save_with_a_file_while_storage_is_down_records_nothing_and_keeps_the_
     client = demo.client("partner")
     artifact_id = create(demo, client, title="Saved with a photo")
     page = client.get(f"/drafts/{artifact_id}/edit").text
-    before = demo.container.archive.load_artifact(UUID(artifact_id)).version
+    before = demo.container.archive.artifacts.load(UUID(artifact_id)).version
     down = S3MediaStore(
         "cp-down", endpoint_url="http://127.0.0.1:9", access_key="k", secret_key="s"
     )
@@ -279,7 +279,7 @@ def test_a_save_with_a_file_while_storage_is_down_records_nothing_and_keeps_the_
     assert answer.headers["retry-after"]
     assert typed in answer.text, "the typed form is shown again"
     assert "nothing was saved" in answer.text
-    assert demo.container.archive.load_artifact(UUID(artifact_id)).version == before
+    assert demo.container.archive.artifacts.load(UUID(artifact_id)).version == before
     assert version_of(answer.text) == str(before)
 
 

@@ -87,20 +87,20 @@ def test_pages_name_their_icon(demo: Demo) -> None:
 
 def twice_published(demo: Demo) -> str:
     archive = demo.container.archive
-    created = archive.create_artifact(PARTNER, "story", dict(STORY))
+    created = archive.artifacts.create(PARTNER, "story", dict(STORY))
     artifact_id = UUID(created.id)
-    version = archive.submit_artifact(PARTNER, artifact_id, created.version).version
-    version = archive.publish_artifact(EDITOR, artifact_id, version).version
-    version = archive.revise_artifact(
+    version = archive.artifacts.submit(PARTNER, artifact_id, created.version).version
+    version = archive.artifacts.publish(EDITOR, artifact_id, version).version
+    version = archive.artifacts.revise(
         PARTNER, artifact_id, version, {"title": "Morning circles, a year on"},
         note="A clearer title",
     ).version
-    version = archive.revise_artifact(
+    version = archive.artifacts.revise(
         PARTNER, artifact_id, version, {"summary": "What a year of listening changed."},
         note="Summary brought up to date",
     ).version
-    draft = archive.submit_artifact(PARTNER, artifact_id, version).version
-    archive.publish_artifact(EDITOR, artifact_id, draft, note="Checked with the school")
+    draft = archive.artifacts.submit(PARTNER, artifact_id, version).version
+    archive.artifacts.publish(EDITOR, artifact_id, draft, note="Checked with the school")
     return created.id
 
 
@@ -173,14 +173,14 @@ def test_demo_schools_and_their_stories_are_labelled_fictional(demo: Demo) -> No
 
 def test_a_site_s_own_work_is_not_labelled_fictional(demo: Demo) -> None:
     archive = demo.container.archive
-    archive.register_place(
+    archive.catalogue.register_place(
         EDITOR, {"slug": "real-school", "name": "A real school", "kind": "school",
                  "parent": "tucson", "lat": 32.2, "lon": -110.9},
     )
     story = {**STORY, "place": "real-school"}
-    created = archive.create_artifact(PARTNER, "story", story)
-    version = archive.submit_artifact(PARTNER, UUID(created.id), created.version).version
-    archive.publish_artifact(EDITOR, UUID(created.id), version)
+    created = archive.artifacts.create(PARTNER, "story", story)
+    version = archive.artifacts.submit(PARTNER, UUID(created.id), created.version).version
+    archive.artifacts.publish(EDITOR, UUID(created.id), version)
     client = demo.client()
     assert "Fictional." not in client.get("/places/real-school").text
     assert "Fictional." not in client.get(f"/artifacts/{created.id}").text

@@ -170,9 +170,9 @@ def test_history_and_diff_name_the_steps_in_spanish(demo: Demo) -> None:
     editor = Principal(id="test-editor", name="Editor", role=Role.EDITOR)
     revised = next(
         item
-        for item in demo.container.archive.list_artifacts(editor, status="published", limit=50)[
-            "items"
-        ]
+        for item in demo.container.archive.reading.list_artifacts(
+            editor, status="published", limit=50
+        )["items"]
         if item["published"]["number"] > 1 and item["visibility"] == "public"
     )
     client = demo.client()

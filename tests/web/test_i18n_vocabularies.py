@@ -58,7 +58,7 @@ def test_search_facets_and_home_use_spanish_labels(demo: Demo) -> None:
 
 def test_labels_sent_through_the_api_are_kept(demo: Demo) -> None:
     archive = demo.container.archive
-    archive.define_framework(
+    archive.catalogue.define_framework(
         SYSTEM,
         {
             "id": "tucson-family-voices",

@@ -11,14 +11,14 @@ from tests.web.conftest import Demo, csrf_of
 
 def publish_a_story(demo: Demo) -> str:
     archive = demo.container.archive
-    partner = archive.authenticate(demo.tokens["partner"])
-    editor = archive.authenticate(demo.tokens["editor"])
+    partner = archive.tokens.authenticate(demo.tokens["partner"])
+    editor = archive.tokens.authenticate(demo.tokens["editor"])
     assert partner is not None and editor is not None
     story = {**READY_STORY, "title": "Inbox page story"}
     story["place"] = "tucson"
-    created = archive.create_artifact(partner, "story", story)
-    submitted = archive.submit_artifact(partner, UUID(created.id), created.version)
-    archive.publish_artifact(editor, UUID(created.id), submitted.version)
+    created = archive.artifacts.create(partner, "story", story)
+    submitted = archive.artifacts.submit(partner, UUID(created.id), created.version)
+    archive.artifacts.publish(editor, UUID(created.id), submitted.version)
     c = demo.container
     Indexer(c.archive, c.search, c.coordination, inbox=c.inbox).catch_up()
     return created.id

@@ -103,11 +103,11 @@ def test_unknown_and_missing_pages_are_friendly_404s(demo: Demo) -> None:
 
 def test_a_withdrawn_artifact_is_410_with_its_reason(demo: Demo) -> None:
     archive = demo.container.archive
-    artifact_id = archive.list_artifacts(EDITOR, status="withdrawn")["items"][0]["id"]
+    artifact_id = archive.reading.list_artifacts(EDITOR, status="withdrawn")["items"][0]["id"]
     response = demo.client().get(f"/artifacts/{artifact_id}")
     assert response.status_code == 410
     assert "withdrew" in response.text.lower() or "withdrawn" in response.text.lower()
-    withdrawal = archive.load_artifact(UUID(artifact_id)).withdrawal or {}
+    withdrawal = archive.artifacts.load(UUID(artifact_id)).withdrawal or {}
     assert withdrawal["reason"] in response.text
 
 
@@ -120,7 +120,7 @@ def test_the_api_keeps_its_problem_json(demo: Demo) -> None:
 
 
 def test_members_only_work_asks_anonymous_readers_to_sign_in(demo: Demo) -> None:
-    artifact_id = demo.container.archive.list_artifacts(
+    artifact_id = demo.container.archive.reading.list_artifacts(
         EDITOR, kind="story", status="published", term="network-features:leaning-inwards"
     )["items"][0]["id"]
     anonymous = demo.client().get(f"/artifacts/{artifact_id}", follow_redirects=False)
@@ -149,7 +149,7 @@ def test_history_and_diff_pages_read_well(demo: Demo) -> None:
     archive = demo.container.archive
     revised = next(
         item
-        for item in archive.list_artifacts(EDITOR, status="published", limit=50)["items"]
+        for item in archive.reading.list_artifacts(EDITOR, status="published", limit=50)["items"]
         if item["published"]["number"] > 1 and item["visibility"] == "public"
     )
     history = demo.client().get(f"/artifacts/{revised['id']}/history")

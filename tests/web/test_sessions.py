@@ -78,13 +78,13 @@ def test_sign_out_ends_the_session_on_the_server(demo: Demo) -> None:
 
 
 def test_a_revoked_token_ends_its_sessions(demo: Demo) -> None:
-    token, token_id = demo.container.archive.issue_token("partner", "Soon revoked")
+    token, token_id = demo.container.archive.tokens.issue("partner", "Soon revoked")
     client = demo.client()
     csrf = csrf_of(client.get("/signin").text)
     answer = client.post("/signin", data={"token": token, "csrf": csrf}, follow_redirects=False)
     assert answer.status_code == 303
     assert client.get("/drafts").status_code == 200
-    demo.container.archive.revoke_token(UUID(token_id))
+    demo.container.archive.tokens.revoke(UUID(token_id))
     demo.app.state.web_sessions._cache.clear()  # what the 2 s cache would do by itself
     assert client.get("/drafts", follow_redirects=False).status_code == 303
 
@@ -272,7 +272,7 @@ def test_an_http_site_names_its_cookies_without_the_prefix(tmp_path: Path) -> No
     """Browsers refuse __Host- cookies over http, so a loopback http site drops the prefix."""
     settings = Settings(data_dir=tmp_path / "data", load_demo=False, base_url="http://127.0.0.1:8000")
     with build(settings) as container:
-        token, _ = container.archive.issue_token("partner", "Local")
+        token, _ = container.archive.tokens.issue("partner", "Local")
         client = TestClient(create_app(container=container), base_url="https://testserver")
         csrf = csrf_of(client.get("/signin").text)
         answer = client.post("/signin", data={"token": token, "csrf": csrf}, follow_redirects=False)

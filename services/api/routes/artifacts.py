@@ -59,7 +59,9 @@ def written(
     container: ContainerDep, principal: PrincipalDep, result: CommandResult, status: int = 200
 ) -> JSON:
     """The artifact's working draft after a command, with its ETag and log position."""
-    view = result.view or container.archive.get_artifact(principal, UUID(result.id), draft=True)
+    view = result.view or container.archive.reading.get_artifact(
+        principal, UUID(result.id), draft=True
+    )
     location = absolute(container.settings.base_url, f"/api/v1/artifacts/{result.id}")
     headers = {"ETag": etag_for(view["version"]), "Location": location}
     if not result.created and status == 201:
@@ -76,7 +78,7 @@ def create_artifact(
     idempotency_key: IdempotencyKey = None,
 ) -> JSON:
     """Create a draft. Partners and editors only."""
-    result = container.archive.create_artifact(
+    result = container.archive.artifacts.create(
         principal, body.kind, body.content(), idempotency_key=idempotency_key
     )
     return written(container, principal, result, status=201)
@@ -102,7 +104,7 @@ def list_artifacts(
         """Only the sources this reader may see, as for one artifact."""
         return container.adaptations.visible_source(principal, item.get("adapted_from"))
 
-    page = archive.list_artifacts(
+    page = archive.reading.list_artifacts(
         principal,
         kind=kind,
         status=status,
@@ -146,7 +148,7 @@ def get_artifact(
     With ``Accept: application/ld+json`` the public version comes as schema.org JSON-LD."""
     if "application/ld+json" in request.headers.get("accept", "") and view == "published":
         return jsonld_response(container.records, container.archive, artifact_id)
-    data = container.archive.get_artifact(
+    data = container.archive.reading.get_artifact(
         principal, artifact_id, draft=view == "draft", version=version, as_of=as_of
     )
     # Only the sources this reader may see (a members-only source stays hidden from others).
@@ -164,7 +166,7 @@ def revise_artifact(
     expected: IfMatchDep,
 ) -> JSON:
     """Revise the working draft. Needs If-Match; the published version is untouched."""
-    result = container.archive.revise_artifact(
+    result = container.archive.artifacts.revise(
         principal, artifact_id, expected, body.content(), note=body.note
     )
     return written(container, principal, result)
@@ -175,7 +177,7 @@ def submit_artifact(
     artifact_id: UUID, container: ContainerDep, principal: PrincipalDep, expected: IfMatchDep
 ) -> JSON:
     """Ask editors to review the current revision."""
-    result = container.archive.submit_artifact(principal, artifact_id, expected)
+    result = container.archive.artifacts.submit(principal, artifact_id, expected)
     return written(container, principal, result)
 
 
@@ -189,7 +191,7 @@ def publish_artifact(
 ) -> JSON:
     """Publish a revision (editors). Every missing requirement is named at once."""
     body = body or PublishRequest()
-    result = container.archive.publish_artifact(
+    result = container.archive.artifacts.publish(
         principal,
         artifact_id,
         expected,
@@ -212,7 +214,7 @@ def withdraw_artifact(
 ) -> JSON:
     """Withdraw a published artifact with a reason (editors). Readers then get 410."""
     expected = parse_if_match(if_match) if if_match else None
-    result = container.archive.withdraw_artifact(principal, artifact_id, body.reason, expected)
+    result = container.archive.artifacts.withdraw(principal, artifact_id, body.reason, expected)
     return written(container, principal, result)
 
 
@@ -221,7 +223,7 @@ def artifact_history(
     artifact_id: UUID, archive: ArchiveDep, principal: PrincipalDep, view: View = "published"
 ) -> JSON:
     """Every event (contributors and editors, view=draft) or every publication (readers)."""
-    return JSON(archive.artifact_history(principal, artifact_id, draft=view == "draft"))
+    return JSON(archive.reading.artifact_history(principal, artifact_id, draft=view == "draft"))
 
 
 @router.get("/{artifact_id}/diff", response_model=Diff)
@@ -234,4 +236,6 @@ def artifact_diff(
     view: View = "published",
 ) -> JSON:
     """What changed between two versions: fields, and a line diff of the body."""
-    return JSON(archive.artifact_diff(principal, artifact_id, from_, to, draft=view == "draft"))
+    return JSON(
+        archive.reading.artifact_diff(principal, artifact_id, from_, to, draft=view == "draft")
+    )

@@ -69,12 +69,12 @@ def edited(result: CommandResult, view: dict[str, Any]) -> JSON:
 @router.get("/frameworks")
 def list_frameworks(archive: ArchiveDep) -> JSON:
     """Every framework with its terms (and stages, where it has them)."""
-    return JSON({"items": archive.list_frameworks()})
+    return JSON({"items": archive.catalogue.list_frameworks()})
 
 
 @router.get("/frameworks/{framework_id}")
 def get_framework(framework_id: str, archive: ArchiveDep) -> JSON:
-    return JSON(archive.get_framework(framework_id))
+    return JSON(archive.catalogue.get_framework(framework_id))
 
 
 @router.put("/frameworks/{framework_id}")
@@ -88,20 +88,20 @@ def put_framework(
     """Add a framework or replace its terms (editors). Frameworks are data."""
     if body.id != framework_id:
         raise BadRequest(f"The body's id {body.id!r} differs from the URL's {framework_id!r}.")
-    result = archive.define_framework(principal, body.model_dump())
+    result = archive.catalogue.define_framework(principal, body.model_dump())
     location = absolute(container.settings.base_url, f"/api/v1/frameworks/{body.id}")
-    return created(result, archive.get_framework(framework_id), location)
+    return created(result, archive.catalogue.get_framework(framework_id), location)
 
 
 @router.get("/places")
 def list_places(archive: ArchiveDep, kind: str | None = None) -> JSON:
-    return JSON({"items": archive.list_places(kind)})
+    return JSON({"items": archive.catalogue.list_places(kind)})
 
 
 @router.get("/places/{slug}")
 def get_place(slug: str, archive: ArchiveDep) -> JSON:
     """A place with the places around it (ancestors) and inside it (children)."""
-    return JSON(archive.get_place(slug))
+    return JSON(archive.catalogue.get_place(slug))
 
 
 @router.post("/places", status_code=201)
@@ -109,9 +109,9 @@ def create_place(
     body: PlaceIn, archive: ArchiveDep, principal: PrincipalDep, container: ContainerDep
 ) -> JSON:
     """Register a place (editors)."""
-    result = archive.register_place(principal, body.model_dump())
+    result = archive.catalogue.register_place(principal, body.model_dump())
     location = absolute(container.settings.base_url, f"/api/v1/places/{body.slug}")
-    return created(result, archive.get_place(body.slug), location)
+    return created(result, archive.catalogue.get_place(body.slug), location)
 
 
 @router.patch("/places/{slug}", responses=EDIT_ERRORS)
@@ -119,25 +119,25 @@ def update_place(
     slug: str, body: PlacePatch, archive: ArchiveDep, principal: PrincipalDep, version: IfMatchDep
 ) -> JSON:
     """Change a place (editors), sending the ETag of the version you read as If-Match."""
-    current = archive.get_place(slug)["version"]
+    current = archive.catalogue.get_place(slug)["version"]
     if version != current:
         raise VersionConflict(
             f"You edited version {version} of {slug!r}, but it is now at version {current}. "
             "Reload it, reapply your change and try again.",
             current_version=current,
         )
-    result = archive.update_place(principal, slug, body.model_dump(exclude_unset=True))
-    return edited(result, archive.get_place(slug))
+    result = archive.catalogue.update_place(principal, slug, body.model_dump(exclude_unset=True))
+    return edited(result, archive.catalogue.get_place(slug))
 
 
 @router.get("/convenings")
 def list_convenings(archive: ArchiveDep) -> JSON:
-    return JSON({"items": archive.list_convenings()})
+    return JSON({"items": archive.catalogue.list_convenings()})
 
 
 @router.get("/convenings/{slug}")
 def get_convening(slug: str, archive: ArchiveDep) -> JSON:
-    return JSON(archive.get_convening(slug))
+    return JSON(archive.catalogue.get_convening(slug))
 
 
 @router.post("/convenings", status_code=201)
@@ -147,9 +147,9 @@ def create_convening(
     """Schedule a convening (editors)."""
     data = body.model_dump()
     data.update(starts=body.starts.isoformat(), ends=body.ends.isoformat())
-    result = archive.schedule_convening(principal, data)
+    result = archive.catalogue.schedule_convening(principal, data)
     location = absolute(container.settings.base_url, f"/api/v1/convenings/{body.slug}")
-    return created(result, archive.get_convening(body.slug), location)
+    return created(result, archive.catalogue.get_convening(body.slug), location)
 
 
 @router.patch("/convenings/{slug}", responses=EDIT_ERRORS)
@@ -162,18 +162,18 @@ def update_convening(
 ) -> JSON:
     """Change a convening (editors), sending the ETag of the version you read as If-Match."""
     changes = body.model_dump(exclude_unset=True)
-    result = archive.update_convening(principal, slug, changes, expected_version=version)
-    return edited(result, archive.get_convening(slug))
+    result = archive.catalogue.update_convening(principal, slug, changes, expected_version=version)
+    return edited(result, archive.catalogue.get_convening(slug))
 
 
 @router.get("/excursions")
 def list_excursions(archive: ArchiveDep, convening: str | None = None) -> JSON:
-    return JSON({"items": archive.list_excursions(convening)})
+    return JSON({"items": archive.catalogue.list_excursions(convening)})
 
 
 @router.get("/excursions/{slug}")
 def get_excursion(slug: str, archive: ArchiveDep) -> JSON:
-    return JSON(archive.get_excursion(slug))
+    return JSON(archive.catalogue.get_excursion(slug))
 
 
 @router.post("/excursions", status_code=201)
@@ -183,9 +183,9 @@ def create_excursion(
     """Plan a learning excursion inside a convening (editors)."""
     data = body.model_dump()
     data["date"] = body.date.isoformat() if body.date else None
-    result = archive.plan_excursion(principal, data)
+    result = archive.catalogue.plan_excursion(principal, data)
     location = absolute(container.settings.base_url, f"/api/v1/excursions/{body.slug}")
-    return created(result, archive.get_excursion(body.slug), location)
+    return created(result, archive.catalogue.get_excursion(body.slug), location)
 
 
 @router.patch("/excursions/{slug}", responses=EDIT_ERRORS)
@@ -198,5 +198,5 @@ def update_excursion(
 ) -> JSON:
     """Change an excursion (editors), sending the ETag of the version you read as If-Match."""
     changes = body.model_dump(exclude_unset=True)
-    result = archive.update_excursion(principal, slug, changes, expected_version=version)
-    return edited(result, archive.get_excursion(slug))
+    result = archive.catalogue.update_excursion(principal, slug, changes, expected_version=version)
+    return edited(result, archive.catalogue.get_excursion(slug))

@@ -41,7 +41,7 @@ async def upload_content(
     part: Annotated[int | None, Query(ge=1, le=10_000)] = None,
 ) -> Response:
     """Receive an upload's bytes (local-folder storage; S3 uploads go to presigned URLs)."""
-    upload = await run_in_threadpool(container.archive.upload_for, principal, media_id)
+    upload = await run_in_threadpool(container.archive.media.upload_for, principal, media_id)
     limit = container.settings.media_part_size if part else upload.size
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
         received = 0
@@ -79,7 +79,7 @@ def describe_media(
 ) -> JSON:
     """Change the alt text or caption of attached media."""
     changes = body.model_dump(exclude_none=True)
-    result = container.archive.describe_media(
+    result = container.archive.media.describe_media(
         principal, artifact_id, expected, str(media_id), changes
     )
     return written(container, principal, result)
@@ -94,7 +94,7 @@ def detach_media(
     expected: IfMatchDep,
 ) -> JSON:
     """Detach media from the working draft; its bytes stay while any version refers to them."""
-    result = container.archive.detach_media(principal, artifact_id, expected, str(media_id))
+    result = container.archive.media.detach_media(principal, artifact_id, expected, str(media_id))
     return written(container, principal, result)
 
 

@@ -46,7 +46,7 @@ def public_record(records: Records, archive: Archive, artifact_id: UUID) -> dict
     record = records.record(artifact_id)
     if record is not None:
         return record
-    artifact = archive.load_artifact(artifact_id)
+    artifact = archive.artifacts.load(artifact_id)
     if artifact.status == WITHDRAWN and may_read_published(ANONYMOUS, artifact.published):
         reason = (artifact.withdrawal or {}).get("reason", "")
         raise Gone(f"This artifact was withdrawn: {reason}", reason=reason)

@@ -68,7 +68,7 @@ def place_crumbs(container: Container, slug: str | None) -> list[Crumb]:
     place = container.archive.catalogue.get_place_record(slug)
     if place is None:
         return []
-    chain = [*container.archive.place_ancestors(slug), place]
+    chain = [*container.archive.catalogue.place_ancestors(slug), place]
     return [Crumb(p.name, f"/places/{p.slug}") for p in chain]
 
 
@@ -86,7 +86,7 @@ def stage_label(container: Container, stage: str | None) -> str | None:
     if not stage:
         return None
     framework_id, _, stage_id = stage.partition(":")
-    for framework in container.archive.frameworks():
+    for framework in container.archive.catalogue.frameworks():
         if framework.slug == framework_id:
             for candidate in framework.stages:
                 if candidate["id"] == stage_id:
@@ -110,8 +110,8 @@ def attribution(view: dict[str, Any], page_url: str, site_name: str = "Commonpla
 
 def context_links(container: Container, view: dict[str, Any]) -> dict[str, Any]:
     archive = container.archive
-    convenings = {c["slug"]: c for c in archive.list_convenings()}
-    excursions = {e["slug"]: e for e in archive.list_excursions()}
+    convenings = {c["slug"]: c for c in archive.catalogue.list_convenings()}
+    excursions = {e["slug"]: e for e in archive.catalogue.list_excursions()}
     return {
         "convening": convenings.get(view.get("convening") or ""),
         "excursion": excursions.get(view.get("excursion") or ""),
@@ -124,7 +124,7 @@ def presentations(
     found = []
     for artifact_id in ids:
         try:
-            view = container.archive.get_artifact(principal, UUID(artifact_id))
+            view = container.archive.reading.get_artifact(principal, UUID(artifact_id))
         except (DomainError, ValueError):
             continue
         found.append({"id": artifact_id, "title": view.get("title") or "Untitled"})

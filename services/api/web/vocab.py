@@ -73,7 +73,7 @@ def framework_text(slug: str, name: str, description: str) -> tuple[str, str]:
 def framework_trees(archive: Archive) -> list[FrameworkTree]:
     """Every framework, principles first, each with its terms nested under their parents."""
     trees = []
-    for framework in archive.frameworks():
+    for framework in archive.catalogue.frameworks():
         nodes = {
             t["id"]: TermNode(framework.slug, t["id"], *localized(t), t.get("parent"))
             for t in framework.terms
@@ -95,7 +95,7 @@ def framework_trees(archive: Archive) -> list[FrameworkTree]:
 
 def term_labels(archive: Archive) -> dict[str, str]:
     """Every term's and stage's label, by ``framework:id``, in the page's language."""
-    frameworks = archive.frameworks()
+    frameworks = archive.catalogue.frameworks()
     return {f"{f.slug}:{t['id']}": localized(t)[0] for f in frameworks for t in f.terms} | {
         f"{f.slug}:{s['id']}": localized(s)[0] for f in frameworks for s in f.stages
     }
@@ -146,7 +146,7 @@ def located(archive: Archive, slug: str | None) -> tuple[float, float] | None:
     """The coordinates of a place, or of the nearest enclosing place that has them."""
     if not slug:
         return None
-    chain = [*archive.place_ancestors(slug)]
+    chain = [*archive.catalogue.place_ancestors(slug)]
     place = archive.catalogue.get_place_record(slug)
     if place is not None:
         chain.append(place)
@@ -157,4 +157,4 @@ def located(archive: Archive, slug: str | None) -> tuple[float, float] | None:
 
 
 def convening_titles(archive: Archive) -> dict[str, str]:
-    return {c["slug"]: c["title"] for c in archive.list_convenings()}
+    return {c["slug"]: c["title"] for c in archive.catalogue.list_convenings()}

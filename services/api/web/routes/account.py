@@ -39,7 +39,7 @@ def signin(
     request: Request, container: ContainerDep, viewer: ViewerDep, form: FormDep
 ) -> Response:
     token = text(form, "token")
-    principal = container.archive.authenticate(token) if token else None
+    principal = container.archive.tokens.authenticate(token) if token else None
     if principal is None:
         context = {
             "next": safe_next(text(form, "next"), ""),

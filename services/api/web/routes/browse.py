@@ -110,7 +110,7 @@ def place_page(
         outside = [
             h for h in near["hits"] if h["id"] not in inside and slug not in (h.get("place") or "")
         ]
-        within = container.archive.places_within(slug)
+        within = container.archive.catalogue.places_within(slug)
         nearby = hit_views([h for h in outside if h.get("place") not in within][:5])
     points = _points(container, results["facets"]["places"], within_of=slug)
     context = {
@@ -137,7 +137,7 @@ def _points(
     for entry in facet_places:
         if entry.get("parent"):
             children[entry["parent"]] = children.get(entry["parent"], 0) + entry["count"]
-    allowed = container.archive.places_within(within_of) if within_of else None
+    allowed = container.archive.catalogue.places_within(within_of) if within_of else None
     points = []
     for slug, count in counts.items():
         own = count - children.get(slug, 0)
@@ -180,7 +180,9 @@ def _clusters(container: Container, points: list[worldmap.Point]) -> list[worldm
     """For the world map: points gathered under their city (or the nearest place above)."""
     groups: dict[str, list[worldmap.Point]] = {}
     for point in points:
-        chain = [p.slug for p in container.archive.place_ancestors(point.slug)] + [point.slug]
+        chain = [p.slug for p in container.archive.catalogue.place_ancestors(point.slug)] + [
+            point.slug
+        ]
         groups.setdefault(chain[min(CLUSTER_DEPTH, len(chain) - 1)], []).append(point)
     clustered = []
     for slug, members in groups.items():

@@ -86,7 +86,7 @@ def schedule_convening(
     _editor(viewer, "schedule convenings")
     try:
         data = forms.convening_data(form)
-        container.archive.schedule_convening(viewer.principal, data)
+        container.archive.catalogue.schedule_convening(viewer.principal, data)
     except REFUSED as exc:
         typed = {name: forms.field(form, name) for name in CONVENING_FIELDS}
         return _convening_form(request, container, viewer, typed, _failure(exc))
@@ -98,7 +98,7 @@ def edit_convening_page(
     slug: str, request: Request, container: ContainerDep, viewer: ViewerDep
 ) -> Response:
     _editor(viewer, "edit convenings")
-    convening = container.archive.get_convening(slug)
+    convening = container.archive.catalogue.get_convening(slug)
     values = _shown(convening, CONVENING_FIELDS)
     return _convening_form(request, container, viewer, values, editing=convening)
 
@@ -108,11 +108,13 @@ def update_convening(
     slug: str, request: Request, container: ContainerDep, viewer: ViewerDep, form: FormDep
 ) -> Response:
     _editor(viewer, "edit convenings")
-    convening = container.archive.get_convening(slug)  # 404 for one that does not exist
+    convening = container.archive.catalogue.get_convening(slug)  # 404 for one that does not exist
     try:
         data = forms.revised(forms.convening_data(form, slug=slug))
         version = forms.edited_version(form)
-        container.archive.update_convening(viewer.principal, slug, data, expected_version=version)
+        container.archive.catalogue.update_convening(
+            viewer.principal, slug, data, expected_version=version
+        )
     except REFUSED as exc:
         typed = {**{name: forms.field(form, name) for name in CONVENING_FIELDS}, "slug": slug}
         failure = _failure(exc)
@@ -136,7 +138,7 @@ def _excursion_form(
     failure = failure or {}
     context = {
         "convening": convening,
-        "convenings": container.archive.list_convenings(),
+        "convenings": container.archive.catalogue.list_convenings(),
         "editing": editing,
         "values": values,
         "places": place_tree(container.archive),
@@ -163,7 +165,7 @@ def new_excursion_page(
     slug: str, request: Request, container: ContainerDep, viewer: ViewerDep
 ) -> Response:
     _editor(viewer, "plan excursions")
-    convening = container.archive.get_convening(slug)
+    convening = container.archive.catalogue.get_convening(slug)
     values: dict[str, Any] = dict.fromkeys(EXCURSION_FIELDS, "")
     values.update(date=convening["starts"], leaders=[])
     return _excursion_form(request, container, viewer, convening, values)
@@ -174,10 +176,10 @@ def plan_excursion(
     slug: str, request: Request, container: ContainerDep, viewer: ViewerDep, form: FormDep
 ) -> Response:
     _editor(viewer, "plan excursions")
-    convening = container.archive.get_convening(slug)
+    convening = container.archive.catalogue.get_convening(slug)
     try:
         data = forms.excursion_data(form, slug)
-        container.archive.plan_excursion(viewer.principal, data)
+        container.archive.catalogue.plan_excursion(viewer.principal, data)
     except REFUSED as exc:
         typed = _typed_excursion(form)
         return _excursion_form(request, container, viewer, convening, typed, _failure(exc))
@@ -189,8 +191,8 @@ def edit_excursion_page(
     slug: str, request: Request, container: ContainerDep, viewer: ViewerDep
 ) -> Response:
     _editor(viewer, "edit excursions")
-    excursion = container.archive.get_excursion(slug)
-    convening = container.archive.get_convening(excursion["convening"])
+    excursion = container.archive.catalogue.get_excursion(slug)
+    convening = container.archive.catalogue.get_convening(excursion["convening"])
     values = {**_shown(excursion, EXCURSION_FIELDS), "leaders": excursion["leaders"]}
     values["convening"] = excursion["convening"]
     return _excursion_form(request, container, viewer, convening, values, editing=excursion)
@@ -201,13 +203,15 @@ def update_excursion(
     slug: str, request: Request, container: ContainerDep, viewer: ViewerDep, form: FormDep
 ) -> Response:
     _editor(viewer, "edit excursions")
-    excursion = container.archive.get_excursion(slug)  # 404 for one that does not exist
-    convening = container.archive.get_convening(excursion["convening"])
+    excursion = container.archive.catalogue.get_excursion(slug)  # 404 for one that does not exist
+    convening = container.archive.catalogue.get_convening(excursion["convening"])
     moved_to = forms.field(form, "convening") or excursion["convening"]
     try:
         data = forms.revised(forms.excursion_data(form, moved_to, slug=slug))
         version = forms.edited_version(form)
-        container.archive.update_excursion(viewer.principal, slug, data, expected_version=version)
+        container.archive.catalogue.update_excursion(
+            viewer.principal, slug, data, expected_version=version
+        )
     except REFUSED as exc:
         typed = {**_typed_excursion(form), "slug": slug, "convening": moved_to}
         failure = _failure(exc)

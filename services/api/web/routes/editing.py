@@ -63,7 +63,7 @@ def _partner(viewer: Viewer) -> Principal:
 @router.get("/drafts")
 def drafts_page(request: Request, container: ContainerDep, viewer: ViewerDep) -> Response:
     principal = _partner(viewer)
-    page = container.archive.list_artifacts(principal, mine=True, limit=100)
+    page = container.archive.reading.list_artifacts(principal, mine=True, limit=100)
     items = sorted(page["items"], key=lambda v: v["modified_at"], reverse=True)
     return render(request, viewer, "drafts.html", {"items": items})
 
@@ -92,7 +92,7 @@ def create_draft(
         )
         return render(request, viewer, "editor.html", context)
     try:
-        result = container.archive.create_artifact(
+        result = container.archive.artifacts.create(
             principal,
             kind,
             content_for(kind, values, adapted=False),
@@ -117,7 +117,7 @@ def draft_preview(
 ) -> Response:
     """The working draft as readers would see it once published."""
     principal = viewer.principal
-    view = container.archive.get_artifact(principal, artifact_id, draft=True)
+    view = container.archive.reading.get_artifact(principal, artifact_id, draft=True)
     context = artifact_context(container, principal, view, public=False, draft=True)
     context.update(
         jsonld=None,
@@ -142,7 +142,7 @@ def edit_page(
     done: str | None = None,
 ) -> Response:
     principal = _partner(viewer)
-    view = container.archive.get_artifact(principal, artifact_id, draft=True)
+    view = container.archive.reading.get_artifact(principal, artifact_id, draft=True)
     context = editor_context(
         container, principal, {**view, "note": ""}, notice=NOTICES.get(done or "")
     )
@@ -174,7 +174,7 @@ def _save(
 ) -> Response:
     """The rest of ``save_draft``, in a worker thread: each step reads or writes a store."""
     principal = _partner(viewer)
-    current = container.archive.get_artifact(principal, artifact_id, draft=True)
+    current = container.archive.reading.get_artifact(principal, artifact_id, draft=True)
     values = values_from_form(form, current)
     action = text(form, "action")
     if action == "preview":
@@ -201,7 +201,7 @@ def _save(
         return render(request, viewer, "editor.html", context, status=409)
     except (InvalidInput, Conflict, TooLarge) as error:
         values["version"] = version
-        latest = container.archive.get_artifact(principal, artifact_id, draft=True)
+        latest = container.archive.reading.get_artifact(principal, artifact_id, draft=True)
         values["media"] = _merge_media(latest.get("media", []), values["media"])
         return _refused(request, container, viewer, values, error)
     done = "submitted" if action == "submit" else "saved"
@@ -242,18 +242,20 @@ def _apply(
             text(form, "file_alt"),
             text(form, "file_caption"),
         )
-    version = archive.revise_artifact(
+    version = archive.artifacts.revise(
         principal, artifact_id, version, content, note=values.get("note", "")
     ).version
     for media_id, changes in media_changes(current.get("media", []), values["media"]):
-        version = archive.describe_media(principal, artifact_id, version, media_id, changes).version
+        version = archive.media.describe_media(
+            principal, artifact_id, version, media_id, changes
+        ).version
     action = text(form, "action")
     if action.startswith("detach:"):
-        version = archive.detach_media(principal, artifact_id, version, action[7:]).version
+        version = archive.media.detach_media(principal, artifact_id, version, action[7:]).version
     if staged is not None:
         version = container.media.record(principal, *staged).version
     if action == "submit":
-        version = archive.submit_artifact(principal, artifact_id, version).version
+        version = archive.artifacts.submit(principal, artifact_id, version).version
     return version
 
 

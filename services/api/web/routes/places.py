@@ -47,7 +47,9 @@ def catalogue_page(request: Request, container: ContainerDep, viewer: ViewerDep)
     """Places, convenings and their excursions, with links to add and edit them."""
     _editor(viewer, "manage places and convenings")
     archive = container.archive
-    convenings = [archive.get_convening(c["slug"]) for c in archive.list_convenings()]
+    convenings = [
+        archive.catalogue.get_convening(c["slug"]) for c in archive.catalogue.list_convenings()
+    ]
     context = {"places": place_tree(archive), "convenings": convenings}
     return render(request, viewer, "catalogue.html", context)
 
@@ -96,7 +98,7 @@ def add_place(
     try:
         data = forms.place_data(form)
         data["slug"] = forms.new_slug(form, data["name"])
-        container.archive.register_place(viewer.principal, data)
+        container.archive.catalogue.register_place(viewer.principal, data)
     except REFUSED as exc:
         return _place_form(request, container, viewer, _typed(form), failure=_failure(exc))
     return RedirectResponse(f"/places/{data['slug']}", status_code=303)
@@ -107,7 +109,7 @@ def edit_place_page(
     slug: str, request: Request, container: ContainerDep, viewer: ViewerDep
 ) -> Response:
     _editor(viewer, "edit places")
-    place = container.archive.get_place(slug)
+    place = container.archive.catalogue.get_place(slug)
     values = {k: ("" if place[k] is None else place[k]) for k in ("name", "kind", "parent")}
     values.update(slug=slug, lat=_shown(place["lat"]), lon=_shown(place["lon"]))
     return _place_form(request, container, viewer, values, editing=slug)
@@ -118,9 +120,9 @@ def update_place(
     slug: str, request: Request, container: ContainerDep, viewer: ViewerDep, form: FormDep
 ) -> Response:
     _editor(viewer, "edit places")
-    container.archive.get_place(slug)  # 404 for a place that does not exist
+    container.archive.catalogue.get_place(slug)  # 404 for a place that does not exist
     try:
-        container.archive.update_place(viewer.principal, slug, forms.place_data(form))
+        container.archive.catalogue.update_place(viewer.principal, slug, forms.place_data(form))
     except REFUSED as exc:
         values = {**_typed(form), "slug": slug}
         return _place_form(request, container, viewer, values, editing=slug, failure=_failure(exc))
@@ -140,7 +142,7 @@ def _picker(container: Container, values: dict[str, Any]) -> worldmap.Map:
         pass
     archive = container.archive
     slug = values.get("parent") or ""
-    chain = [*archive.place_ancestors(slug), archive.catalogue.get_place_record(slug)]
+    chain = [*archive.catalogue.place_ancestors(slug), archive.catalogue.get_place_record(slug)]
     for place in reversed(chain):
         if place is not None and place.lat is not None and place.lon is not None:
             return worldmap.picker((place.lat, place.lon), SPAN_KM.get(place.kind, 15.0))

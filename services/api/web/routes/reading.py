@@ -80,7 +80,7 @@ def home(request: Request, container: ContainerDep, viewer: ViewerDep) -> Respon
         "term_counts": counts,
         "places": places,
         "place_counts": place_counts,
-        "convenings": container.archive.list_convenings(),
+        "convenings": container.archive.catalogue.list_convenings(),
         "convening_counts": convening_counts,
     }
     return render(request, viewer, "home.html", context)
@@ -155,11 +155,11 @@ def artifact_page(
     done: str | None = None,
 ) -> Response:
     principal = viewer.principal
-    view = container.archive.get_artifact(principal, artifact_id, version=version)
+    view = container.archive.reading.get_artifact(principal, artifact_id, version=version)
     view["adaptations"] = reader_summary(
         container.archive, container.adaptations.site, principal, view
     )
-    current = container.archive.load_artifact(artifact_id)
+    current = container.archive.artifacts.load(artifact_id)
     public = view.get("visibility") == "public"
     context = artifact_context(container, principal, view, public=public)
     jsonld = None
@@ -185,12 +185,12 @@ def history_page(
     artifact_id: UUID, request: Request, container: ContainerDep, viewer: ViewerDep
 ) -> Response:
     principal = viewer.principal
-    current = container.archive.load_artifact(artifact_id)
+    current = container.archive.artifacts.load(artifact_id)
     full = viewer.signed_in and policy.may_see_draft(principal, current)
-    entries = container.archive.artifact_history(principal, artifact_id, draft=full)
+    entries = container.archive.reading.artifact_history(principal, artifact_id, draft=full)
     if not full:
         policy.check_readable(principal, current)
-    view = container.archive.get_artifact(principal, artifact_id, draft=full)
+    view = container.archive.reading.get_artifact(principal, artifact_id, draft=full)
     versions = [e["version"] for e in entries if full or e["type"] == "Published"]
     context = {
         "artifact": view,
@@ -214,11 +214,13 @@ def diff_page(
     view: Literal["published", "draft"] = "published",
 ) -> Response:
     draft = view == "draft"
-    diff = container.archive.artifact_diff(viewer.principal, artifact_id, from_, to, draft=draft)
-    artifact = container.archive.get_artifact(viewer.principal, artifact_id, draft=draft)
+    diff = container.archive.reading.artifact_diff(
+        viewer.principal, artifact_id, from_, to, draft=draft
+    )
+    artifact = container.archive.reading.get_artifact(viewer.principal, artifact_id, draft=draft)
     labels = term_labels(container.archive)
     places = place_names(container.archive)
-    history = container.archive.artifact_history(viewer.principal, artifact_id, draft=draft)
+    history = container.archive.reading.artifact_history(viewer.principal, artifact_id, draft=draft)
     names = diffs.step_names(history)
     context = {
         "artifact": artifact,

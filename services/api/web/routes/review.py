@@ -28,7 +28,7 @@ def _editor(viewer: Viewer, action: str) -> Principal:
 
 
 def _queue(archive: Archive, principal: Principal) -> list[dict[str, Any]]:
-    page = archive.list_artifacts(principal, in_review=True, limit=100)
+    page = archive.reading.list_artifacts(principal, in_review=True, limit=100)
     return [{"view": view, "missing": checklist(archive, view)} for view in page["items"]]
 
 
@@ -68,7 +68,7 @@ def publish(
     principal = _editor(viewer, "publish")
     try:
         version = form_version(form)
-        archive.publish_artifact(
+        archive.artifacts.publish(
             principal,
             artifact_id,
             version,
@@ -95,5 +95,5 @@ def withdraw(
 ) -> Response:
     principal = _editor(viewer, "withdraw artifacts")
     version = form_version(form) if text(form, "version") else None
-    archive.withdraw_artifact(principal, artifact_id, text(form, "reason"), version)
+    archive.artifacts.withdraw(principal, artifact_id, text(form, "reason"), version)
     return RedirectResponse("/review?done=withdrawn", status_code=303)
