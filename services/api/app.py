@@ -11,6 +11,7 @@ from infra.bootstrap import Container, build, prepare
 from infra.sessions import SqlSessionStore
 from infra.settings import Settings
 from services.api import openapi, problems, web
+from services.api.compression import CompressMachineReadable
 from services.api.deps import ArchiveDep
 from services.api.limits import BodyLimit
 from services.api.methods import Methods
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     if settings.rate_limits_enabled:
         app.add_middleware(RateLimits, per_minute=settings.rate_limits)
     web.install(app)  # the web pages: their router and web-only middleware
+    app.add_middleware(CompressMachineReadable)  # outermost: problems and 429s too
     return app
 
 
