@@ -261,9 +261,12 @@ def postgres_search(args: argparse.Namespace, out: Out, add_row: AddRow) -> None
 # -- search at scale: HTTP only, first use and warm (python -m tests.benchmarks.search_run) --
 
 
-def warm_http(client: httpx.Client, mix: list[Any], rounds: int = 2) -> tuple[Sample, list[int]]:
-    """The whole mix over HTTP ``rounds`` times; the last round is timed (warm)."""
-    sample, sizes = Sample("http warm: GET /api/v1/search"), []
+def warm_http(
+    client: httpx.Client, mix: list[Any], rounds: int = 2
+) -> tuple[Sample, list[int], list[int]]:
+    """The whole mix over HTTP ``rounds`` times; the last round is timed (warm). Sizes as
+    JSON and as sent (httpx asks for gzip, as browsers and most clients do)."""
+    sample, sizes, sent = Sample("http warm: GET /api/v1/search"), [], []
     for round_number in range(rounds):
         for query in mix:
             t0 = time.perf_counter_ns()
@@ -273,7 +276,8 @@ def warm_http(client: httpx.Client, mix: list[Any], rounds: int = 2) -> tuple[Sa
             if round_number == rounds - 1:
                 sample.add(elapsed)
                 sizes.append(len(response.content))
-    return sample, sizes
+                sent.append(response.num_bytes_downloaded)
+    return sample, sizes, sent
 
 
 def resident_mib(pid: int) -> tuple[float, float]:
@@ -313,10 +317,12 @@ def search_at_scale(n: int, out: Out, given: Path | None = None) -> None:
                 out("first use (each query's first run in this API process; the direct run "
                     "is in the benchmark's own process):")  # fmt: skip
                 report_latencies(first, out, lambda *a, **k: None)
-                warm, sizes = warm_http(client, mix)
+                warm, sizes, sent = warm_http(client, mix)
             out("   " + warm.line("query") + f"   max {max(warm.latencies_ns) / 1e6:.1f} ms")
             out(f"   warm response size: median {statistics.median(sizes) / 1024:.1f} KiB, "
-                f"max {max(sizes) / 1024:.1f} KiB")  # fmt: skip
+                f"max {max(sizes) / 1024:.1f} KiB; as sent (gzip): median "
+                f"{statistics.median(sent) / 1024:.1f} KiB, "
+                f"max {max(sent) / 1024:.1f} KiB")  # fmt: skip
             rss, hwm = resident_mib(api.pid)
             out(f"API process memory after the searches: VmRSS {rss:.0f} MiB, VmHWM {hwm:.0f} MiB")
         index.close()
