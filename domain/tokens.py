@@ -44,13 +44,21 @@ class Tokens:
         self.store.save(record)
         return token, str(record.id)
 
+    def remembered(self, token: str) -> tuple[bool, Principal | None]:
+        """(True, the answer) when a recent answer for this token is in memory, else
+        (False, None). Never reads the store, so it may run on an event loop."""
+        cached = self._cache.get(token_id_for(token))
+        if cached is not None and cached[1] > time.monotonic():
+            return True, cached[0]
+        return False, None
+
     def authenticate(self, token: str) -> Principal | None:
         """The principal a token stands for; answers are cached for a couple of seconds,
         so a revocation made by another process takes effect within that time."""
+        known, principal = self.remembered(token)
+        if known:
+            return principal
         token_id = token_id_for(token)
-        cached = self._cache.get(token_id)
-        if cached is not None and cached[1] > time.monotonic():
-            return cached[0]
         try:
             record: AccessToken | None = self.store.load(AccessToken, token_id)
         except NotFound:

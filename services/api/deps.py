@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
+from starlette.concurrency import run_in_threadpool
 
 from domain.access import ANONYMOUS, Principal
 from domain.app.adaptations import AdaptationService
@@ -17,6 +18,7 @@ from domain.app.media import MediaService
 from domain.app.search import SearchService
 from domain.application import Archive
 from domain.policy import NotSignedIn
+from domain.tokens import Tokens
 from infra.bootstrap import Container
 from infra.coordination import Coordination
 from infra.readmodel.publications import Publications
@@ -77,19 +79,28 @@ def _container(request: Request) -> Container:
     return container
 
 
-def current_principal(request: Request) -> Principal:
+def _tokens(request: Request) -> Tokens:
+    tokens: Tokens = request.app.state.container.archive.tokens
+    return tokens
+
+
+async def current_principal(request: Request) -> Principal:
     """Anonymous without a token; a token that is unknown or revoked is refused.
 
     The header is read from the request rather than declared as a parameter (it is not
-    in the OpenAPI document either way), which spares FastAPI validating it per request."""
+    in the OpenAPI document either way), which spares FastAPI validating it per request.
+    A token answered in the last seconds is looked up in memory on the event loop; only
+    one that is not goes to the thread pool, since checking it reads the store."""
     authorization = request.headers.get("authorization")
     if not authorization:
         return ANONYMOUS
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise NotSignedIn("Send the token as 'Authorization: Bearer <token>'.")
-    container: Container = request.app.state.container
-    principal: Principal | None = container.archive.tokens.authenticate(token.strip())
+    tokens = _tokens(request)
+    known, principal = tokens.remembered(token.strip())
+    if not known:
+        principal = await run_in_threadpool(tokens.authenticate, token.strip())
     if principal is None:
         raise NotSignedIn("This token is not valid (unknown or revoked).")
     return principal
