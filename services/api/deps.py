@@ -17,10 +17,14 @@ from domain.app.adaptations import AdaptationService
 from domain.app.media import MediaService
 from domain.app.search import SearchService
 from domain.application import Archive
+from domain.outbox import Outbox
 from domain.policy import NotSignedIn
+from domain.ports.clock import Clock
 from domain.tokens import Tokens
 from infra.bootstrap import Container
 from infra.coordination import Coordination
+from infra.markdown import MarkdownRenderer
+from infra.readmodel.inbox import Inbox
 from infra.readmodel.publications import Publications
 from infra.settings import Settings
 from infra.syndication.oai import OAIRepository
@@ -72,6 +76,22 @@ async def get_coordination(request: Request) -> Coordination:
 
 async def get_oai(request: Request) -> OAIRepository:
     return _container(request).oai
+
+
+async def get_renderer(request: Request) -> MarkdownRenderer:
+    return _container(request).renderer
+
+
+async def get_outbox(request: Request) -> Outbox:
+    return _container(request).outbox
+
+
+async def get_inbox(request: Request) -> Inbox:
+    return _container(request).inbox
+
+
+async def get_clock(request: Request) -> Clock:
+    return _container(request).clock
 
 
 def _container(request: Request) -> Container:
@@ -135,6 +155,10 @@ RecordsDep = Annotated[Records, Depends(get_records)]
 PublicationsDep = Annotated[Publications, Depends(get_publications)]
 CoordinationDep = Annotated[Coordination, Depends(get_coordination)]
 OAIDep = Annotated[OAIRepository, Depends(get_oai)]
+RendererDep = Annotated[MarkdownRenderer, Depends(get_renderer)]
+OutboxDep = Annotated[Outbox, Depends(get_outbox)]
+InboxDep = Annotated[Inbox, Depends(get_inbox)]
+ClockDep = Annotated[Clock, Depends(get_clock)]
 ContainerDep = Annotated[Container, Depends(get_container)]
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
 IfMatchDep = Annotated[int, Depends(expected_version)]

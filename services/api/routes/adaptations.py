@@ -16,9 +16,9 @@ from domain.errors import Conflict, NotFound
 from domain.outbox import FAILED, STATES, OutboxEntry
 from domain.policy import require_role
 from infra.fetch import FetchBusy
-from services.api.deps import ContainerDep, PrincipalDep
+from services.api.artifact_answers import AnswersDep
+from services.api.deps import AdaptationsDep, OutboxDep, PrincipalDep
 from services.api.responses import JSON, problem
-from services.api.routes.artifacts import written
 from services.api.schemas import AdaptationNotice, AdaptationRequest
 
 router = APIRouter(tags=["adaptations"])
@@ -39,27 +39,32 @@ async def fetching(call: Callable[..., T], *args: Any) -> T | Response:
 
 
 @router.post("/api/v1/adaptations", status_code=201, responses=BUSY)
-async def adapt(body: AdaptationRequest, container: ContainerDep, principal: PrincipalDep) -> Any:
+async def adapt(
+    body: AdaptationRequest,
+    adaptations: AdaptationsDep,
+    answers: AnswersDep,
+    principal: PrincipalDep,
+) -> Any:
     """A new draft for your place, prefilled from a local or remote Commonplace artifact."""
     source = body.source.model_dump(exclude_none=True)
-    result = await fetching(container.adaptations.adapt, principal, source, body.place, body.kind)
+    result = await fetching(adaptations.adapt, principal, source, body.place, body.kind)
     if isinstance(result, Response):
         return result
-    return await run_in_threadpool(written, container, principal, result, status=201)
+    return await run_in_threadpool(answers.written, principal, result, status=201)
 
 
 @router.post(
     "/api/v1/artifacts/{artifact_id}/adaptation-notices", status_code=201, responses=BUSY
 )
 async def adaptation_notice(
-    artifact_id: UUID, body: AdaptationNotice, container: ContainerDep
+    artifact_id: UUID, body: AdaptationNotice, adaptations: AdaptationsDep
 ) -> Response:
     """Another site reports an adaptation; it is verified by fetching its JSON-LD first.
 
     201 when recorded, 200 when this adaptation (or this notice id) was already recorded.
     """
     answer = await fetching(
-        container.adaptations.receive_notice, artifact_id, body.adaptation_url, body.notice_id
+        adaptations.receive_notice, artifact_id, body.adaptation_url, body.notice_id
     )
     if isinstance(answer, Response):
         return answer
@@ -67,43 +72,45 @@ async def adaptation_notice(
 
 
 @router.get("/api/v1/artifacts/{artifact_id}/lineage")
-async def lineage(artifact_id: UUID, container: ContainerDep, principal: PrincipalDep) -> JSON:
+async def lineage(
+    artifact_id: UUID, adaptations: AdaptationsDep, principal: PrincipalDep
+) -> JSON:
     """Ancestors back to the origin and descendants, across generations and sites.
 
     Only what the reader may see: a source the reader may not read is left out,
     with everything beyond it.
     """
-    graph = await run_in_threadpool(container.adaptations.lineage, principal, artifact_id)
+    graph = await run_in_threadpool(adaptations.lineage, principal, artifact_id)
     return JSON(graph)
 
 
 @router.get("/api/v1/outbox", tags=["system"])
 async def outbox(
-    container: ContainerDep,
+    outbox: OutboxDep,
     principal: PrincipalDep,
     state: Annotated[str | None, Query(pattern="^(pending|sent|failed)$")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> JSON:
     """Notices to other sites (editors): sent, pending with the next try, failed with why."""
     require_role(principal, Role.EDITOR, "see the outbox")
-    entries = await run_in_threadpool(container.outbox.entries, state, limit)
-    counts = await run_in_threadpool(container.outbox.counts)
+    entries = await run_in_threadpool(outbox.entries, state, limit)
+    counts = await run_in_threadpool(outbox.counts)
     shown = {s: counts.get(s, 0) for s in STATES}
     return JSON({"counts": shown, "entries": [_entry(e) for e in entries]})
 
 
 @router.post("/api/v1/outbox/{notice_id}/retry", tags=["system"])
-async def retry_notice(notice_id: str, container: ContainerDep, principal: PrincipalDep) -> JSON:
+async def retry_notice(notice_id: str, outbox: OutboxDep, principal: PrincipalDep) -> JSON:
     """Send a failed notice again (editors): it is pending at once, with its attempts reset."""
     require_role(principal, Role.EDITOR, "retry notices")
-    entry = await run_in_threadpool(container.outbox.get, notice_id)
+    entry = await run_in_threadpool(outbox.get, notice_id)
     if entry is None:
         raise NotFound(f"No notice {notice_id} in the outbox.")
     if entry.state != FAILED:
         raise Conflict(f"Notice {notice_id} is {entry.state}; only a failed notice is retried.")
     note = f"Sent again at an editor's request (before: {entry.last_error})"
-    await run_in_threadpool(container.outbox.retry, notice_id, 0, time.time(), note)
-    again = await run_in_threadpool(container.outbox.get, notice_id)
+    await run_in_threadpool(outbox.retry, notice_id, 0, time.time(), note)
+    again = await run_in_threadpool(outbox.get, notice_id)
     assert again is not None
     return JSON(_entry(again))
 

@@ -10,10 +10,12 @@ from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
+from domain.access import Principal
+from domain.app.media import MediaService
 from domain.errors import TooLarge
-from services.api.deps import ContainerDep, IfMatchDep, PrincipalDep
+from services.api.artifact_answers import AnswersDep
+from services.api.deps import ArchiveDep, IfMatchDep, MediaDep, PrincipalDep, SettingsDep
 from services.api.responses import JSON
-from services.api.routes.artifacts import written
 from services.api.schemas import MediaComplete, MediaDeclare, MediaDescribe
 from services.api.urls import upload_answer
 
@@ -23,26 +25,32 @@ SPOOL_BYTES = 1024 * 1024
 
 @router.post("/api/v1/artifacts/{artifact_id}/media", status_code=201)
 async def declare_media(
-    artifact_id: UUID, body: MediaDeclare, container: ContainerDep, principal: PrincipalDep
+    artifact_id: UUID,
+    body: MediaDeclare,
+    media: MediaDep,
+    settings: SettingsDep,
+    principal: PrincipalDep,
 ) -> JSON:
     """Declare a file (name, type, size, SHA-256); the answer says where to send the bytes
     (absolute URLs: ``upload.url``, or each of ``upload.parts``, then ``complete_url``)."""
     declared = body.model_dump()
-    answer = await run_in_threadpool(container.media.declare, principal, artifact_id, declared)
-    return JSON(upload_answer(container.settings.base_url, answer), 201)
+    answer = await run_in_threadpool(media.declare, principal, artifact_id, declared)
+    return JSON(upload_answer(settings.base_url, answer), 201)
 
 
 @router.put("/api/v1/media/{media_id}/content", status_code=204)
 async def upload_content(
     media_id: UUID,
     request: Request,
-    container: ContainerDep,
+    archive: ArchiveDep,
+    media: MediaDep,
+    settings: SettingsDep,
     principal: PrincipalDep,
     part: Annotated[int | None, Query(ge=1, le=10_000)] = None,
 ) -> Response:
     """Receive an upload's bytes (local-folder storage; S3 uploads go to presigned URLs)."""
-    upload = await run_in_threadpool(container.archive.media.upload_for, principal, media_id)
-    limit = container.settings.media_part_size if part else upload.size
+    upload = await run_in_threadpool(archive.media.upload_for, principal, media_id)
+    limit = settings.media_part_size if part else upload.size
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
         received = 0
         async for chunk in request.stream():
@@ -51,21 +59,22 @@ async def upload_content(
                 raise TooLarge(f"More than the declared {limit} bytes were sent.", field="size")
             spool.write(chunk)
         spool.seek(0)
-        await run_in_threadpool(container.media.receive, principal, media_id, spool, part)
+        await run_in_threadpool(media.receive, principal, media_id, spool, part)
     return Response(status_code=204)
 
 
 @router.post("/api/v1/media/{media_id}/complete")
 def complete_media(
     media_id: UUID,
-    container: ContainerDep,
+    media: MediaDep,
+    answers: AnswersDep,
     principal: PrincipalDep,
     body: MediaComplete | None = None,
 ) -> JSON:
     """Check the uploaded bytes and attach them; a failed check says what was wrong."""
     parts = [p.model_dump() for p in body.parts] if body and body.parts else None
-    result = container.media.complete(principal, media_id, parts)
-    return written(container, principal, result)
+    result = media.complete(principal, media_id, parts)
+    return answers.written(principal, result)
 
 
 @router.patch("/api/v1/artifacts/{artifact_id}/media/{media_id}")
@@ -73,43 +82,45 @@ def describe_media(
     artifact_id: UUID,
     media_id: UUID,
     body: MediaDescribe,
-    container: ContainerDep,
+    archive: ArchiveDep,
+    answers: AnswersDep,
     principal: PrincipalDep,
     expected: IfMatchDep,
 ) -> JSON:
     """Change the alt text or caption of attached media."""
     changes = body.model_dump(exclude_none=True)
-    result = container.archive.media.describe_media(
+    result = archive.media.describe_media(
         principal, artifact_id, expected, str(media_id), changes
     )
-    return written(container, principal, result)
+    return answers.written(principal, result)
 
 
 @router.delete("/api/v1/artifacts/{artifact_id}/media/{media_id}")
 def detach_media(
     artifact_id: UUID,
     media_id: UUID,
-    container: ContainerDep,
+    archive: ArchiveDep,
+    answers: AnswersDep,
     principal: PrincipalDep,
     expected: IfMatchDep,
 ) -> JSON:
     """Detach media from the working draft; its bytes stay while any version refers to them."""
-    result = container.archive.media.detach_media(principal, artifact_id, expected, str(media_id))
-    return written(container, principal, result)
+    result = archive.media.detach_media(principal, artifact_id, expected, str(media_id))
+    return answers.written(principal, result)
 
 
 @router.get("/media/{media_id}", tags=["media"])
-def serve_media(media_id: UUID, container: ContainerDep, principal: PrincipalDep) -> Response:
+def serve_media(media_id: UUID, media: MediaDep, principal: PrincipalDep) -> Response:
     """The media file, if you may read the artifact it belongs to."""
-    return _serve(container, principal, media_id, None)
+    return _serve(media, principal, media_id, None)
 
 
 @router.get("/media/{media_id}/{variant}", tags=["media"])
 def serve_variant(
-    media_id: UUID, variant: str, container: ContainerDep, principal: PrincipalDep
+    media_id: UUID, variant: str, media: MediaDep, principal: PrincipalDep
 ) -> Response:
     """A thumbnail (320 or 1280 pixels wide) of an image."""
-    return _serve(container, principal, media_id, variant)
+    return _serve(media, principal, media_id, variant)
 
 
 def redirect_cache_control(public: bool, url_lifetime: int) -> str:
@@ -120,23 +131,23 @@ def redirect_cache_control(public: bool, url_lifetime: int) -> str:
 
 
 def _serve(
-    container: ContainerDep, principal: PrincipalDep, media_id: UUID, variant: str | None
+    media: MediaService, principal: Principal, media_id: UUID, variant: str | None
 ) -> Response:
-    located = container.media.locate(principal, media_id, variant)
+    located = media.locate(principal, media_id, variant)
     headers = {
         "X-Content-Type-Options": "nosniff",
         "Content-Disposition": located.disposition,
         "Cache-Control": "public, max-age=300" if located.public else "private, no-store",
         "Content-Security-Policy": "default-src 'none'; sandbox",
     }
-    store = container.media.store
+    store = media.store
     url = store.download_url(located.key, located.content_type, located.disposition)
     if url is not None:
         headers["Cache-Control"] = redirect_cache_control(located.public, store.download_expires_in)
         return RedirectResponse(url, status_code=307, headers=headers)
-    size = container.media.store.size(located.key)
+    size = media.store.size(located.key)
     if size is not None:
         headers["Content-Length"] = str(size)
     return StreamingResponse(
-        container.media.stream(located.key), media_type=located.content_type, headers=headers
+        media.stream(located.key), media_type=located.content_type, headers=headers
     )
