@@ -10,7 +10,7 @@ from pydantic import Field
 
 from domain.application import CommandResult
 from domain.errors import VersionConflict
-from services.api.deps import ArchiveDep, ContainerDep, IfMatchDep, PrincipalDep
+from services.api.deps import ArchiveDep, IfMatchDep, PrincipalDep, SettingsDep
 from services.api.problems import BadRequest
 from services.api.responses import JSON, etag_for
 from services.api.schemas import (
@@ -83,13 +83,13 @@ def put_framework(
     body: FrameworkIn,
     archive: ArchiveDep,
     principal: PrincipalDep,
-    container: ContainerDep,
+    settings: SettingsDep,
 ) -> JSON:
     """Add a framework or replace its terms (editors). Frameworks are data."""
     if body.id != framework_id:
         raise BadRequest(f"The body's id {body.id!r} differs from the URL's {framework_id!r}.")
     result = archive.catalogue.define_framework(principal, body.model_dump())
-    location = absolute(container.settings.base_url, f"/api/v1/frameworks/{body.id}")
+    location = absolute(settings.base_url, f"/api/v1/frameworks/{body.id}")
     return created(result, archive.catalogue.get_framework(framework_id), location)
 
 
@@ -106,11 +106,11 @@ def get_place(slug: str, archive: ArchiveDep) -> JSON:
 
 @router.post("/places", status_code=201)
 def create_place(
-    body: PlaceIn, archive: ArchiveDep, principal: PrincipalDep, container: ContainerDep
+    body: PlaceIn, archive: ArchiveDep, principal: PrincipalDep, settings: SettingsDep
 ) -> JSON:
     """Register a place (editors)."""
     result = archive.catalogue.register_place(principal, body.model_dump())
-    location = absolute(container.settings.base_url, f"/api/v1/places/{body.slug}")
+    location = absolute(settings.base_url, f"/api/v1/places/{body.slug}")
     return created(result, archive.catalogue.get_place(body.slug), location)
 
 
@@ -142,13 +142,13 @@ def get_convening(slug: str, archive: ArchiveDep) -> JSON:
 
 @router.post("/convenings", status_code=201)
 def create_convening(
-    body: ConveningIn, archive: ArchiveDep, principal: PrincipalDep, container: ContainerDep
+    body: ConveningIn, archive: ArchiveDep, principal: PrincipalDep, settings: SettingsDep
 ) -> JSON:
     """Schedule a convening (editors)."""
     data = body.model_dump()
     data.update(starts=body.starts.isoformat(), ends=body.ends.isoformat())
     result = archive.catalogue.schedule_convening(principal, data)
-    location = absolute(container.settings.base_url, f"/api/v1/convenings/{body.slug}")
+    location = absolute(settings.base_url, f"/api/v1/convenings/{body.slug}")
     return created(result, archive.catalogue.get_convening(body.slug), location)
 
 
@@ -178,13 +178,13 @@ def get_excursion(slug: str, archive: ArchiveDep) -> JSON:
 
 @router.post("/excursions", status_code=201)
 def create_excursion(
-    body: ExcursionIn, archive: ArchiveDep, principal: PrincipalDep, container: ContainerDep
+    body: ExcursionIn, archive: ArchiveDep, principal: PrincipalDep, settings: SettingsDep
 ) -> JSON:
     """Plan a learning excursion inside a convening (editors)."""
     data = body.model_dump()
     data["date"] = body.date.isoformat() if body.date else None
     result = archive.catalogue.plan_excursion(principal, data)
-    location = absolute(container.settings.base_url, f"/api/v1/excursions/{body.slug}")
+    location = absolute(settings.base_url, f"/api/v1/excursions/{body.slug}")
     return created(result, archive.catalogue.get_excursion(body.slug), location)
 
 

@@ -15,7 +15,7 @@ from domain.access import Principal, Role
 from domain.notifications import CHANNELS, KINDS, Preferences
 from domain.policy import require_role
 from infra.readmodel.inbox import InboxItem
-from services.api.deps import ContainerDep, PrincipalDep
+from services.api.deps import ArchiveDep, ClockDep, InboxDep, PrincipalDep
 from services.api.responses import JSON
 
 router = APIRouter(tags=["inbox"])
@@ -49,43 +49,43 @@ def item_json(item: InboxItem) -> dict[str, Any]:
 
 @router.get("/api/v1/inbox")
 def inbox(
-    container: ContainerDep,
+    inbox: InboxDep,
     principal: PrincipalDep,
     unread: bool = False,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> JSON:
     """The caller's notifications, newest first, with how many are unread."""
     me = _caller(principal)
-    items = container.inbox.items(me, unread=unread, limit=limit)
+    items = inbox.items(me, unread=unread, limit=limit)
     return JSON(
-        {"unread": container.inbox.unread_count(me), "items": [item_json(i) for i in items]}
+        {"unread": inbox.unread_count(me), "items": [item_json(i) for i in items]}
     )
 
 
 @router.post("/api/v1/inbox/read")
-def mark_read(body: MarkRead, container: ContainerDep, principal: PrincipalDep) -> JSON:
+def mark_read(body: MarkRead, inbox: InboxDep, clock: ClockDep, principal: PrincipalDep) -> JSON:
     """Marks the caller's notifications read: ``{"ids": [...]}`` or ``{"all": true}``."""
     me = _caller(principal)
     ids = None if body.all else (body.ids or [])
-    changed = container.inbox.mark_read(me, ids, container.clock.now().timestamp())
-    return JSON({"marked": changed, "unread": container.inbox.unread_count(me)})
+    changed = inbox.mark_read(me, ids, clock.now().timestamp())
+    return JSON({"marked": changed, "unread": inbox.unread_count(me)})
 
 
 @router.get("/api/v1/inbox/preferences")
-def preferences(container: ContainerDep, principal: PrincipalDep) -> JSON:
+def preferences(archive: ArchiveDep, principal: PrincipalDep) -> JSON:
     """What the caller receives, per kind: ``off``, ``inbox`` or ``email`` (inbox and email)."""
     me = _caller(principal)
-    chosen = Preferences(container.archive.store).of(me)
+    chosen = Preferences(archive.store).of(me)
     return JSON({"preferences": chosen, "kinds": list(KINDS), "channels": list(CHANNELS)})
 
 
 @router.patch("/api/v1/inbox/preferences")
 def choose(
     body: dict[Annotated[str, Field(max_length=40)], str],
-    container: ContainerDep,
+    archive: ArchiveDep,
     principal: PrincipalDep,
 ) -> JSON:
     """Changes what the caller receives for the kinds named, e.g. ``{"published": "inbox"}``."""
     _caller(principal)
-    chosen = Preferences(container.archive.store).choose(principal, body)
+    chosen = Preferences(archive.store).choose(principal, body)
     return JSON({"preferences": chosen, "kinds": list(KINDS), "channels": list(CHANNELS)})
