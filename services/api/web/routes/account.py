@@ -6,7 +6,7 @@ from fastapi import Request
 from starlette.responses import RedirectResponse, Response
 
 from domain.access import Principal, Role
-from services.api.deps import ContainerDep
+from services.api.deps import ArchiveDep
 from services.api.web.routes.common import FormDep, ViewerDep, page_router, text
 from services.api.web.session import sign_in, sign_out
 from services.api.web.templating import render
@@ -36,10 +36,10 @@ async def signin_page(request: Request, viewer: ViewerDep, next: str | None = No
 
 @router.post("/signin")
 def signin(
-    request: Request, container: ContainerDep, viewer: ViewerDep, form: FormDep
+    request: Request, archive: ArchiveDep, viewer: ViewerDep, form: FormDep
 ) -> Response:
     token = text(form, "token")
-    principal = container.archive.tokens.authenticate(token) if token else None
+    principal = archive.tokens.authenticate(token) if token else None
     if principal is None:
         context = {
             "next": safe_next(text(form, "next"), ""),

@@ -7,9 +7,11 @@ from uuid import UUID
 from fastapi import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
-from services.api.deps import ContainerDep
+from domain.app.media import MediaService
+from services.api.deps import MediaDep
 from services.api.web.errors import error_response
 from services.api.web.routes.common import ViewerDep, page_router
+from services.api.web.session import Viewer
 from services.api.web.static import assets
 
 router = page_router()
@@ -41,34 +43,34 @@ async def favicon() -> Response:
 
 
 @router.get("/files/{media_id}")
-def file(media_id: UUID, container: ContainerDep, viewer: ViewerDep) -> Response:
+def file(media_id: UUID, media: MediaDep, viewer: ViewerDep) -> Response:
     """A media file as the signed-in person may see it (their drafts, members-only work)."""
-    return _serve(container, viewer, media_id, None)
+    return _serve(media, viewer, media_id, None)
 
 
 @router.get("/files/{media_id}/{variant}")
 def file_variant(
-    media_id: UUID, variant: str, container: ContainerDep, viewer: ViewerDep
+    media_id: UUID, variant: str, media: MediaDep, viewer: ViewerDep
 ) -> Response:
-    return _serve(container, viewer, media_id, variant)
+    return _serve(media, viewer, media_id, variant)
 
 
 def _serve(
-    container: ContainerDep, viewer: ViewerDep, media_id: UUID, variant: str | None
+    media: MediaService, viewer: Viewer, media_id: UUID, variant: str | None
 ) -> Response:
-    located = container.media.locate(viewer.principal, media_id, variant)
+    located = media.locate(viewer.principal, media_id, variant)
     headers = {
         "X-Content-Type-Options": "nosniff",
         "Content-Disposition": located.disposition,
         "Cache-Control": "public, max-age=300" if located.public else "private, no-store",
         "Content-Security-Policy": "default-src 'none'; sandbox",
     }
-    url = container.media.store.download_url(located.key, located.content_type, located.disposition)
+    url = media.store.download_url(located.key, located.content_type, located.disposition)
     if url is not None:
         return RedirectResponse(url, status_code=307, headers=headers)
-    size = container.media.store.size(located.key)
+    size = media.store.size(located.key)
     if size is not None:
         headers["Content-Length"] = str(size)
     return StreamingResponse(
-        container.media.stream(located.key), media_type=located.content_type, headers=headers
+        media.stream(located.key), media_type=located.content_type, headers=headers
     )

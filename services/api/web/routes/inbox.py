@@ -8,7 +8,7 @@ from fastapi import Request
 from starlette.responses import RedirectResponse, Response
 
 from domain.notifications import CHANNELS, KINDS, Preferences
-from services.api.deps import ContainerDep
+from services.api.deps import ArchiveDep, ClockDep, InboxDep
 from services.api.web.routes.common import (
     FormDep,
     ViewerDep,
@@ -31,13 +31,17 @@ def _me(viewer: Viewer, action: str) -> str:
 
 @router.get("/inbox")
 def inbox_page(
-    request: Request, container: ContainerDep, viewer: ViewerDep, done: str | None = None
+    request: Request,
+    inbox: InboxDep,
+    archive: ArchiveDep,
+    viewer: ViewerDep,
+    done: str | None = None,
 ) -> Response:
     me = _me(viewer, "see your inbox")
     context: dict[str, Any] = {
-        "items": container.inbox.items(me, limit=100),
-        "unread": container.inbox.unread_count(me),
-        "preferences": Preferences(container.archive.store).of(me),
+        "items": inbox.items(me, limit=100),
+        "unread": inbox.unread_count(me),
+        "preferences": Preferences(archive.store).of(me),
         "kinds": KINDS,
         "channels": CHANNELS,
         "notice": NOTICES.get(done or ""),
@@ -46,16 +50,16 @@ def inbox_page(
 
 
 @router.post("/inbox/read")
-def mark_read(container: ContainerDep, viewer: ViewerDep, form: FormDep) -> Response:
+def mark_read(inbox: InboxDep, clock: ClockDep, viewer: ViewerDep, form: FormDep) -> Response:
     me = _me(viewer, "mark notifications read")
     one = text(form, "id")
-    container.inbox.mark_read(me, [one] if one else None, container.clock.now().timestamp())
+    inbox.mark_read(me, [one] if one else None, clock.now().timestamp())
     return RedirectResponse("/inbox?done=read", status_code=303)
 
 
 @router.post("/inbox/preferences")
-def choose(container: ContainerDep, viewer: ViewerDep, form: FormDep) -> Response:
+def choose(archive: ArchiveDep, viewer: ViewerDep, form: FormDep) -> Response:
     _me(viewer, "choose your notifications")
     choices = {kind: text(form, kind) for kind in KINDS if text(form, kind)}
-    Preferences(container.archive.store).choose(viewer.principal, choices)
+    Preferences(archive.store).choose(viewer.principal, choices)
     return RedirectResponse("/inbox?done=saved", status_code=303)
