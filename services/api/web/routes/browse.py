@@ -8,10 +8,10 @@ from fastapi import Query, Request
 from starlette.responses import Response
 
 from domain.app.search import SearchRequest
+from domain.application import Archive
 from domain.errors import NotFound
-from infra.bootstrap import Container
 from infra.demo import fiction
-from services.api.deps import ContainerDep
+from services.api.deps import ArchiveDep, SearchDep
 from services.api.web import worldmap
 from services.api.web.counts import broader_totals
 from services.api.web.routes.common import ViewerDep, page_router
@@ -26,8 +26,8 @@ NEARBY_KM = 150.0
 CLUSTER_DEPTH = 2  # country, region, city
 
 
-def _framework(container: Container, framework_id: str) -> Any:
-    for framework in framework_trees(container.archive):
+def _framework(archive: Archive, framework_id: str) -> Any:
+    for framework in framework_trees(archive):
         if framework.id == framework_id:
             return framework
     raise NotFound(f"There is no framework called {framework_id!r}.")
@@ -35,12 +35,16 @@ def _framework(container: Container, framework_id: str) -> Any:
 
 @router.get("/terms/{framework_id}")
 def framework_page(
-    framework_id: str, request: Request, container: ContainerDep, viewer: ViewerDep
+    framework_id: str,
+    request: Request,
+    archive: ArchiveDep,
+    search: SearchDep,
+    viewer: ViewerDep,
 ) -> Response:
-    framework = _framework(container, framework_id)
-    result = container.queries.search(viewer.principal, SearchRequest(per_page=1))
+    framework = _framework(archive, framework_id)
+    result = search.search(viewer.principal, SearchRequest(per_page=1))
     counts = {v["term"]: v["count"] for v in result["facets"]["frameworks"].get(framework_id, [])}
-    counts.update(broader_totals(container.queries, viewer.principal, framework))
+    counts.update(broader_totals(search, viewer.principal, framework))
     context = {"framework": framework, "counts": counts}
     return render(request, viewer, "framework.html", context)
 
@@ -50,12 +54,13 @@ def term_page(
     framework_id: str,
     term_id: str,
     request: Request,
-    container: ContainerDep,
+    archive: ArchiveDep,
+    search: SearchDep,
     viewer: ViewerDep,
     page: PageNumber = 1,
 ) -> Response:
-    data = container.queries.browse_term(viewer.principal, framework_id, term_id, page, PER_PAGE)
-    framework = _framework(container, framework_id)
+    data = search.browse_term(viewer.principal, framework_id, term_id, page, PER_PAGE)
+    framework = _framework(archive, framework_id)
     term = next(t for t in framework.all_terms() if t.id == term_id)
     parent = next((t for t in framework.terms if t.id == term.parent), None)
     siblings = [c for c in (parent.children if parent else []) if c.id != term_id]
@@ -76,10 +81,12 @@ def term_page(
 
 
 @router.get("/places")
-def places_page(request: Request, container: ContainerDep, viewer: ViewerDep) -> Response:
-    result = container.queries.search(viewer.principal, SearchRequest(per_page=1))
+def places_page(
+    request: Request, archive: ArchiveDep, search: SearchDep, viewer: ViewerDep
+) -> Response:
+    result = search.search(viewer.principal, SearchRequest(per_page=1))
     counts = {p["place"]: p["count"] for p in result["facets"]["places"]}
-    context = {"places": place_tree(container.archive), "counts": counts}
+    context = {"places": place_tree(archive), "counts": counts}
     return render(request, viewer, "places.html", context)
 
 
@@ -87,18 +94,19 @@ def places_page(request: Request, container: ContainerDep, viewer: ViewerDep) ->
 def place_page(
     slug: str,
     request: Request,
-    container: ContainerDep,
+    archive: ArchiveDep,
+    search: SearchDep,
     viewer: ViewerDep,
     page: PageNumber = 1,
 ) -> Response:
     principal = viewer.principal
-    data = container.queries.browse_place(principal, slug, page, PER_PAGE)
+    data = search.browse_place(principal, slug, page, PER_PAGE)
     place = data["place"]
     results = data["artifacts"]
     inside = {h["id"] for h in results["hits"]}
     nearby: list[dict[str, Any]] = []
     if place["lat"] is not None:
-        near = container.queries.search(
+        near = search.search(
             principal,
             SearchRequest(
                 near=f"{place['lat']},{place['lon']}",
@@ -110,9 +118,9 @@ def place_page(
         outside = [
             h for h in near["hits"] if h["id"] not in inside and slug not in (h.get("place") or "")
         ]
-        within = container.archive.catalogue.places_within(slug)
+        within = archive.catalogue.places_within(slug)
         nearby = hit_views([h for h in outside if h.get("place") not in within][:5])
-    points = _points(container, results["facets"]["places"], within_of=slug)
+    points = _points(archive, results["facets"]["places"], within_of=slug)
     context = {
         "place": place,
         "hits": hit_views(results["hits"]),
@@ -123,13 +131,13 @@ def place_page(
         "nearby_km": int(NEARBY_KM),
         "map": worldmap.draw(place["name"], points, world=False) if len(points) > 1 else None,
         "search_url": SearchState(place=(slug,)).url(),
-        "demo_notice": fiction.place_notice(container.archive, slug),
+        "demo_notice": fiction.place_notice(archive, slug),
     }
     return render(request, viewer, "place.html", context)
 
 
 def _points(
-    container: Container, facet_places: list[dict[str, Any]], within_of: str | None = None
+    archive: Archive, facet_places: list[dict[str, Any]], within_of: str | None = None
 ) -> list[worldmap.Point]:
     """One point per place where artifacts are recorded (not counting places inside it)."""
     counts = {p["place"]: p["count"] for p in facet_places}
@@ -137,11 +145,11 @@ def _points(
     for entry in facet_places:
         if entry.get("parent"):
             children[entry["parent"]] = children.get(entry["parent"], 0) + entry["count"]
-    allowed = container.archive.catalogue.places_within(within_of) if within_of else None
+    allowed = archive.catalogue.places_within(within_of) if within_of else None
     points = []
     for slug, count in counts.items():
         own = count - children.get(slug, 0)
-        record = container.archive.catalogue.get_place_record(slug)
+        record = archive.catalogue.get_place_record(slug)
         if own <= 0 or record is None or record.lat is None or record.lon is None:
             continue
         if allowed is not None and slug not in allowed:
@@ -153,17 +161,19 @@ def _points(
 
 
 @router.get("/map")
-def map_page(request: Request, container: ContainerDep, viewer: ViewerDep) -> Response:
+def map_page(
+    request: Request, archive: ArchiveDep, search: SearchDep, viewer: ViewerDep
+) -> Response:
     """Where artifacts come from: a world map and a close-up of each country."""
-    result = container.queries.search(viewer.principal, SearchRequest(per_page=1))
+    result = search.search(viewer.principal, SearchRequest(per_page=1))
     facet_places = result["facets"]["places"]
-    points = _points(container, facet_places)
-    clustered = _clusters(container, points)
-    countries = [p for p in place_tree(container.archive) if p.depth == 0]
+    points = _points(archive, facet_places)
+    clustered = _clusters(archive, points)
+    countries = [p for p in place_tree(archive) if p.depth == 0]
     counts = {p["place"]: p["count"] for p in facet_places}
     close_ups = []
     for country in countries:
-        inside = _points(container, facet_places, within_of=country.slug)
+        inside = _points(archive, facet_places, within_of=country.slug)
         if inside:
             drawn = worldmap.draw(country.name, inside, world=False, width=720)
             close_ups.append({"place": country, "map": drawn, "count": counts.get(country.slug)})
@@ -176,17 +186,15 @@ def map_page(request: Request, container: ContainerDep, viewer: ViewerDep) -> Re
     return render(request, viewer, "map.html", context)
 
 
-def _clusters(container: Container, points: list[worldmap.Point]) -> list[worldmap.Point]:
+def _clusters(archive: Archive, points: list[worldmap.Point]) -> list[worldmap.Point]:
     """For the world map: points gathered under their city (or the nearest place above)."""
     groups: dict[str, list[worldmap.Point]] = {}
     for point in points:
-        chain = [p.slug for p in container.archive.catalogue.place_ancestors(point.slug)] + [
-            point.slug
-        ]
+        chain = [p.slug for p in archive.catalogue.place_ancestors(point.slug)] + [point.slug]
         groups.setdefault(chain[min(CLUSTER_DEPTH, len(chain) - 1)], []).append(point)
     clustered = []
     for slug, members in groups.items():
-        record = container.archive.catalogue.get_place_record(slug)
+        record = archive.catalogue.get_place_record(slug)
         name = record.name if record else slug
         clustered.append(
             worldmap.Point(
