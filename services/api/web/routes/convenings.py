@@ -15,10 +15,10 @@ from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from domain.access import Role
+from domain.application import Archive
 from domain.errors import Conflict, InvalidInput, VersionConflict
 from domain.policy import require_role
-from infra.bootstrap import Container
-from services.api.deps import ContainerDep
+from services.api.deps import ArchiveDep
 from services.api.problems import status_for
 from services.api.web import catalogue_forms as forms
 from services.api.web.routes.common import FormDep, ViewerDep, page_router
@@ -52,7 +52,7 @@ def _shown(view: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
 
 def _convening_form(
     request: Request,
-    container: Container,
+    archive: Archive,
     viewer: Viewer,
     values: dict[str, Any],
     failure: dict[str, Any] | None = None,
@@ -63,7 +63,7 @@ def _convening_form(
     context = {
         "values": values,
         "editing": editing,
-        "places": place_tree(container.archive),
+        "places": place_tree(archive),
         "error": failure.get("error"),
         "bad": failure.get("bad"),
     }
@@ -72,53 +72,49 @@ def _convening_form(
 
 
 @router.get("/catalogue/convenings/new")
-def new_convening_page(
-    request: Request, container: ContainerDep, viewer: ViewerDep
-) -> Response:
+def new_convening_page(request: Request, archive: ArchiveDep, viewer: ViewerDep) -> Response:
     _editor(viewer, "schedule convenings")
-    return _convening_form(request, container, viewer, dict.fromkeys(CONVENING_FIELDS, ""))
+    return _convening_form(request, archive, viewer, dict.fromkeys(CONVENING_FIELDS, ""))
 
 
 @router.post("/catalogue/convenings/new")
 def schedule_convening(
-    request: Request, container: ContainerDep, viewer: ViewerDep, form: FormDep
+    request: Request, archive: ArchiveDep, viewer: ViewerDep, form: FormDep
 ) -> Response:
     _editor(viewer, "schedule convenings")
     try:
         data = forms.convening_data(form)
-        container.archive.catalogue.schedule_convening(viewer.principal, data)
+        archive.catalogue.schedule_convening(viewer.principal, data)
     except REFUSED as exc:
         typed = {name: forms.field(form, name) for name in CONVENING_FIELDS}
-        return _convening_form(request, container, viewer, typed, _failure(exc))
+        return _convening_form(request, archive, viewer, typed, _failure(exc))
     return RedirectResponse(f"/catalogue#convening-{data['slug']}", status_code=303)
 
 
 @router.get("/catalogue/convenings/{slug}/edit")
 def edit_convening_page(
-    slug: str, request: Request, container: ContainerDep, viewer: ViewerDep
+    slug: str, request: Request, archive: ArchiveDep, viewer: ViewerDep
 ) -> Response:
     _editor(viewer, "edit convenings")
-    convening = container.archive.catalogue.get_convening(slug)
+    convening = archive.catalogue.get_convening(slug)
     values = _shown(convening, CONVENING_FIELDS)
-    return _convening_form(request, container, viewer, values, editing=convening)
+    return _convening_form(request, archive, viewer, values, editing=convening)
 
 
 @router.post("/catalogue/convenings/{slug}/edit")
 def update_convening(
-    slug: str, request: Request, container: ContainerDep, viewer: ViewerDep, form: FormDep
+    slug: str, request: Request, archive: ArchiveDep, viewer: ViewerDep, form: FormDep
 ) -> Response:
     _editor(viewer, "edit convenings")
-    convening = container.archive.catalogue.get_convening(slug)  # 404 for one that does not exist
+    convening = archive.catalogue.get_convening(slug)  # 404 for one that does not exist
     try:
         data = forms.revised(forms.convening_data(form, slug=slug))
         version = forms.edited_version(form)
-        container.archive.catalogue.update_convening(
-            viewer.principal, slug, data, expected_version=version
-        )
+        archive.catalogue.update_convening(viewer.principal, slug, data, expected_version=version)
     except REFUSED as exc:
         typed = {**{name: forms.field(form, name) for name in CONVENING_FIELDS}, "slug": slug}
         failure = _failure(exc)
-        return _convening_form(request, container, viewer, typed, failure, editing=convening)
+        return _convening_form(request, archive, viewer, typed, failure, editing=convening)
     return RedirectResponse(f"/catalogue#convening-{slug}", status_code=303)
 
 
@@ -127,7 +123,7 @@ def update_convening(
 
 def _excursion_form(
     request: Request,
-    container: Container,
+    archive: Archive,
     viewer: Viewer,
     convening: dict[str, Any],
     values: dict[str, Any],
@@ -138,10 +134,10 @@ def _excursion_form(
     failure = failure or {}
     context = {
         "convening": convening,
-        "convenings": container.archive.catalogue.list_convenings(),
+        "convenings": archive.catalogue.list_convenings(),
         "editing": editing,
         "values": values,
-        "places": place_tree(container.archive),
+        "places": place_tree(archive),
         "roles": forms.LEADER_ROLES,
         "error": failure.get("error"),
         "bad": failure.get("bad"),
@@ -162,60 +158,58 @@ def _typed_excursion(form: FormData) -> dict[str, Any]:
 
 @router.get("/catalogue/convenings/{slug}/excursions/new")
 def new_excursion_page(
-    slug: str, request: Request, container: ContainerDep, viewer: ViewerDep
+    slug: str, request: Request, archive: ArchiveDep, viewer: ViewerDep
 ) -> Response:
     _editor(viewer, "plan excursions")
-    convening = container.archive.catalogue.get_convening(slug)
+    convening = archive.catalogue.get_convening(slug)
     values: dict[str, Any] = dict.fromkeys(EXCURSION_FIELDS, "")
     values.update(date=convening["starts"], leaders=[])
-    return _excursion_form(request, container, viewer, convening, values)
+    return _excursion_form(request, archive, viewer, convening, values)
 
 
 @router.post("/catalogue/convenings/{slug}/excursions/new")
 def plan_excursion(
-    slug: str, request: Request, container: ContainerDep, viewer: ViewerDep, form: FormDep
+    slug: str, request: Request, archive: ArchiveDep, viewer: ViewerDep, form: FormDep
 ) -> Response:
     _editor(viewer, "plan excursions")
-    convening = container.archive.catalogue.get_convening(slug)
+    convening = archive.catalogue.get_convening(slug)
     try:
         data = forms.excursion_data(form, slug)
-        container.archive.catalogue.plan_excursion(viewer.principal, data)
+        archive.catalogue.plan_excursion(viewer.principal, data)
     except REFUSED as exc:
         typed = _typed_excursion(form)
-        return _excursion_form(request, container, viewer, convening, typed, _failure(exc))
+        return _excursion_form(request, archive, viewer, convening, typed, _failure(exc))
     return RedirectResponse(f"/catalogue#convening-{slug}", status_code=303)
 
 
 @router.get("/catalogue/excursions/{slug}/edit")
 def edit_excursion_page(
-    slug: str, request: Request, container: ContainerDep, viewer: ViewerDep
+    slug: str, request: Request, archive: ArchiveDep, viewer: ViewerDep
 ) -> Response:
     _editor(viewer, "edit excursions")
-    excursion = container.archive.catalogue.get_excursion(slug)
-    convening = container.archive.catalogue.get_convening(excursion["convening"])
+    excursion = archive.catalogue.get_excursion(slug)
+    convening = archive.catalogue.get_convening(excursion["convening"])
     values = {**_shown(excursion, EXCURSION_FIELDS), "leaders": excursion["leaders"]}
     values["convening"] = excursion["convening"]
-    return _excursion_form(request, container, viewer, convening, values, editing=excursion)
+    return _excursion_form(request, archive, viewer, convening, values, editing=excursion)
 
 
 @router.post("/catalogue/excursions/{slug}/edit")
 def update_excursion(
-    slug: str, request: Request, container: ContainerDep, viewer: ViewerDep, form: FormDep
+    slug: str, request: Request, archive: ArchiveDep, viewer: ViewerDep, form: FormDep
 ) -> Response:
     _editor(viewer, "edit excursions")
-    excursion = container.archive.catalogue.get_excursion(slug)  # 404 for one that does not exist
-    convening = container.archive.catalogue.get_convening(excursion["convening"])
+    excursion = archive.catalogue.get_excursion(slug)  # 404 for one that does not exist
+    convening = archive.catalogue.get_convening(excursion["convening"])
     moved_to = forms.field(form, "convening") or excursion["convening"]
     try:
         data = forms.revised(forms.excursion_data(form, moved_to, slug=slug))
         version = forms.edited_version(form)
-        container.archive.catalogue.update_excursion(
-            viewer.principal, slug, data, expected_version=version
-        )
+        archive.catalogue.update_excursion(viewer.principal, slug, data, expected_version=version)
     except REFUSED as exc:
         typed = {**_typed_excursion(form), "slug": slug, "convening": moved_to}
         failure = _failure(exc)
         return _excursion_form(
-            request, container, viewer, convening, typed, failure, editing=excursion
+            request, archive, viewer, convening, typed, failure, editing=excursion
         )
     return RedirectResponse(f"/catalogue#convening-{moved_to}", status_code=303)

@@ -15,11 +15,11 @@ from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from domain.access import Role
+from domain.application import Archive
 from domain.catalogue import PLACE_KINDS
 from domain.errors import Conflict, InvalidInput
 from domain.policy import require_role
-from infra.bootstrap import Container
-from services.api.deps import ContainerDep
+from services.api.deps import ArchiveDep
 from services.api.problems import status_for
 from services.api.web import catalogue_forms as forms
 from services.api.web import worldmap
@@ -43,10 +43,9 @@ def _failure(exc: InvalidInput | Conflict) -> dict[str, Any]:
 
 
 @router.get("/catalogue")
-def catalogue_page(request: Request, container: ContainerDep, viewer: ViewerDep) -> Response:
+def catalogue_page(request: Request, archive: ArchiveDep, viewer: ViewerDep) -> Response:
     """Places, convenings and their excursions, with links to add and edit them."""
     _editor(viewer, "manage places and convenings")
-    archive = container.archive
     convenings = [
         archive.catalogue.get_convening(c["slug"]) for c in archive.catalogue.list_convenings()
     ]
@@ -59,7 +58,7 @@ def catalogue_page(request: Request, container: ContainerDep, viewer: ViewerDep)
 
 def _place_form(
     request: Request,
-    container: Container,
+    archive: Archive,
     viewer: Viewer,
     values: dict[str, Any],
     *,
@@ -71,61 +70,57 @@ def _place_form(
         "values": values,
         "editing": editing,
         "kinds": PLACE_KINDS,
-        "places": [p for p in place_tree(container.archive) if p.slug != editing],
-        "picker": _picker(container, values),
+        "places": [p for p in place_tree(archive) if p.slug != editing],
+        "picker": _picker(archive, values),
         "error": failure.get("error"),
         "bad": failure.get("bad"),
     }
-    return render(
-        request, viewer, "place_form.html", context, status=failure.get("status", 200)
-    )
+    return render(request, viewer, "place_form.html", context, status=failure.get("status", 200))
 
 
 @router.get("/catalogue/places/new")
 def new_place_page(
-    request: Request, container: ContainerDep, viewer: ViewerDep, parent: str = ""
+    request: Request, archive: ArchiveDep, viewer: ViewerDep, parent: str = ""
 ) -> Response:
     _editor(viewer, "add places")
     values = {"slug": "", "name": "", "kind": "school", "parent": parent, "lat": "", "lon": ""}
-    return _place_form(request, container, viewer, values)
+    return _place_form(request, archive, viewer, values)
 
 
 @router.post("/catalogue/places/new")
-def add_place(
-    request: Request, container: ContainerDep, viewer: ViewerDep, form: FormDep
-) -> Response:
+def add_place(request: Request, archive: ArchiveDep, viewer: ViewerDep, form: FormDep) -> Response:
     _editor(viewer, "add places")
     try:
         data = forms.place_data(form)
         data["slug"] = forms.new_slug(form, data["name"])
-        container.archive.catalogue.register_place(viewer.principal, data)
+        archive.catalogue.register_place(viewer.principal, data)
     except REFUSED as exc:
-        return _place_form(request, container, viewer, _typed(form), failure=_failure(exc))
+        return _place_form(request, archive, viewer, _typed(form), failure=_failure(exc))
     return RedirectResponse(f"/places/{data['slug']}", status_code=303)
 
 
 @router.get("/places/{slug}/edit")
 def edit_place_page(
-    slug: str, request: Request, container: ContainerDep, viewer: ViewerDep
+    slug: str, request: Request, archive: ArchiveDep, viewer: ViewerDep
 ) -> Response:
     _editor(viewer, "edit places")
-    place = container.archive.catalogue.get_place(slug)
+    place = archive.catalogue.get_place(slug)
     values = {k: ("" if place[k] is None else place[k]) for k in ("name", "kind", "parent")}
     values.update(slug=slug, lat=_shown(place["lat"]), lon=_shown(place["lon"]))
-    return _place_form(request, container, viewer, values, editing=slug)
+    return _place_form(request, archive, viewer, values, editing=slug)
 
 
 @router.post("/places/{slug}/edit")
 def update_place(
-    slug: str, request: Request, container: ContainerDep, viewer: ViewerDep, form: FormDep
+    slug: str, request: Request, archive: ArchiveDep, viewer: ViewerDep, form: FormDep
 ) -> Response:
     _editor(viewer, "edit places")
-    container.archive.catalogue.get_place(slug)  # 404 for a place that does not exist
+    archive.catalogue.get_place(slug)  # 404 for a place that does not exist
     try:
-        container.archive.catalogue.update_place(viewer.principal, slug, forms.place_data(form))
+        archive.catalogue.update_place(viewer.principal, slug, forms.place_data(form))
     except REFUSED as exc:
         values = {**_typed(form), "slug": slug}
-        return _place_form(request, container, viewer, values, editing=slug, failure=_failure(exc))
+        return _place_form(request, archive, viewer, values, editing=slug, failure=_failure(exc))
     return RedirectResponse(f"/places/{slug}", status_code=303)
 
 
@@ -133,14 +128,13 @@ def update_place(
 SPAN_KM = {"country": 3000.0, "region": 900.0, "city": 60.0, "district": 40.0, "trust": 60.0}
 
 
-def _picker(container: Container, values: dict[str, Any]) -> worldmap.Map:
+def _picker(archive: Archive, values: dict[str, Any]) -> worldmap.Map:
     """The map to pick a point on: around the point typed, else the nearest place outside."""
     try:
         here = float(values["lat"]), float(values["lon"])
         return worldmap.picker(here, SPAN_KM.get(str(values.get("kind")), 15.0))
     except (KeyError, TypeError, ValueError):
         pass
-    archive = container.archive
     slug = values.get("parent") or ""
     chain = [*archive.catalogue.place_ancestors(slug), archive.catalogue.get_place_record(slug)]
     for place in reversed(chain):
