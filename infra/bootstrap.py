@@ -83,7 +83,8 @@ def build(settings: Settings | None = None) -> Container:
     archive = Archive(env=settings.eventsourcing_env())
     search = build_search(settings)
     renderer = MarkdownRenderer()
-    records = Records(archive, settings.base_url, renderer)
+    publications = build_publications_view(settings)
+    records = Records(archive, settings.base_url, renderer, publications)
     coordination = build_coordination(settings)
     clock = SystemClock()
     return Container(
@@ -100,7 +101,7 @@ def build(settings: Settings | None = None) -> Container:
             settings.media_limits,
             settings.media_part_size,
         ),
-        publications=build_publications_view(settings),
+        publications=publications,
         records=records,
         adaptations=AdaptationService(archive, records, build_fetcher(settings), clock),
         outbox=build_outbox(settings.eventsourcing_env()),

@@ -1,8 +1,11 @@
-"""schema.org nodes that a record's JSON-LD is made of: people, roles, alignments, places."""
+"""schema.org nodes that a record's JSON-LD is made of: people, roles, alignments, places,
+sources."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from domain.app.lineage import page_of
 
 
 def person(someone: dict[str, str]) -> dict[str, Any]:
@@ -38,3 +41,27 @@ def place_node(place: dict[str, Any]) -> dict[str, Any]:
             "longitude": place["lon"],
         }
     return found
+
+
+def based_on(chain: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Nested ``isBasedOn``: the direct source, whose own source is nested inside it."""
+    if not chain:
+        return None
+    head = chain[0]
+    node: dict[str, Any] = {
+        "@id": head["uri"],
+        "@type": "CreativeWork",
+        "name": head.get("title") or "",
+        "version": head.get("version"),
+    }
+    page = page_of(head)
+    if page:
+        node["url"] = page
+    if head.get("place"):
+        node["spatialCoverage"] = {"@type": "Place", "name": head["place"]}
+    if head.get("note"):
+        node["schema:editorsNote"] = head["note"]
+    parent = based_on(chain[1:])
+    if parent:
+        node["isBasedOn"] = parent
+    return node

@@ -11,10 +11,13 @@ from functools import partial
 from typing import Any
 from uuid import UUID
 
+from domain.app.lineage import public_source
 from domain.application import Archive
 from domain.artifact import PUBLISHED
 from domain.values import ALL_RIGHTS_RESERVED, LICENCES
 from infra.markdown import MarkdownRenderer, media_url
+from infra.syndication.jsonld_nodes import alignment, based_on, person, place_node, role
+from infra.syndication.public_rows import PublicationRows, PublicRows
 from infra.syndication.stored import (
     Lookups,
     kept_labels,
@@ -24,8 +27,6 @@ from infra.syndication.stored import (
 )
 
 __all__ = ["AUTHOR_ROLES", "JSONLD_CONTEXT", "Lookups", "Records", "based_on", "stored_record"]
-from domain.app.lineage import page_of, public_source
-from infra.syndication.jsonld_nodes import alignment, person, place_node, role
 
 AUTHOR_ROLES = frozenset({"storyteller", "presenter"})
 # An inline context (schema.org as the vocabulary, links typed as IRIs), so that
@@ -39,10 +40,15 @@ JSONLD_CONTEXT: dict[str, Any] = {
 
 class Records:
     def __init__(
-        self, archive: Archive, base_url: str, renderer: MarkdownRenderer | None = None
+        self,
+        archive: Archive,
+        base_url: str,
+        renderer: MarkdownRenderer | None = None,
+        publications: PublicationRows | None = None,
     ) -> None:
         self.archive = archive
         self.base = base_url.rstrip("/")
+        self.rows = PublicRows(archive, publications, self.base)
         # A record travels (feeds, OAI-PMH, packages): the addresses in its HTML are
         # the page renderer's, made absolute against the site's address.
         resolve = renderer.resolve if renderer is not None else media_url
@@ -65,8 +71,20 @@ class Records:
     # -- records -------------------------------------------------------------
 
     def record(self, artifact_id: str | UUID) -> dict[str, Any] | None:
-        """The public record of an artifact, or None if it is not publicly readable."""
-        artifact = self.archive.artifacts.load(UUID(str(artifact_id)))
+        """The public record of an artifact, or None if it is not publicly readable.
+
+        Built from the publications read model's row (see :mod:`.public_rows`); from
+        the aggregate only for an artifact not projected yet or a row without a record.
+        """
+        row = self.rows.row(str(artifact_id))
+        if row is not None and row.status != "public":
+            return None
+        if row is not None and row.record is not None:
+            return self.from_stored(str(artifact_id), row.record, body_html=True)
+        return self.from_aggregate(UUID(str(artifact_id)))
+
+    def from_aggregate(self, artifact_id: UUID) -> dict[str, Any] | None:
+        artifact = self.archive.artifacts.load(artifact_id)
         if artifact.status != PUBLISHED or artifact.published is None:
             return None
         content = artifact.published["content"]
@@ -83,12 +101,17 @@ class Records:
         )
 
     def from_stored(
-        self, artifact_id: str, stored: dict[str, Any], lookups: Lookups | None = None
+        self,
+        artifact_id: str,
+        stored: dict[str, Any],
+        lookups: Lookups | None = None,
+        *,
+        body_html: bool = False,
     ) -> dict[str, Any]:
         """The record from what the publications read model keeps (see :func:`stored_record`).
 
-        Without ``body_html``: the syndication formats that read the view carry the
-        Markdown itself, and rendering it would cost more than the rest of the record.
+        ``body_html`` for feeds and packages; OAI-PMH carries the Markdown itself, and
+        rendering it would cost more than the rest of the record.
         The place and term labels are the ones the read model keeps; ``lookups`` shares
         catalogue lookups between the records of one response for rows without them.
         """
@@ -97,12 +120,12 @@ class Records:
             stored["kind"],
             stored["content"],
             int(stored["version"]),
-            body_html=False,
+            body_html=body_html,
             lookups=lookups,
             labels=stored.get("catalogue"),
             published_at=when(stored.get("published_at")),
             first_published_at=when(stored.get("first_published_at")),
-            adapted_from=public_source(self.archive, self.base, stored.get("adapted_from")),
+            adapted_from=self.rows.source(stored.get("adapted_from")),
         )
 
     def from_content(
@@ -262,27 +285,3 @@ def absolute(base: str, resolve: Callable[[str], str | None], reference: str) ->
     """``resolve(reference)``, with a site-relative address made absolute against ``base``."""
     found = resolve(reference)
     return f"{base}{found}" if found and found.startswith("/") else found
-
-
-def based_on(chain: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """Nested ``isBasedOn``: the direct source, whose own source is nested inside it."""
-    if not chain:
-        return None
-    head = chain[0]
-    node: dict[str, Any] = {
-        "@id": head["uri"],
-        "@type": "CreativeWork",
-        "name": head.get("title") or "",
-        "version": head.get("version"),
-    }
-    page = page_of(head)
-    if page:
-        node["url"] = page
-    if head.get("place"):
-        node["spatialCoverage"] = {"@type": "Place", "name": head["place"]}
-    if head.get("note"):
-        node["schema:editorsNote"] = head["note"]
-    parent = based_on(chain[1:])
-    if parent:
-        node["isBasedOn"] = parent
-    return node
