@@ -213,6 +213,14 @@ def page_connection() -> sqlite3.Connection:
     return conn
 
 
+class StaleSnapshot(Exception):
+    """The page names documents written after this search's read transaction began.
+
+    The columns are shared by every search of a process and another search may have
+    brought them past this one's snapshot; the search then starts again on a new one.
+    """
+
+
 def hits(
     conn: sqlite3.Connection,
     scratch: sqlite3.Connection,
@@ -238,6 +246,9 @@ def hits(
             page,
         )
     }
+    missing = [rowid for rowid in page if rowid not in rows]
+    if missing:
+        raise StaleSnapshot(missing)
     snippets = _snippets(scratch, rows, expression) if expression else {}
     found = []
     for rowid in page:

@@ -37,12 +37,15 @@ from domain.ports.search import (
 from infra.search.fts_columns import Columns
 from infra.search.fts_generations import Generations, pointed
 from infra.search.fts_match import MatchCache, match_expression
-from infra.search.fts_search import hits, km, page_connection
+from infra.search.fts_search import StaleSnapshot, hits, km, page_connection
 from infra.search.fts_selection import Selections, select
 from infra.search.fts_store import FORMAT, FtsStore
 from infra.search.text import parse
 
 __all__ = ["FtsRebuild", "Generations", "SqliteFtsIndex", "km"]
+
+
+ATTEMPTS = 5  # searches started again when the shared columns outran their snapshot
 
 
 class Reader:
@@ -54,7 +57,7 @@ class Reader:
         self.columns = Columns()
         self.matches = MatchCache()
         self.selections = Selections()  # totals, first rows and facets (see fts_selection)
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()  # re-entered by a search that runs alone
         self.local = threading.local()
         conn = self.connection()
         try:
@@ -98,6 +101,17 @@ class Reader:
             conn.execute("COMMIT")
 
     def search(self, query: SearchQuery) -> SearchResult:
+        for _ in range(ATTEMPTS - 1):
+            try:
+                return self._search(query)
+            except StaleSnapshot:
+                continue  # another search moved the columns past this snapshot
+        # Last, alone: no other search can move the columns while this one reads, and its
+        # snapshot, taken under the lock, holds everything the columns do.
+        with self.lock:
+            return self._search(query)
+
+    def _search(self, query: SearchQuery) -> SearchResult:
         with self.snapshot() as conn:
             with self.lock:
                 self.columns.refresh(conn)
