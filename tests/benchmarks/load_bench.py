@@ -242,6 +242,10 @@ def report(
         f"{status.get('lag_events')} events; restarts: {status.get('supervisor')}"
     )
     lines += [f"    {line[:160]}" for line in log.splitlines() if "database is locked" in line][:5]
+    if "Traceback" in log:  # the server's first unexpected error, for whoever reads the run
+        tail = log[log.index("Traceback") :].splitlines()
+        lines += ["  first traceback in the server's log (its last lines):"]
+        lines += [f"    {line[:160]}" for line in tail[:80] if line.strip()][-12:]
     return lines
 
 
