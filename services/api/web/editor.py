@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from domain.access import Principal
-from domain.app.search import SearchRequest
+from domain.app.search import SearchRequest, SearchService
 from domain.application import Archive
 from domain.artifact import missing_for_publication
 from domain.history import content_diff
 from domain.values import CONTRIBUTOR_ROLES, KINDS, LICENCES
-from infra.bootstrap import Container
 from services.api.web import diffs
 from services.api.web.forms import LICENCE_HELP, content_for
 from services.api.web.presenting import PRIVATE_RENDERER, media_items
@@ -25,19 +24,19 @@ def checklist(archive: Archive, values: dict[str, Any]) -> list[str]:
     ) + archive.content.unpublishable(values)
 
 
-def presentation_options(container: Container, principal: Principal) -> list[dict[str, Any]]:
+def presentation_options(search: SearchService, principal: Principal) -> list[dict[str, Any]]:
     request = SearchRequest(kind=("presentation-of-learning",), sort="newest", per_page=100)
-    hits = container.queries.search(principal, request)["hits"]
+    hits = search.search(principal, request)["hits"]
     return [{"id": h["id"], "title": h["title"]} for h in hits]
 
 
 def editor_context(
-    container: Container,
+    archive: Archive,
+    search: SearchService,
     principal: Principal,
     values: dict[str, Any],
     **extra: Any,
 ) -> dict[str, Any]:
-    archive = container.archive
     kind = values["kind"]
     frameworks = framework_trees(archive)
     stages = [
@@ -56,7 +55,7 @@ def editor_context(
         "licences": LICENCES,
         "licence_help": LICENCE_HELP,
         "roles": CONTRIBUTOR_ROLES,
-        "presentation_options": presentation_options(container, principal)
+        "presentation_options": presentation_options(search, principal)
         if "presentations" in KINDS[kind].fields
         else [],
         "media": media_items(values, public=False),
@@ -76,16 +75,14 @@ def preview(values: dict[str, Any]) -> str:
     return PRIVATE_RENDERER.render(values.get("body") or "")
 
 
-def conflict(
-    container: Container, current: dict[str, Any], values: dict[str, Any]
-) -> dict[str, Any]:
+def conflict(archive: Archive, current: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
     """What someone else's change made the draft, next to what this person typed."""
     adapted = current.get("adapted_from") is not None
     theirs = content_for(current["kind"], current, adapted=adapted)
     yours = content_for(current["kind"], values, adapted=adapted)
     diff = content_diff(theirs, yours, current["version"], current["version"])
-    labels = term_labels(container.archive)
-    places = place_names(container.archive)
+    labels = term_labels(archive)
+    places = place_names(archive)
     return {
         "version": current["version"],
         "fields": diffs.field_changes(diff["fields"], labels, places),

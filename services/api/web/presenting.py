@@ -7,12 +7,14 @@ from typing import Any
 from uuid import UUID
 
 from domain.access import Principal
+from domain.app.adaptations import AdaptationService
 from domain.app.lineage import page_of
+from domain.application import Archive
 from domain.errors import DomainError
 from domain.values import ALL_RIGHTS_RESERVED, LICENCES
-from infra.bootstrap import Container
 from infra.demo import fiction
 from infra.markdown import MarkdownRenderer
+from infra.syndication.records import Records
 from services.api.web.forms import LICENCE_HELP
 from services.api.web.i18n import gettext
 from services.api.web.templating import kind_label
@@ -62,31 +64,31 @@ def media_items(view: dict[str, Any], *, public: bool) -> list[dict[str, Any]]:
     return items
 
 
-def place_crumbs(container: Container, slug: str | None) -> list[Crumb]:
+def place_crumbs(archive: Archive, slug: str | None) -> list[Crumb]:
     if not slug:
         return []
-    place = container.archive.catalogue.get_place_record(slug)
+    place = archive.catalogue.get_place_record(slug)
     if place is None:
         return []
-    chain = [*container.archive.catalogue.place_ancestors(slug), place]
+    chain = [*archive.catalogue.place_ancestors(slug), place]
     return [Crumb(p.name, f"/places/{p.slug}") for p in chain]
 
 
-def grouped_terms(container: Container, keys: list[str]) -> list[dict[str, Any]]:
+def grouped_terms(archive: Archive, keys: list[str]) -> list[dict[str, Any]]:
     chosen = set(keys)
     groups = []
-    for framework in framework_trees(container.archive):
+    for framework in framework_trees(archive):
         terms = [t for t in framework.all_terms() if t.key in chosen]
         if terms:
             groups.append({"framework": framework, "terms": terms})
     return groups
 
 
-def stage_label(container: Container, stage: str | None) -> str | None:
+def stage_label(archive: Archive, stage: str | None) -> str | None:
     if not stage:
         return None
     framework_id, _, stage_id = stage.partition(":")
-    for framework in container.archive.catalogue.frameworks():
+    for framework in archive.catalogue.frameworks():
         if framework.slug == framework_id:
             for candidate in framework.stages:
                 if candidate["id"] == stage_id:
@@ -108,8 +110,7 @@ def attribution(view: dict[str, Any], page_url: str, site_name: str = "Commonpla
     return f"“{view.get('title') or gettext('Untitled')}”{by}, {site_name}, {page_url}{terms}."
 
 
-def context_links(container: Container, view: dict[str, Any]) -> dict[str, Any]:
-    archive = container.archive
+def context_links(archive: Archive, view: dict[str, Any]) -> dict[str, Any]:
     convenings = {c["slug"]: c for c in archive.catalogue.list_convenings()}
     excursions = {e["slug"]: e for e in archive.catalogue.list_excursions()}
     return {
@@ -118,24 +119,24 @@ def context_links(container: Container, view: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def presentations(
-    container: Container, principal: Principal, ids: list[str]
-) -> list[dict[str, Any]]:
+def presentations(archive: Archive, principal: Principal, ids: list[str]) -> list[dict[str, Any]]:
     found = []
     for artifact_id in ids:
         try:
-            view = container.archive.reading.get_artifact(principal, UUID(artifact_id))
+            view = archive.reading.get_artifact(principal, UUID(artifact_id))
         except (DomainError, ValueError):
             continue
         found.append({"id": artifact_id, "title": view.get("title") or "Untitled"})
     return found
 
 
-def lineage(container: Container, principal: Principal, view: dict[str, Any]) -> dict[str, Any]:
+def lineage(
+    adaptations: AdaptationService, principal: Principal, view: dict[str, Any]
+) -> dict[str, Any]:
     if not view.get("adapted_from") and not (view.get("adaptations") or {}).get("count"):
         return {}
     try:
-        graph = container.adaptations.lineage(principal, UUID(view["id"]))
+        graph = adaptations.lineage(principal, UUID(view["id"]))
     except DomainError:
         return {}
     here = graph["artifact"]
@@ -148,29 +149,34 @@ def lineage(container: Container, principal: Principal, view: dict[str, Any]) ->
 
 
 def artifact_context(
-    container: Container,
+    archive: Archive,
+    adaptations: AdaptationService,
+    records: Records,
     principal: Principal,
     view: dict[str, Any],
     *,
+    renderer: MarkdownRenderer,
+    site_name: str,
     public: bool,
     draft: bool = False,
 ) -> dict[str, Any]:
-    renderer = container.renderer if public else PRIVATE_RENDERER
-    page_url = container.records.page_url(view["id"])
+    """The page's context; ``renderer`` renders public work (drafts use ``PRIVATE_RENDERER``)."""
+    renderer = renderer if public else PRIVATE_RENDERER
+    page_url = records.page_url(view["id"])
     return {
         "artifact": view,
         "kind": kind_label(view.get("kind")),
         "body_html": renderer.render(view.get("body") or ""),
         "media": media_items(view, public=public),
-        "crumbs": place_crumbs(container, view.get("place")),
-        "term_groups": grouped_terms(container, view.get("terms") or []),
-        "stage": stage_label(container, view.get("stage")),
-        "attribution": attribution(view, page_url, container.settings.site_name),
+        "crumbs": place_crumbs(archive, view.get("place")),
+        "term_groups": grouped_terms(archive, view.get("terms") or []),
+        "stage": stage_label(archive, view.get("stage")),
+        "attribution": attribution(view, page_url, site_name),
         "page_url": page_url,
-        "presentations": presentations(container, principal, view.get("presentations") or []),
-        "lineage": {} if draft else lineage(container, principal, view),
+        "presentations": presentations(archive, principal, view.get("presentations") or []),
+        "lineage": {} if draft else lineage(adaptations, principal, view),
         "source_page": page_of(view.get("adapted_from") or {}),
-        "demo_notice": fiction.artifact_notice(container.archive, view),
+        "demo_notice": fiction.artifact_notice(archive, view),
         "licence_help": LICENCE_HELP.get(view.get("licence") or ALL_RIGHTS_RESERVED, ""),
-        **context_links(container, view),
+        **context_links(archive, view),
     }

@@ -12,14 +12,15 @@ from starlette.datastructures import FormData
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from domain.access import Principal, Role
+from domain.app.media import MediaService
+from domain.application import Archive
 from domain.errors import Conflict, InvalidInput, TooLarge, VersionConflict
 from domain.policy import require_role
 from domain.ports.media import MediaStoreUnavailable
 from domain.values import KINDS
-from infra.bootstrap import Container
-from services.api.deps import ContainerDep
+from services.api.deps import ArchiveDep, MediaDep, SettingsDep
 from services.api.web import uploads
-from services.api.web.editor import conflict, editor_context, preview
+from services.api.web.editor import preview
 from services.api.web.errors import error_response
 from services.api.web.forms import (
     content_for,
@@ -29,7 +30,7 @@ from services.api.web.forms import (
     values_from_form,
 )
 from services.api.web.i18n import N_
-from services.api.web.presenting import artifact_context
+from services.api.web.page_parts import ArtifactPagesDep, Editor, EditorDep
 from services.api.web.routes.common import (
     FormDep,
     ViewerDep,
@@ -61,45 +62,43 @@ def _partner(viewer: Viewer) -> Principal:
 
 
 @router.get("/drafts")
-def drafts_page(request: Request, container: ContainerDep, viewer: ViewerDep) -> Response:
+def drafts_page(request: Request, archive: ArchiveDep, viewer: ViewerDep) -> Response:
     principal = _partner(viewer)
-    page = container.archive.reading.list_artifacts(principal, mine=True, limit=100)
+    page = archive.reading.list_artifacts(principal, mine=True, limit=100)
     items = sorted(page["items"], key=lambda v: v["modified_at"], reverse=True)
     return render(request, viewer, "drafts.html", {"items": items})
 
 
 @router.get("/drafts/new")
 def new_draft_page(
-    request: Request, container: ContainerDep, viewer: ViewerDep, kind: str = "story"
+    request: Request, editor: EditorDep, viewer: ViewerDep, kind: str = "story"
 ) -> Response:
     principal = _partner(viewer)
     values = empty_values(kind if kind in KINDS else "story")
-    context = editor_context(container, principal, values, nonce=uuid.uuid4().hex, new=True)
+    context = editor.context(principal, values, nonce=uuid.uuid4().hex, new=True)
     return render(request, viewer, "editor.html", context)
 
 
 @router.post("/drafts/new")
 def create_draft(
-    request: Request, container: ContainerDep, viewer: ViewerDep, form: FormDep
+    request: Request, archive: ArchiveDep, editor: EditorDep, viewer: ViewerDep, form: FormDep
 ) -> Response:
     principal = _partner(viewer)
     kind = text(form, "kind")
     values = values_from_form(form, empty_values(kind if kind in KINDS else "story"))
     extra: dict[str, Any] = {"nonce": text(form, "nonce") or uuid.uuid4().hex, "new": True}
     if text(form, "action") == "preview" or kind not in KINDS:
-        context = editor_context(
-            container, principal, values, preview_html=preview(values), **extra
-        )
+        context = editor.context(principal, values, preview_html=preview(values), **extra)
         return render(request, viewer, "editor.html", context)
     try:
-        result = container.archive.artifacts.create(
+        result = archive.artifacts.create(
             principal,
             kind,
             content_for(kind, values, adapted=False),
             idempotency_key=f"web:{extra['nonce']}",
         )
     except (InvalidInput, Conflict) as error:
-        return _refused(request, container, viewer, values, error, **extra)
+        return _refused(request, editor, viewer, values, error, **extra)
     return RedirectResponse(f"/drafts/{result.id}/edit?done=created", status_code=303)
 
 
@@ -113,12 +112,16 @@ async def live_preview(viewer: ViewerDep, form: FormDep) -> Response:
 
 @router.get("/drafts/{artifact_id}")
 def draft_preview(
-    artifact_id: UUID, request: Request, container: ContainerDep, viewer: ViewerDep
+    artifact_id: UUID,
+    request: Request,
+    archive: ArchiveDep,
+    pages: ArtifactPagesDep,
+    viewer: ViewerDep,
 ) -> Response:
     """The working draft as readers would see it once published."""
     principal = viewer.principal
-    view = container.archive.reading.get_artifact(principal, artifact_id, draft=True)
-    context = artifact_context(container, principal, view, public=False, draft=True)
+    view = archive.reading.get_artifact(principal, artifact_id, draft=True)
+    context = pages.context(principal, view, public=False, draft=True)
     context.update(
         jsonld=None,
         og_image=None,
@@ -137,28 +140,32 @@ def draft_preview(
 def edit_page(
     artifact_id: UUID,
     request: Request,
-    container: ContainerDep,
+    archive: ArchiveDep,
+    editor: EditorDep,
     viewer: ViewerDep,
     done: str | None = None,
 ) -> Response:
     principal = _partner(viewer)
-    view = container.archive.reading.get_artifact(principal, artifact_id, draft=True)
-    context = editor_context(
-        container, principal, {**view, "note": ""}, notice=NOTICES.get(done or "")
-    )
+    view = archive.reading.get_artifact(principal, artifact_id, draft=True)
+    context = editor.context(principal, {**view, "note": ""}, notice=NOTICES.get(done or ""))
     return render(request, viewer, "editor.html", context)
 
 
 @router.post("/drafts/{artifact_id}/content")
 async def save_draft(
-    artifact_id: UUID, request: Request, container: ContainerDep, viewer: ViewerDep
+    artifact_id: UUID,
+    request: Request,
+    editor: EditorDep,
+    media: MediaDep,
+    settings: SettingsDep,
+    viewer: ViewerDep,
 ) -> Response:
     """Save the editor's form: the text, media descriptions, a new file, and a submission.
 
     The path ends in ``/content`` because, like the API's upload route, its body may
     carry a file larger than the JSON limit; it is limited here instead."""
-    limit = max(container.settings.media_limits.values(), default=0)
-    limit = min(limit, container.settings.media_part_size) + FORM_OVERHEAD
+    limit = max(settings.media_limits.values(), default=0)
+    limit = min(limit, settings.media_part_size) + FORM_OVERHEAD
     declared = request.headers.get("content-length", "")
     if not declared.isdigit() or int(declared) > limit:
         return error_response(
@@ -166,44 +173,48 @@ async def save_draft(
         )
     async with request.form(max_files=1, max_fields=400) as form:  # closes a spooled upload
         check_csrf(request, form)
-        return await run_in_threadpool(_save, artifact_id, request, container, viewer, form)
+        return await run_in_threadpool(_save, artifact_id, request, editor, media, viewer, form)
 
 
 def _save(
-    artifact_id: UUID, request: Request, container: Container, viewer: Viewer, form: FormData
+    artifact_id: UUID,
+    request: Request,
+    editor: Editor,
+    media: MediaService,
+    viewer: Viewer,
+    form: FormData,
 ) -> Response:
     """The rest of ``save_draft``, in a worker thread: each step reads or writes a store."""
+    archive = editor.archive
     principal = _partner(viewer)
-    current = container.archive.reading.get_artifact(principal, artifact_id, draft=True)
+    current = archive.reading.get_artifact(principal, artifact_id, draft=True)
     values = values_from_form(form, current)
     action = text(form, "action")
     if action == "preview":
-        context = editor_context(container, principal, values, preview_html=preview(values))
+        context = editor.context(principal, values, preview_html=preview(values))
         return render(request, viewer, "editor.html", context)
     try:
         version = form_version(form)
     except InvalidInput as error:
-        return _refused(request, container, viewer, values, error)
+        return _refused(request, editor, viewer, values, error)
     try:
-        version = _apply(container, principal, artifact_id, current, values, form, version)
+        version = _apply(archive, media, principal, artifact_id, current, values, form, version)
     except MediaStoreUnavailable:
         values["version"] = version
-        context = editor_context(container, principal, values, error=STORE_DOWN, error_field="file")
+        context = editor.context(principal, values, error=STORE_DOWN, error_field="file")
         headers = {"Retry-After": "10"}
         return render(request, viewer, "editor.html", context, status=503, headers=headers)
     except VersionConflict as error:
         latest = error.extra.get("current") or current
         values["version"] = latest["version"]
         values["media"] = latest.get("media", [])
-        context = editor_context(
-            container, principal, values, conflict=conflict(container, latest, values)
-        )
+        context = editor.context(principal, values, conflict=editor.conflict(latest, values))
         return render(request, viewer, "editor.html", context, status=409)
     except (InvalidInput, Conflict, TooLarge) as error:
         values["version"] = version
-        latest = container.archive.reading.get_artifact(principal, artifact_id, draft=True)
+        latest = archive.reading.get_artifact(principal, artifact_id, draft=True)
         values["media"] = _merge_media(latest.get("media", []), values["media"])
-        return _refused(request, container, viewer, values, error)
+        return _refused(request, editor, viewer, values, error)
     done = "submitted" if action == "submit" else "saved"
     return RedirectResponse(f"/drafts/{artifact_id}/edit?done={done}", status_code=303)
 
@@ -217,7 +228,8 @@ def _merge_media(stored: list[dict[str, Any]], typed: list[dict[str, Any]]) -> l
 
 
 def _apply(
-    container: Container,
+    archive: Archive,
+    media: MediaService,
     principal: Principal,
     artifact_id: UUID,
     current: dict[str, Any],
@@ -226,14 +238,13 @@ def _apply(
     version: int,
 ) -> int:
     """Each step uses the version the previous one produced; the first checks the form's."""
-    archive = container.archive
     adapted = current.get("adapted_from") is not None
     content = content_for(current["kind"], values, adapted=adapted)
     upload = uploaded_file(form)
     staged = None
     if upload is not None:  # the object store first: if it is down, nothing is recorded
         staged = uploads.stage(
-            container.media,
+            media,
             principal,
             artifact_id,
             upload.file,
@@ -253,7 +264,7 @@ def _apply(
     if action.startswith("detach:"):
         version = archive.media.detach_media(principal, artifact_id, version, action[7:]).version
     if staged is not None:
-        version = container.media.record(principal, *staged).version
+        version = media.record(principal, *staged).version
     if action == "submit":
         version = archive.artifacts.submit(principal, artifact_id, version).version
     return version
@@ -261,15 +272,15 @@ def _apply(
 
 def _refused(
     request: Request,
-    container: Container,
+    editor: Editor,
     viewer: Viewer,
     values: dict[str, Any],
     error: InvalidInput | Conflict | TooLarge,
     **extra: Any,
 ) -> Response:
     field = str(error.extra.get("field") or "")
-    context = editor_context(
-        container, viewer.principal, values, error=error.detail, error_field=field, **extra
+    context = editor.context(
+        viewer.principal, values, error=error.detail, error_field=field, **extra
     )
     status = next((s for cls, s in ERROR_STATUS.items() if isinstance(error, cls)), 422)
     return render(request, viewer, "editor.html", context, status=status)

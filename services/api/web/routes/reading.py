@@ -13,17 +13,17 @@ from starlette.responses import Response
 
 from domain import policy
 from domain.app.adaptation_reports import reader_summary
-from domain.app.search import SearchRequest
+from domain.app.search import SearchRequest, SearchService
+from domain.application import Archive
 from domain.values import KINDS
-from infra.bootstrap import Container
-from services.api.deps import ContainerDep
+from services.api.deps import AdaptationsDep, ArchiveDep, RecordsDep, SearchDep, SettingsDep
 from services.api.responses import JSON
 from services.api.routes.search import wait_for_position
 from services.api.web import diffs
 from services.api.web.counts import broader_totals
 from services.api.web.facets import facet_groups
 from services.api.web.i18n import N_
-from services.api.web.presenting import artifact_context
+from services.api.web.page_parts import ArtifactPagesDep
 from services.api.web.routes.common import ViewerDep, page_router
 from services.api.web.searching import PER_PAGE, SearchState, near_map, pages
 from services.api.web.templating import jsonld_script, kind_label, render
@@ -63,16 +63,16 @@ def hit_views(hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 @router.get("/")
-def home(request: Request, container: ContainerDep, viewer: ViewerDep) -> Response:
-    result = container.queries.search(viewer.principal, SearchRequest(sort="newest", per_page=6))
+def home(request: Request, archive: ArchiveDep, search: SearchDep, viewer: ViewerDep) -> Response:
+    result = search.search(viewer.principal, SearchRequest(sort="newest", per_page=6))
     facets = result["facets"]
     counts = {v["term"]: v["count"] for values in facets["frameworks"].values() for v in values}
-    frameworks = framework_trees(container.archive)
+    frameworks = framework_trees(archive)
     for framework in frameworks[:2]:
-        counts.update(broader_totals(container.queries, viewer.principal, framework))
+        counts.update(broader_totals(search, viewer.principal, framework))
     place_counts = {p["place"]: p["count"] for p in facets["places"]}
     convening_counts = {c["convening"]: c["count"] for c in facets["convenings"]}
-    places = [p for p in place_tree(container.archive) if p.depth <= 2 and p.slug in place_counts]
+    places = [p for p in place_tree(archive) if p.depth <= 2 and p.slug in place_counts]
     context = {
         "recent": hit_views(result["hits"]),
         "total": result["total"],
@@ -80,43 +80,49 @@ def home(request: Request, container: ContainerDep, viewer: ViewerDep) -> Respon
         "term_counts": counts,
         "places": places,
         "place_counts": place_counts,
-        "convenings": container.archive.catalogue.list_convenings(),
+        "convenings": archive.catalogue.list_convenings(),
         "convening_counts": convening_counts,
     }
     return render(request, viewer, "home.html", context)
 
 
-def _search(container: Container, viewer: ViewerDep, state: SearchState) -> dict[str, Any]:
-    return container.queries.search(viewer.principal, state.request())
+def _search(search: SearchService, viewer: ViewerDep, state: SearchState) -> dict[str, Any]:
+    return search.search(viewer.principal, state.request())
 
 
 @router.get("/search")
-async def search_page(request: Request, container: ContainerDep, viewer: ViewerDep) -> Response:
+async def search_page(
+    request: Request,
+    archive: ArchiveDep,
+    search: SearchDep,
+    settings: SettingsDep,
+    viewer: ViewerDep,
+) -> Response:
     """Search with facets. The URL holds the whole search; no JavaScript needed."""
     state = SearchState.from_query(request.query_params)
     after = request.query_params.get("after")
     if after and after.isdigit():
-        await wait_for_position(container.queries, container.settings, int(after))
-    return await run_in_threadpool(_search_page, request, container, viewer, state)
+        await wait_for_position(search, settings, int(after))
+    return await run_in_threadpool(_search_page, request, archive, search, viewer, state)
 
 
 def _search_page(
-    request: Request, container: ContainerDep, viewer: ViewerDep, state: SearchState
+    request: Request, archive: Archive, search: SearchService, viewer: ViewerDep, state: SearchState
 ) -> Response:
-    result = _search(container, viewer, state)
-    frameworks = framework_trees(container.archive)
-    nearby = [p for p in place_tree(container.archive) if p.lat is not None]
+    result = _search(search, viewer, state)
+    frameworks = framework_trees(archive)
+    nearby = [p for p in place_tree(archive) if p.lat is not None]
     context = {
         "state": state,
         "result": result,
         "hits": hit_views(result["hits"]),
-        "groups": facet_groups(container.archive, state, result["facets"], frameworks),
+        "groups": facet_groups(archive, state, result["facets"], frameworks),
         "pages": pages(state.page, result["total"]),
         "last_page": max(1, -(-result["total"] // PER_PAGE)),
         "frameworks": frameworks,
-        "labels": term_labels(container.archive),
-        "places": place_names(container.archive),
-        "convenings": convening_titles(container.archive),
+        "labels": term_labels(archive),
+        "places": place_names(archive),
+        "convenings": convening_titles(archive),
         "nearby": nearby,
         "near_map": near_map(state),
         "near_label": next(
@@ -138,38 +144,39 @@ def _search_page(
 
 
 @router.get("/search/api")
-def search_json(request: Request, container: ContainerDep, viewer: ViewerDep) -> JSON:
+def search_json(request: Request, search: SearchDep, viewer: ViewerDep) -> JSON:
     """The same answer as /api/v1/search, for the signed-in person's own view (members-only
     work included); the search page's script uses it only when someone is signed in."""
     state = SearchState.from_query(request.query_params)
-    return JSON(_search(container, viewer, state))
+    return JSON(_search(search, viewer, state))
 
 
 @router.get("/artifacts/{artifact_id}")
 def artifact_page(
     artifact_id: UUID,
     request: Request,
-    container: ContainerDep,
+    archive: ArchiveDep,
+    adaptations: AdaptationsDep,
+    records: RecordsDep,
+    artifact_pages: ArtifactPagesDep,
     viewer: ViewerDep,
     version: Annotated[int | None, Query(ge=1)] = None,
     done: str | None = None,
 ) -> Response:
     principal = viewer.principal
-    view = container.archive.reading.get_artifact(principal, artifact_id, version=version)
-    view["adaptations"] = reader_summary(
-        container.archive, container.adaptations.site, principal, view
-    )
-    current = container.archive.artifacts.load(artifact_id)
+    view = archive.reading.get_artifact(principal, artifact_id, version=version)
+    view["adaptations"] = reader_summary(archive, adaptations.site, principal, view)
+    current = archive.artifacts.load(artifact_id)
     public = view.get("visibility") == "public"
-    context = artifact_context(container, principal, view, public=public)
+    context = artifact_pages.context(principal, view, public=public)
     jsonld = None
     if public and (version is None or version == current.version):
-        record = container.records.record(artifact_id)
-        jsonld = jsonld_script(container.records.jsonld(record)) if record else None
+        record = records.record(artifact_id)
+        jsonld = jsonld_script(records.jsonld(record)) if record else None
     image = next((m for m in context["media"] if m.get("kind") == "image"), None)
     context.update(
         jsonld=jsonld,
-        og_image=f"{container.records.base}{image['large']}" if image and public else None,
+        og_image=f"{records.base}{image['large']}" if image and public else None,
         past_version=version is not None and version != current.version,
         current_version=current.version,
         may_edit=viewer.signed_in and policy.may_see_draft(principal, current),
@@ -182,15 +189,15 @@ def artifact_page(
 
 @router.get("/artifacts/{artifact_id}/history")
 def history_page(
-    artifact_id: UUID, request: Request, container: ContainerDep, viewer: ViewerDep
+    artifact_id: UUID, request: Request, archive: ArchiveDep, viewer: ViewerDep
 ) -> Response:
     principal = viewer.principal
-    current = container.archive.artifacts.load(artifact_id)
+    current = archive.artifacts.load(artifact_id)
     full = viewer.signed_in and policy.may_see_draft(principal, current)
-    entries = container.archive.reading.artifact_history(principal, artifact_id, draft=full)
+    entries = archive.reading.artifact_history(principal, artifact_id, draft=full)
     if not full:
         policy.check_readable(principal, current)
-    view = container.archive.reading.get_artifact(principal, artifact_id, draft=full)
+    view = archive.reading.get_artifact(principal, artifact_id, draft=full)
     versions = [e["version"] for e in entries if full or e["type"] == "Published"]
     context = {
         "artifact": view,
@@ -207,20 +214,18 @@ def history_page(
 def diff_page(
     artifact_id: UUID,
     request: Request,
-    container: ContainerDep,
+    archive: ArchiveDep,
     viewer: ViewerDep,
     from_: Annotated[int, Query(alias="from", ge=1)],
     to: Annotated[int, Query(ge=1)],
     view: Literal["published", "draft"] = "published",
 ) -> Response:
     draft = view == "draft"
-    diff = container.archive.reading.artifact_diff(
-        viewer.principal, artifact_id, from_, to, draft=draft
-    )
-    artifact = container.archive.reading.get_artifact(viewer.principal, artifact_id, draft=draft)
-    labels = term_labels(container.archive)
-    places = place_names(container.archive)
-    history = container.archive.reading.artifact_history(viewer.principal, artifact_id, draft=draft)
+    diff = archive.reading.artifact_diff(viewer.principal, artifact_id, from_, to, draft=draft)
+    artifact = archive.reading.get_artifact(viewer.principal, artifact_id, draft=draft)
+    labels = term_labels(archive)
+    places = place_names(archive)
+    history = archive.reading.artifact_history(viewer.principal, artifact_id, draft=draft)
     names = diffs.step_names(history)
     context = {
         "artifact": artifact,
