@@ -36,11 +36,6 @@ from services.api.problems import BadRequest, PreconditionRequired
 # may read the token store, so it is a plain ``def`` and runs in the thread pool.
 
 
-async def get_container(request: Request) -> Container:
-    container: Container = request.app.state.container
-    return container
-
-
 async def get_archive(request: Request) -> Archive:
     container: Container = request.app.state.container
     return container.archive
@@ -159,6 +154,5 @@ RendererDep = Annotated[MarkdownRenderer, Depends(get_renderer)]
 OutboxDep = Annotated[Outbox, Depends(get_outbox)]
 InboxDep = Annotated[Inbox, Depends(get_inbox)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
-ContainerDep = Annotated[Container, Depends(get_container)]
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
 IfMatchDep = Annotated[int, Depends(expected_version)]
