@@ -6,7 +6,8 @@ their fields are in ``catalogue_fields``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from eventsourcing.domain import Aggregate
@@ -29,6 +30,55 @@ from domain.values import check_slug
 from domain.views import convening_view, excursion_view, framework_view, place_view
 
 C = TypeVar("C", bound=Catalogued)
+
+Fields = Callable[[CatalogueCache, dict[str, Any], str], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """What registering and revising one kind of catalogue record needs to know."""
+
+    cls: type[Catalogued]
+    namespace: str
+    slug_label: str
+    conflict: str  # formatted with ``slug``
+    view: Callable[[Any], dict[str, Any]]
+    fields: Fields
+
+    @property
+    def action(self) -> str:
+        return f"manage {self.namespace}"
+
+    def new(self, **fields: Any) -> Catalogued:
+        """A new record of this kind (each kind takes its own fields)."""
+        create: Callable[..., Catalogued] = self.cls
+        return create(**fields)
+
+
+PLACES = _Kind(
+    Place,
+    "places",
+    "Place slug",
+    "A place {slug!r} already exists; update it instead.",
+    place_view,
+    place_fields,
+)
+CONVENINGS = _Kind(
+    Convening,
+    "convenings",
+    "Convening slug",
+    "A convening {slug!r} already exists.",
+    convening_view,
+    lambda records, data, _slug: convening_fields(records, data),
+)
+EXCURSIONS = _Kind(
+    Excursion,
+    "excursions",
+    "Excursion slug",
+    "An excursion {slug!r} already exists.",
+    excursion_view,
+    lambda records, data, _slug: excursion_fields(records, data),
+)
 
 
 class Catalogue:
@@ -83,13 +133,8 @@ class Catalogue:
         existing = self.records.get(Framework, "frameworks", slug)
         if existing is None:
             record = Framework(slug=slug, by=str(principal.id), **fields)
-        else:
-            changes = {k: v for k, v in fields.items() if getattr(existing, k) != v}
-            if not changes:
-                return result_of(existing, None)
-            record = existing
-            record.update(changes=changes, by=str(principal.id))
-        return result_of(record, self.store.save(record))
+            return result_of(record, self.store.save(record))
+        return self._revise(existing, fields, principal)
 
     # -- places --------------------------------------------------------------
 
@@ -104,21 +149,12 @@ class Catalogue:
         return view
 
     def register_place(self, principal: Principal, data: dict[str, Any]) -> CommandResult:
-        policy.require_role(principal, Role.EDITOR, "manage places")
-        slug = check_slug(data["slug"], "Place slug")
-        if self.records.get(Place, "places", slug) is not None:
-            raise Conflict(f"A place {slug!r} already exists; update it instead.")
-        fields = place_fields(self.records, data, slug)
-        record = Place(slug=slug, by=str(principal.id), **fields)
-        return result_of(record, self.store.save(record))
+        return self._register(PLACES, principal, data)
 
     def update_place(
         self, principal: Principal, slug: str, changes: dict[str, Any]
     ) -> CommandResult:
-        policy.require_role(principal, Role.EDITOR, "manage places")
-        record = self.records.required(Place, "places", slug)
-        merged = {**place_view(record), **changes}
-        return self._revise(record, place_fields(self.records, merged, slug), principal)
+        return self._update(PLACES, principal, slug, changes)
 
     # -- convenings and excursions ------------------------------------------
 
@@ -131,13 +167,7 @@ class Catalogue:
         return view
 
     def schedule_convening(self, principal: Principal, data: dict[str, Any]) -> CommandResult:
-        policy.require_role(principal, Role.EDITOR, "manage convenings")
-        slug = check_slug(data["slug"], "Convening slug")
-        if self.records.get(Convening, "convenings", slug) is not None:
-            raise Conflict(f"A convening {slug!r} already exists.")
-        fields = convening_fields(self.records, data)
-        record = Convening(slug=slug, by=str(principal.id), **fields)
-        return result_of(record, self.store.save(record))
+        return self._register(CONVENINGS, principal, data)
 
     def update_convening(
         self,
@@ -148,11 +178,7 @@ class Catalogue:
         expected_version: int | None = None,
     ) -> CommandResult:
         """Change a convening's title, place, dates, question or summary (editors)."""
-        policy.require_role(principal, Role.EDITOR, "manage convenings")
-        record = self.records.required(Convening, "convenings", slug)
-        check_version(record, expected_version)
-        fields = convening_fields(self.records, {**convening_view(record), **data})
-        return self._revise(record, fields, principal)
+        return self._update(CONVENINGS, principal, slug, data, expected_version)
 
     def list_excursions(self, convening: str | None = None) -> list[dict[str, Any]]:
         return [
@@ -165,13 +191,7 @@ class Catalogue:
         return excursion_view(self.records.required(Excursion, "excursions", slug))
 
     def plan_excursion(self, principal: Principal, data: dict[str, Any]) -> CommandResult:
-        policy.require_role(principal, Role.EDITOR, "manage excursions")
-        slug = check_slug(data["slug"], "Excursion slug")
-        if self.records.get(Excursion, "excursions", slug) is not None:
-            raise Conflict(f"An excursion {slug!r} already exists.")
-        fields = excursion_fields(self.records, data)
-        record = Excursion(slug=slug, by=str(principal.id), **fields)
-        return result_of(record, self.store.save(record))
+        return self._register(EXCURSIONS, principal, data)
 
     def update_excursion(
         self,
@@ -182,10 +202,31 @@ class Catalogue:
         expected_version: int | None = None,
     ) -> CommandResult:
         """Change an excursion: its convening, title, host, question, date or leaders (editors)."""
-        policy.require_role(principal, Role.EDITOR, "manage excursions")
-        record = self.records.required(Excursion, "excursions", slug)
+        return self._update(EXCURSIONS, principal, slug, data, expected_version)
+
+    def _register(self, kind: _Kind, principal: Principal, data: dict[str, Any]) -> CommandResult:
+        """Add a new record of ``kind``; its slug must not be taken."""
+        policy.require_role(principal, Role.EDITOR, kind.action)
+        slug = check_slug(data["slug"], kind.slug_label)
+        if self.records.get(kind.cls, kind.namespace, slug) is not None:
+            raise Conflict(kind.conflict.format(slug=slug))
+        fields = kind.fields(self.records, data, slug)
+        record = kind.new(slug=slug, by=str(principal.id), **fields)
+        return result_of(record, self.store.save(record))
+
+    def _update(
+        self,
+        kind: _Kind,
+        principal: Principal,
+        slug: str,
+        data: dict[str, Any],
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        """Apply ``data`` over the record's current fields and record what differs."""
+        policy.require_role(principal, Role.EDITOR, kind.action)
+        record = self.records.required(kind.cls, kind.namespace, slug)
         check_version(record, expected_version)
-        fields = excursion_fields(self.records, {**excursion_view(record), **data})
+        fields = kind.fields(self.records, {**kind.view(record), **data}, slug)
         return self._revise(record, fields, principal)
 
     def _revise(self, record: C, fields: dict[str, Any], principal: Principal) -> CommandResult:
