@@ -14,32 +14,17 @@ from fastapi import Request
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
-from domain.access import Role
 from domain.application import Archive
-from domain.errors import Conflict, InvalidInput, VersionConflict
-from domain.policy import require_role
 from services.api.deps import ArchiveDep
-from services.api.problems import status_for
 from services.api.web import catalogue_forms as forms
+from services.api.web.form_pages import REFUSED, failure_of, form_page, require_editor
 from services.api.web.routes.common import FormDep, ViewerDep, page_router
 from services.api.web.session import Viewer
-from services.api.web.templating import render
 from services.api.web.vocab import place_tree
 
 router = page_router()
-REFUSED = (InvalidInput, Conflict, VersionConflict)
 CONVENING_FIELDS = ("slug", "title", "place", "starts", "ends", "question", "summary")
 EXCURSION_FIELDS = ("slug", "title", "host_place", "big_question", "date")
-
-
-def _editor(viewer: Viewer, action: str) -> None:
-    require_role(viewer.principal, Role.EDITOR, action)
-
-
-def _failure(exc: InvalidInput | Conflict | VersionConflict) -> dict[str, Any]:
-    field = str(exc.extra.get("field") or "")
-    bad = "slug" if field.endswith("slug") else field  # "convening slug" is the slug field
-    return {"error": exc.detail, "bad": bad, "status": status_for(exc)}
 
 
 def _shown(view: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
@@ -59,21 +44,13 @@ def _convening_form(
     *,
     editing: dict[str, Any] | None = None,
 ) -> Response:
-    failure = failure or {}
-    context = {
-        "values": values,
-        "editing": editing,
-        "places": place_tree(archive),
-        "error": failure.get("error"),
-        "bad": failure.get("bad"),
-    }
-    status = failure.get("status", 200)
-    return render(request, viewer, "convening_form.html", context, status=status)
+    context = {"values": values, "editing": editing, "places": place_tree(archive)}
+    return form_page(request, viewer, "convening_form.html", context, failure)
 
 
 @router.get("/catalogue/convenings/new")
 def new_convening_page(request: Request, archive: ArchiveDep, viewer: ViewerDep) -> Response:
-    _editor(viewer, "schedule convenings")
+    require_editor(viewer, "schedule convenings")
     return _convening_form(request, archive, viewer, dict.fromkeys(CONVENING_FIELDS, ""))
 
 
@@ -81,13 +58,13 @@ def new_convening_page(request: Request, archive: ArchiveDep, viewer: ViewerDep)
 def schedule_convening(
     request: Request, archive: ArchiveDep, viewer: ViewerDep, form: FormDep
 ) -> Response:
-    _editor(viewer, "schedule convenings")
+    require_editor(viewer, "schedule convenings")
     try:
         data = forms.convening_data(form)
         archive.catalogue.schedule_convening(viewer.principal, data)
     except REFUSED as exc:
         typed = {name: forms.field(form, name) for name in CONVENING_FIELDS}
-        return _convening_form(request, archive, viewer, typed, _failure(exc))
+        return _convening_form(request, archive, viewer, typed, failure_of(exc))
     return RedirectResponse(f"/catalogue#convening-{data['slug']}", status_code=303)
 
 
@@ -95,7 +72,7 @@ def schedule_convening(
 def edit_convening_page(
     slug: str, request: Request, archive: ArchiveDep, viewer: ViewerDep
 ) -> Response:
-    _editor(viewer, "edit convenings")
+    require_editor(viewer, "edit convenings")
     convening = archive.catalogue.get_convening(slug)
     values = _shown(convening, CONVENING_FIELDS)
     return _convening_form(request, archive, viewer, values, editing=convening)
@@ -105,7 +82,7 @@ def edit_convening_page(
 def update_convening(
     slug: str, request: Request, archive: ArchiveDep, viewer: ViewerDep, form: FormDep
 ) -> Response:
-    _editor(viewer, "edit convenings")
+    require_editor(viewer, "edit convenings")
     convening = archive.catalogue.get_convening(slug)  # 404 for one that does not exist
     try:
         data = forms.revised(forms.convening_data(form, slug=slug))
@@ -113,7 +90,7 @@ def update_convening(
         archive.catalogue.update_convening(viewer.principal, slug, data, expected_version=version)
     except REFUSED as exc:
         typed = {**{name: forms.field(form, name) for name in CONVENING_FIELDS}, "slug": slug}
-        failure = _failure(exc)
+        failure = failure_of(exc)
         return _convening_form(request, archive, viewer, typed, failure, editing=convening)
     return RedirectResponse(f"/catalogue#convening-{slug}", status_code=303)
 
@@ -131,7 +108,6 @@ def _excursion_form(
     *,
     editing: dict[str, Any] | None = None,
 ) -> Response:
-    failure = failure or {}
     context = {
         "convening": convening,
         "convenings": archive.catalogue.list_convenings(),
@@ -139,11 +115,8 @@ def _excursion_form(
         "values": values,
         "places": place_tree(archive),
         "roles": forms.LEADER_ROLES,
-        "error": failure.get("error"),
-        "bad": failure.get("bad"),
     }
-    status = failure.get("status", 200)
-    return render(request, viewer, "excursion_form.html", context, status=status)
+    return form_page(request, viewer, "excursion_form.html", context, failure)
 
 
 def _typed_excursion(form: FormData) -> dict[str, Any]:
@@ -160,7 +133,7 @@ def _typed_excursion(form: FormData) -> dict[str, Any]:
 def new_excursion_page(
     slug: str, request: Request, archive: ArchiveDep, viewer: ViewerDep
 ) -> Response:
-    _editor(viewer, "plan excursions")
+    require_editor(viewer, "plan excursions")
     convening = archive.catalogue.get_convening(slug)
     values: dict[str, Any] = dict.fromkeys(EXCURSION_FIELDS, "")
     values.update(date=convening["starts"], leaders=[])
@@ -171,14 +144,14 @@ def new_excursion_page(
 def plan_excursion(
     slug: str, request: Request, archive: ArchiveDep, viewer: ViewerDep, form: FormDep
 ) -> Response:
-    _editor(viewer, "plan excursions")
+    require_editor(viewer, "plan excursions")
     convening = archive.catalogue.get_convening(slug)
     try:
         data = forms.excursion_data(form, slug)
         archive.catalogue.plan_excursion(viewer.principal, data)
     except REFUSED as exc:
         typed = _typed_excursion(form)
-        return _excursion_form(request, archive, viewer, convening, typed, _failure(exc))
+        return _excursion_form(request, archive, viewer, convening, typed, failure_of(exc))
     return RedirectResponse(f"/catalogue#convening-{slug}", status_code=303)
 
 
@@ -186,7 +159,7 @@ def plan_excursion(
 def edit_excursion_page(
     slug: str, request: Request, archive: ArchiveDep, viewer: ViewerDep
 ) -> Response:
-    _editor(viewer, "edit excursions")
+    require_editor(viewer, "edit excursions")
     excursion = archive.catalogue.get_excursion(slug)
     convening = archive.catalogue.get_convening(excursion["convening"])
     values = {**_shown(excursion, EXCURSION_FIELDS), "leaders": excursion["leaders"]}
@@ -198,7 +171,7 @@ def edit_excursion_page(
 def update_excursion(
     slug: str, request: Request, archive: ArchiveDep, viewer: ViewerDep, form: FormDep
 ) -> Response:
-    _editor(viewer, "edit excursions")
+    require_editor(viewer, "edit excursions")
     excursion = archive.catalogue.get_excursion(slug)  # 404 for one that does not exist
     convening = archive.catalogue.get_convening(excursion["convening"])
     moved_to = forms.field(form, "convening") or excursion["convening"]
@@ -208,7 +181,7 @@ def update_excursion(
         archive.catalogue.update_excursion(viewer.principal, slug, data, expected_version=version)
     except REFUSED as exc:
         typed = {**_typed_excursion(form), "slug": slug, "convening": moved_to}
-        failure = _failure(exc)
+        failure = failure_of(exc)
         return _excursion_form(
             request, archive, viewer, convening, typed, failure, editing=excursion
         )

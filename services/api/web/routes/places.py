@@ -14,38 +14,24 @@ from fastapi import Request
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
-from domain.access import Role
 from domain.application import Archive
 from domain.catalogue import PLACE_KINDS
-from domain.errors import Conflict, InvalidInput
-from domain.policy import require_role
 from services.api.deps import ArchiveDep
-from services.api.problems import status_for
 from services.api.web import catalogue_forms as forms
 from services.api.web import worldmap
+from services.api.web.form_pages import REFUSED, failure_of, form_page, require_editor
 from services.api.web.routes.common import FormDep, ViewerDep, page_router
 from services.api.web.session import Viewer
 from services.api.web.templating import render
 from services.api.web.vocab import place_tree
 
 router = page_router()
-REFUSED = (InvalidInput, Conflict)
-
-
-def _editor(viewer: Viewer, action: str) -> None:
-    require_role(viewer.principal, Role.EDITOR, action)
-
-
-def _failure(exc: InvalidInput | Conflict) -> dict[str, Any]:
-    field = str(exc.extra.get("field") or "")
-    bad = "slug" if field.endswith("slug") else field  # "place slug" is the slug field
-    return {"error": exc.detail, "bad": bad, "status": status_for(exc)}
 
 
 @router.get("/catalogue")
 def catalogue_page(request: Request, archive: ArchiveDep, viewer: ViewerDep) -> Response:
     """Places, convenings and their excursions, with links to add and edit them."""
-    _editor(viewer, "manage places and convenings")
+    require_editor(viewer, "manage places and convenings")
     convenings = [
         archive.catalogue.get_convening(c["slug"]) for c in archive.catalogue.list_convenings()
     ]
@@ -65,37 +51,34 @@ def _place_form(
     editing: str | None = None,
     failure: dict[str, Any] | None = None,
 ) -> Response:
-    failure = failure or {}
     context = {
         "values": values,
         "editing": editing,
         "kinds": PLACE_KINDS,
         "places": [p for p in place_tree(archive) if p.slug != editing],
         "picker": _picker(archive, values),
-        "error": failure.get("error"),
-        "bad": failure.get("bad"),
     }
-    return render(request, viewer, "place_form.html", context, status=failure.get("status", 200))
+    return form_page(request, viewer, "place_form.html", context, failure)
 
 
 @router.get("/catalogue/places/new")
 def new_place_page(
     request: Request, archive: ArchiveDep, viewer: ViewerDep, parent: str = ""
 ) -> Response:
-    _editor(viewer, "add places")
+    require_editor(viewer, "add places")
     values = {"slug": "", "name": "", "kind": "school", "parent": parent, "lat": "", "lon": ""}
     return _place_form(request, archive, viewer, values)
 
 
 @router.post("/catalogue/places/new")
 def add_place(request: Request, archive: ArchiveDep, viewer: ViewerDep, form: FormDep) -> Response:
-    _editor(viewer, "add places")
+    require_editor(viewer, "add places")
     try:
         data = forms.place_data(form)
         data["slug"] = forms.new_slug(form, data["name"])
         archive.catalogue.register_place(viewer.principal, data)
     except REFUSED as exc:
-        return _place_form(request, archive, viewer, _typed(form), failure=_failure(exc))
+        return _place_form(request, archive, viewer, _typed(form), failure=failure_of(exc))
     return RedirectResponse(f"/places/{data['slug']}", status_code=303)
 
 
@@ -103,7 +86,7 @@ def add_place(request: Request, archive: ArchiveDep, viewer: ViewerDep, form: Fo
 def edit_place_page(
     slug: str, request: Request, archive: ArchiveDep, viewer: ViewerDep
 ) -> Response:
-    _editor(viewer, "edit places")
+    require_editor(viewer, "edit places")
     place = archive.catalogue.get_place(slug)
     values = {k: ("" if place[k] is None else place[k]) for k in ("name", "kind", "parent")}
     values.update(slug=slug, lat=_shown(place["lat"]), lon=_shown(place["lon"]))
@@ -114,13 +97,13 @@ def edit_place_page(
 def update_place(
     slug: str, request: Request, archive: ArchiveDep, viewer: ViewerDep, form: FormDep
 ) -> Response:
-    _editor(viewer, "edit places")
+    require_editor(viewer, "edit places")
     archive.catalogue.get_place(slug)  # 404 for a place that does not exist
     try:
         archive.catalogue.update_place(viewer.principal, slug, forms.place_data(form))
     except REFUSED as exc:
         values = {**_typed(form), "slug": slug}
-        return _place_form(request, archive, viewer, values, editing=slug, failure=_failure(exc))
+        return _place_form(request, archive, viewer, values, editing=slug, failure=failure_of(exc))
     return RedirectResponse(f"/places/{slug}", status_code=303)
 
 
