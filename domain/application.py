@@ -9,7 +9,8 @@ group of commands and queries, kept in small modules by concern:
 - ``archive.catalogue``: frameworks, places, convenings, excursions (``catalogue_service``);
 - ``archive.media``: uploads and the media attached to artifacts (``media_commands``);
 - ``archive.adaptations``: adaptations and reports of them (``adaptation_commands``);
-- ``archive.tokens``: access tokens (``tokens``).
+- ``archive.tokens``: access tokens (``tokens``);
+- ``archive.people``: persons and their consents, sealed by the vault (``people_commands``).
 
 The rules of an artifact's lifecycle are the ``Artifact`` aggregate's own; the
 commands check who may act, load, call the aggregate and save.
@@ -32,9 +33,11 @@ from domain.catalogue import event_topic
 from domain.catalogue_service import Catalogue
 from domain.content import ContentChecker
 from domain.media_commands import MediaCommands
+from domain.people_commands import People
 from domain.results import CommandResult, now
 from domain.store import ApplicationStore
 from domain.tokens import Tokens
+from domain.vault_port import InMemoryVault, PersonalDataVault
 
 __all__ = ["ARTIFACT_CREATED", "Archive", "CommandResult", "now"]
 
@@ -50,7 +53,9 @@ class Archive(Application[UUID]):
         Artifact: 50
     }
 
-    def __init__(self, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, env: dict[str, str] | None = None, vault: PersonalDataVault | None = None
+    ) -> None:
         super().__init__(env)
         self.store = ApplicationStore(self)
         self.catalogue = Catalogue(self.store)
@@ -61,6 +66,7 @@ class Archive(Application[UUID]):
         self.media = MediaCommands(self.store, self.artifacts)
         self.adaptations = AdaptationCommands(self.store, self.artifacts)
         self.tokens = Tokens(self.store)
+        self.people = People(self.store, vault or InMemoryVault())  # the fake vault in memory
 
     def load(self, cls: type[A], aggregate_id: UUID, version: int | None = None) -> A:
         """The aggregate of class ``cls`` (at ``version``), or NotFound."""

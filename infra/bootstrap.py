@@ -25,6 +25,7 @@ from domain.outbox import Outbox
 from domain.ports.clock import Clock
 from domain.ports.media import MediaStore
 from domain.ports.search import SearchIndex
+from domain.vault_port import PersonalDataVault
 from domain.vocabularies import seeded_frameworks
 from infra.clock import SystemClock
 from infra.coordination import Coordination, FileCoordination, PostgresCoordination
@@ -37,6 +38,7 @@ from infra.readmodel.publications import Publications, build_publications
 from infra.settings import Settings
 from infra.syndication.oai import PAGE_SIZE, OAIRepository, load_secret
 from infra.syndication.records import Records
+from infra.vault import build_vault
 
 if TYPE_CHECKING:
     from services.indexer.runner import Indexer
@@ -57,6 +59,7 @@ class Container:
     outbox: Outbox
     clock: Clock
     inbox: Inbox
+    vault: PersonalDataVault  # the per-person keys, outside the event store
 
     @cached_property
     def oai(self) -> OAIRepository:
@@ -70,6 +73,7 @@ class Container:
         self.search.close()
         self.coordination.close()
         self.archive.close()
+        self.vault.close()
 
     def __enter__(self) -> Container:
         return self
@@ -80,7 +84,8 @@ class Container:
 
 def build(settings: Settings | None = None) -> Container:
     settings = settings or Settings()
-    archive = Archive(env=settings.eventsourcing_env())
+    vault = build_vault(settings)
+    archive = Archive(env=settings.eventsourcing_env(), vault=vault)
     search = build_search(settings)
     renderer = MarkdownRenderer()
     publications = build_publications_view(settings)
@@ -107,6 +112,7 @@ def build(settings: Settings | None = None) -> Container:
         outbox=build_outbox(settings.eventsourcing_env()),
         clock=clock,
         inbox=build_inbox(settings.eventsourcing_env()),
+        vault=vault,
     )
 
 
