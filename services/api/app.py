@@ -24,6 +24,7 @@ from services.api.routes import (
     inbox,
     media,
     oai,
+    people,
     search,
     syndication,
 )
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(adaptations.router)
     app.include_router(oai.router)
     app.include_router(inbox.router)
+    app.include_router(people.router)
 
     @app.get("/api/v1/health", tags=["system"])
     async def health(archive: ArchiveDep) -> JSON:

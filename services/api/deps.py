@@ -18,6 +18,7 @@ from domain.app.media import MediaService
 from domain.app.search import SearchService
 from domain.application import Archive
 from domain.outbox import Outbox
+from domain.people_commands import People
 from domain.policy import NotSignedIn
 from domain.ports.clock import Clock
 from domain.tokens import Tokens
@@ -89,6 +90,10 @@ async def get_clock(request: Request) -> Clock:
     return _container(request).clock
 
 
+async def get_people(request: Request) -> People:
+    return _container(request).archive.people
+
+
 def _container(request: Request) -> Container:
     container: Container = request.app.state.container
     return container
@@ -154,5 +159,6 @@ RendererDep = Annotated[MarkdownRenderer, Depends(get_renderer)]
 OutboxDep = Annotated[Outbox, Depends(get_outbox)]
 InboxDep = Annotated[Inbox, Depends(get_inbox)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
+PeopleDep = Annotated[People, Depends(get_people)]
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
 IfMatchDep = Annotated[int, Depends(expected_version)]
