@@ -189,3 +189,24 @@ def test_unknown_persons_are_404(api: Api) -> None:
     assert (
         api.client.get("/api/v1/persons/not-a-uuid", headers=api.as_("editor")).status_code == 422
     )
+
+
+def test_a_consent_for_one_artifact_needs_an_artifact_the_giver_may_see(
+    api: Api, ready_story: dict[str, Any]
+) -> None:
+    draft = api.client.post(
+        "/api/v1/artifacts", json={"kind": "story", **ready_story}, headers=api.as_("partner")
+    )
+    assert draft.status_code == 201, draft.text
+    artifact_id = draft.json()["id"]
+    person = recorded(api, "other-partner")
+    unseen = give(api, person["id"], "other-partner", artifact_id=artifact_id)
+    assert unseen.status_code == 422 and unseen.json()["field"] == "artifact_id"
+    mine = recorded(api)
+    given = give(api, mine["id"], artifact_id=artifact_id, scope="public")
+    assert given.status_code == 201, given.text
+    assert given.json()["artifact_id"] == artifact_id
+    for_artifact = api.client.get(
+        "/api/v1/consents", params={"artifact_id": artifact_id}, headers=api.as_("editor")
+    )
+    assert [c["id"] for c in for_artifact.json()] == [given.json()["id"]]
