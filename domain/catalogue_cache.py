@@ -12,6 +12,7 @@ import time
 from typing import TypeVar
 from uuid import UUID
 
+from domain import place_tree
 from domain.catalogue import (
     Catalogued,
     Convening,
@@ -115,24 +116,8 @@ class CatalogueCache:
 
     def place_ancestors(self, slug: str) -> list[Place]:
         """From the outermost place down to (not including) ``slug``."""
-        chain: list[Place] = []
-        place = self.get(Place, "places", slug)
-        while place is not None and place.parent and len(chain) < 32:
-            place = self.get(Place, "places", place.parent)
-            if place is not None:
-                chain.insert(0, place)
-        return chain
+        return place_tree.ancestors(lambda s: self.get(Place, "places", s), slug)
 
     def places_within(self, slug: str) -> set[str]:
         """The place and every place inside it, at any depth."""
-        children: dict[str, list[str]] = {}
-        for place in self.of(Place):
-            if place.parent:
-                children.setdefault(place.parent, []).append(place.slug)
-        found, todo = {slug}, [slug]
-        while todo:
-            for child in children.get(todo.pop(), []):
-                if child not in found:
-                    found.add(child)
-                    todo.append(child)
-        return found
+        return place_tree.within(slug, self.of(Place))

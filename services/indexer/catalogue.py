@@ -14,9 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from domain import place_tree
 from domain.catalogue import Catalogued, Convening, Excursion, Framework, Place, event_topic
-
-MAX_DEPTH = 32  # as the archive's own walk up a place's parents
 
 
 @dataclass(frozen=True)
@@ -69,12 +68,9 @@ class CatalogueState:
     def place_chain(self, slug: str | None) -> list[PlaceEntry]:
         """From the outermost place down to ``slug`` (empty if there is no such place)."""
         place = self.places.get(slug) if slug else None
-        chain = [place] if place is not None else []
-        while place is not None and place.parent and len(chain) <= MAX_DEPTH:
-            place = self.places.get(place.parent)
-            if place is not None:
-                chain.insert(0, place)
-        return chain
+        if place is None:
+            return []
+        return [*place_tree.ancestors(self.places.get, place.slug), place]
 
     def title(self, kind: str, slug: str | None) -> str | None:
         """The title of a convening or excursion (``kind``: "convenings", "excursions")."""
@@ -83,17 +79,7 @@ class CatalogueState:
 
     def within(self, slug: str) -> set[str]:
         """The place and every place inside it, at any depth."""
-        children: dict[str, list[str]] = {}
-        for place in self.places.values():
-            if place.parent:
-                children.setdefault(place.parent, []).append(place.slug)
-        found, todo = {slug}, [slug]
-        while todo:
-            for child in children.get(todo.pop(), []):
-                if child not in found:
-                    found.add(child)
-                    todo.append(child)
-        return found
+        return place_tree.within(slug, self.places.values())
 
 
 Handler = Callable[[CatalogueState, Any], Touched]
