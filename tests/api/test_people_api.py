@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 import pytest
 
+from infra.settings import Settings
+from infra.vault import KeyedVault
 from tests.conftest import Api
 
 PROBLEM = "application/problem+json"
@@ -210,3 +213,42 @@ def test_a_consent_for_one_artifact_needs_an_artifact_the_giver_may_see(
         "/api/v1/consents", params={"artifact_id": artifact_id}, headers=api.as_("editor")
     )
     assert [c["id"] for c in for_artifact.json()] == [given.json()["id"]]
+
+
+def raw_stores(settings: Settings) -> bytes:
+    """Every byte the site keeps: the data directory's files, and the rows of its schema."""
+    found = b"".join(p.read_bytes() for p in settings.data_dir.rglob("*") if p.is_file())
+    if not settings.database_url:
+        return found
+    import psycopg
+
+    with psycopg.connect(settings.database_url, autocommit=True) as conn:
+        tables = conn.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
+            (settings.database_schema,),
+        ).fetchall()
+        for (table,) in tables:
+            rows = conn.execute(f'SELECT t::text FROM {settings.database_schema}."{table}" t')
+            found += "".join(row[0] for row in rows).encode()
+    return found
+
+
+def test_names_never_reach_a_store_in_clear_and_the_key_goes_with_erasure(
+    api: Api, settings: Settings
+) -> None:
+    person = recorded(api)
+    assert (
+        api.client.get(f"/api/v1/persons/{person['id']}", headers=api.as_("editor")).json()["name"]
+        == NAME
+    )
+    stored = raw_stores(settings)
+    assert person["id"].encode() in stored  # the person's events are among the bytes read
+    for secret in (NAME, GUARDIAN):
+        assert secret.encode() not in stored and secret.encode().hex().encode() not in stored
+    vault = api.archive.people.vault
+    assert not vault.is_erased(UUID(person["id"]))
+    erased = api.client.post(f"/api/v1/persons/{person['id']}/erase", headers=api.as_("partner"))
+    assert erased.status_code == 200 and erased.json()["shown_as"] == REMOVED
+    assert vault.is_erased(UUID(person["id"]))
+    assert isinstance(vault, KeyedVault)  # the real vault of the wiring point, not the fake
+    assert vault._key(UUID(person["id"])) is None  # the key is gone from the store
