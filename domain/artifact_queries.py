@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from domain import policy
+from domain import policy, summaries
 from domain.access import Principal
 from domain.artifact import PUBLISHED, WITHDRAWN, Artifact
 from domain.errors import Forbidden, NotFound
 from domain.history import content_at, content_diff, history_entries
 from domain.store import Store
-from domain.summaries import ArtifactSummaries
+from domain.summaries import ArtifactSummaries, Facets
 from domain.views import artifact_view
 
 
@@ -176,9 +176,7 @@ def matches(
     place: str | None,
     term: str | None,
 ) -> bool:
-    return (
-        (kind is None or view["kind"] == kind)
-        and (status is None or view["status"] == status)
-        and (place is None or view.get("place") == place)
-        and (term is None or term in (view.get("terms") or []))
+    """Whether a listed view passes the list's filters (as its summary did)."""
+    return summaries.matches(
+        view["kind"], view["status"], Facets.of(view), kind, status, place, term
     )

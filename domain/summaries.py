@@ -108,12 +108,26 @@ class Summary:
         place: str | None,
         term: str | None,
     ) -> bool:
-        return (
-            kind in (None, self.kind)
-            and status in (None, self.status)
-            and place in (None, facets.place)
-            and (term is None or term in facets.terms)
-        )
+        return matches(self.kind, self.status, facets, kind, status, place, term)
+
+
+def matches(
+    kind: str,
+    status: str,
+    facets: Facets,
+    wanted_kind: str | None,
+    wanted_status: str | None,
+    wanted_place: str | None,
+    wanted_term: str | None,
+) -> bool:
+    """Whether an artifact of this kind, status and facets passes a list's filters
+    (a filter left as ``None`` passes everything)."""
+    return (
+        wanted_kind in (None, kind)
+        and wanted_status in (None, status)
+        and wanted_place in (None, facets.place)
+        and (wanted_term is None or wanted_term in facets.terms)
+    )
 
 
 class ArtifactSummaries:
