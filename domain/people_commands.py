@@ -147,7 +147,7 @@ class People:
         consent = self._managed_consent(principal, consent_id)
         assert principal.id is not None
         names = scope if isinstance(scope, str) else [str(name) for name in scope]
-        consent.narrow(parse_scope(names), at or now(), principal.id)
+        consent.narrow(parse_scope(names), _moment(consent, at), principal.id)
         return result_of(consent, self.store.save(consent))
 
     def withdraw(
@@ -155,7 +155,7 @@ class People:
     ) -> CommandResult:
         consent = self._managed_consent(principal, consent_id)
         assert principal.id is not None
-        consent.withdraw(at or now(), principal.id)
+        consent.withdraw(_moment(consent, at), principal.id)
         return result_of(consent, self.store.save(consent))
 
     def consent(self, principal: Principal, consent_id: UUID) -> dict[str, Any]:
@@ -250,6 +250,15 @@ def _make_minor(person: Person, changes: dict[str, Any], by: str) -> None:
     until: date | None = changes.get("minor_until")
     if not person.minor or person.minor_until != until:
         person.mark_minor(until, by)
+
+
+def _moment(consent: Consent, at: datetime | None) -> datetime:
+    """When a narrowing or withdrawal takes effect: now, unless given; never before the consent."""
+    if at is None:
+        return now()
+    if at.tzinfo is not None and at < consent.given_at:
+        raise InvalidInput("A consent cannot change before it was given.", field="at")
+    return at
 
 
 def _check_version(person: Person, expected: int) -> None:

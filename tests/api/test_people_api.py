@@ -135,6 +135,10 @@ def test_consents_are_given_narrowed_withdrawn_and_listed(api: Api) -> None:
     assert narrowed.status_code == 200 and narrowed.json()["in_force"] == "public"
     wider = api.client.post(f"{path}/narrow", json={"scope": "shared"}, headers=api.as_("editor"))
     assert wider.status_code == 422
+    before = api.client.post(
+        f"{path}/withdraw", json={"at": "2001-01-01T00:00:00Z"}, headers=api.as_("partner")
+    )
+    assert before.status_code == 422 and before.json()["field"] == "at"
     withdrawn = api.client.post(f"{path}/withdraw", headers=api.as_("partner"))
     assert withdrawn.status_code == 200 and withdrawn.json()["in_force"] is None
     assert api.client.post(f"{path}/withdraw", headers=api.as_("partner")).status_code == 409
@@ -160,6 +164,7 @@ def test_consents_are_given_narrowed_withdrawn_and_listed(api: Api) -> None:
     ],
 )
 def test_bad_consents_are_422(api: Api, fields: dict[str, Any], field: str | None) -> None:
+    fields = dict(fields)  # the parameters are shared by the SQLite and PostgreSQL runs
     person_id = fields.pop("person", None) or recorded(api)["id"]
     answer = give(api, person_id, **fields)
     assert answer.status_code == 422, answer.text
