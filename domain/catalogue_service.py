@@ -151,6 +151,10 @@ class Catalogue:
     def register_place(self, principal: Principal, data: dict[str, Any]) -> CommandResult:
         return self._register(PLACES, principal, data)
 
+    def check_place_version(self, slug: str, expected: int) -> None:
+        """NotFound unless the place exists; VersionConflict unless it is at ``expected``."""
+        check_version(self.records.required(Place, "places", slug), expected)
+
     def update_place(
         self, principal: Principal, slug: str, changes: dict[str, Any]
     ) -> CommandResult:

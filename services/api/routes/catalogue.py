@@ -9,7 +9,6 @@ from fastapi import APIRouter
 from pydantic import Field
 
 from domain.application import CommandResult
-from domain.errors import VersionConflict
 from services.api.deps import ArchiveDep, IfMatchDep, PrincipalDep, SettingsDep
 from services.api.problems import BadRequest
 from services.api.responses import JSON, etag_for
@@ -119,13 +118,7 @@ def update_place(
     slug: str, body: PlacePatch, archive: ArchiveDep, principal: PrincipalDep, version: IfMatchDep
 ) -> JSON:
     """Change a place (editors), sending the ETag of the version you read as If-Match."""
-    current = archive.catalogue.get_place(slug)["version"]
-    if version != current:
-        raise VersionConflict(
-            f"You edited version {version} of {slug!r}, but it is now at version {current}. "
-            "Reload it, reapply your change and try again.",
-            current_version=current,
-        )
+    archive.catalogue.check_place_version(slug, version)
     result = archive.catalogue.update_place(principal, slug, body.model_dump(exclude_unset=True))
     return edited(result, archive.catalogue.get_place(slug))
 
