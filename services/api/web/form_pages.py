@@ -23,6 +23,11 @@ def require_editor(viewer: Viewer, action: str) -> None:
     require_role(viewer.principal, Role.EDITOR, action)
 
 
+def shown(view: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    """A record's values as a form shows them (nothing rather than None)."""
+    return {name: "" if view.get(name) is None else view[name] for name in names}
+
+
 def failure_of(exc: InvalidInput | Conflict | VersionConflict) -> dict[str, Any]:
     """The reason a command refused a form, and the form field it names."""
     field = str(exc.extra.get("field") or "")

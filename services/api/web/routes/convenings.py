@@ -17,7 +17,7 @@ from starlette.responses import RedirectResponse, Response
 from domain.application import Archive
 from services.api.deps import ArchiveDep
 from services.api.web import catalogue_forms as forms
-from services.api.web.form_pages import REFUSED, failure_of, form_page, require_editor
+from services.api.web.form_pages import REFUSED, failure_of, form_page, require_editor, shown
 from services.api.web.routes.common import FormDep, ViewerDep, page_router
 from services.api.web.session import Viewer
 from services.api.web.vocab import place_tree
@@ -25,11 +25,6 @@ from services.api.web.vocab import place_tree
 router = page_router()
 CONVENING_FIELDS = ("slug", "title", "place", "starts", "ends", "question", "summary")
 EXCURSION_FIELDS = ("slug", "title", "host_place", "big_question", "date")
-
-
-def _shown(view: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
-    """A record's values as a form shows them (nothing rather than None)."""
-    return {name: "" if view.get(name) is None else view[name] for name in names}
 
 
 # -- convenings --------------------------------------------------------------------------
@@ -48,6 +43,10 @@ def _convening_form(
     return form_page(request, viewer, "convening_form.html", context, failure)
 
 
+def _typed_convening(form: FormData) -> dict[str, Any]:
+    return {name: forms.field(form, name) for name in CONVENING_FIELDS}
+
+
 @router.get("/catalogue/convenings/new")
 def new_convening_page(request: Request, archive: ArchiveDep, viewer: ViewerDep) -> Response:
     require_editor(viewer, "schedule convenings")
@@ -63,7 +62,7 @@ def schedule_convening(
         data = forms.convening_data(form)
         archive.catalogue.schedule_convening(viewer.principal, data)
     except REFUSED as exc:
-        typed = {name: forms.field(form, name) for name in CONVENING_FIELDS}
+        typed = _typed_convening(form)
         return _convening_form(request, archive, viewer, typed, failure_of(exc))
     return RedirectResponse(f"/catalogue#convening-{data['slug']}", status_code=303)
 
@@ -74,7 +73,7 @@ def edit_convening_page(
 ) -> Response:
     require_editor(viewer, "edit convenings")
     convening = archive.catalogue.get_convening(slug)
-    values = _shown(convening, CONVENING_FIELDS)
+    values = shown(convening, CONVENING_FIELDS)
     return _convening_form(request, archive, viewer, values, editing=convening)
 
 
@@ -89,7 +88,7 @@ def update_convening(
         version = forms.edited_version(form)
         archive.catalogue.update_convening(viewer.principal, slug, data, expected_version=version)
     except REFUSED as exc:
-        typed = {**{name: forms.field(form, name) for name in CONVENING_FIELDS}, "slug": slug}
+        typed = {**_typed_convening(form), "slug": slug}
         failure = failure_of(exc)
         return _convening_form(request, archive, viewer, typed, failure, editing=convening)
     return RedirectResponse(f"/catalogue#convening-{slug}", status_code=303)
@@ -162,7 +161,7 @@ def edit_excursion_page(
     require_editor(viewer, "edit excursions")
     excursion = archive.catalogue.get_excursion(slug)
     convening = archive.catalogue.get_convening(excursion["convening"])
-    values = {**_shown(excursion, EXCURSION_FIELDS), "leaders": excursion["leaders"]}
+    values = {**shown(excursion, EXCURSION_FIELDS), "leaders": excursion["leaders"]}
     values["convening"] = excursion["convening"]
     return _excursion_form(request, archive, viewer, convening, values, editing=excursion)
 

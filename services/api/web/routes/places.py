@@ -19,7 +19,7 @@ from domain.catalogue import PLACE_KINDS
 from services.api.deps import ArchiveDep
 from services.api.web import catalogue_forms as forms
 from services.api.web import worldmap
-from services.api.web.form_pages import REFUSED, failure_of, form_page, require_editor
+from services.api.web.form_pages import REFUSED, failure_of, form_page, require_editor, shown
 from services.api.web.routes.common import FormDep, ViewerDep, page_router
 from services.api.web.session import Viewer
 from services.api.web.templating import render
@@ -88,8 +88,8 @@ def edit_place_page(
 ) -> Response:
     require_editor(viewer, "edit places")
     place = archive.catalogue.get_place(slug)
-    values = {k: ("" if place[k] is None else place[k]) for k in ("name", "kind", "parent")}
-    values.update(slug=slug, lat=_shown(place["lat"]), lon=_shown(place["lon"]))
+    values = shown(place, ("name", "kind", "parent"))
+    values.update(slug=slug, lat=_coordinate(place["lat"]), lon=_coordinate(place["lon"]))
     return _place_form(request, archive, viewer, values, editing=slug)
 
 
@@ -131,5 +131,5 @@ def _typed(form: FormData) -> dict[str, str]:
     return {name: forms.field(form, name) for name in names}
 
 
-def _shown(value: float | None) -> str:
+def _coordinate(value: float | None) -> str:
     return "" if value is None else f"{value:.6f}".rstrip("0").rstrip(".")
