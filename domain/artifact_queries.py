@@ -10,7 +10,7 @@ from uuid import UUID
 
 from domain import policy, summaries
 from domain.access import Principal
-from domain.artifact import PUBLISHED, WITHDRAWN, Artifact
+from domain.artifact import WITHDRAWN, Artifact
 from domain.errors import Forbidden, NotFound
 from domain.history import content_at, content_diff, history_entries
 from domain.store import Store
@@ -153,20 +153,17 @@ def listed(
     principal: Principal, artifact: Artifact, *, mine: bool, in_review: bool
 ) -> dict[str, Any] | None:
     """The view of ``artifact`` that a list shows ``principal``, if any."""
-    sees_draft = policy.may_see_draft(principal, artifact)
-    if mine and principal.id not in artifact.owners:
-        return None
-    if in_review:
-        return (
-            artifact_view(artifact, draft=True)
-            if (principal.is_editor and artifact.in_review)
-            else None
-        )
-    if sees_draft and (mine or artifact.status != PUBLISHED):
-        return artifact_view(artifact, draft=True)
-    if artifact.status == PUBLISHED and policy.may_read_published(principal, artifact.published):
-        return artifact_view(artifact, draft=False)
-    return None
+    reads_published = policy.may_read_published(principal, artifact.published)
+    shows = summaries.version_listed(
+        principal,
+        artifact.owners,
+        artifact.status,
+        artifact.in_review,
+        reads_published,
+        mine=mine,
+        in_review=in_review,
+    )
+    return None if shows is None else artifact_view(artifact, draft=shows == "draft")
 
 
 def matches(

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import bisect
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from eventsourcing.persistence import Notification
@@ -88,17 +88,20 @@ class Summary:
     def shown(self, principal: Principal, *, mine: bool, in_review: bool) -> Facets | None:
         """The facets of the view the list would show this principal, if any.
 
-        The same rule as ``artifact_queries.listed``, on the summary."""
-        sees_draft = principal.is_editor or principal.id in self.owners
-        if mine and principal.id not in self.owners:
+        The rule is ``version_listed``, as for ``artifact_queries.listed``."""
+        reads_published = self.public or principal.is_member
+        shows = version_listed(
+            principal,
+            self.owners,
+            self.status,
+            self.in_review,
+            reads_published,
+            mine=mine,
+            in_review=in_review,
+        )
+        if shows is None:
             return None
-        if in_review:
-            return self.draft if principal.is_editor and self.in_review else None
-        if sees_draft and (mine or self.status != PUBLISHED):
-            return self.draft
-        if self.status == PUBLISHED and (self.public or principal.is_member):
-            return self.published
-        return None
+        return self.draft if shows == "draft" else self.published
 
     def matches(
         self,
@@ -109,6 +112,32 @@ class Summary:
         term: str | None,
     ) -> bool:
         return matches(self.kind, self.status, facets, kind, status, place, term)
+
+
+def version_listed(
+    principal: Principal,
+    owners: Collection[str],
+    status: str,
+    awaiting_review: bool,
+    reads_published: bool,
+    *,
+    mine: bool,
+    in_review: bool,
+) -> Literal["draft", "published"] | None:
+    """Which version of an artifact a list shows ``principal``, if any: its owners and
+    editors see the draft until it is published (or when they ask for their own), the
+    review queue shows editors the drafts awaiting review, and anyone who may read the
+    published version sees that."""
+    if mine and principal.id not in owners:
+        return None
+    if in_review:
+        return "draft" if principal.is_editor and awaiting_review else None
+    sees_draft = principal.is_editor or principal.id in owners
+    if sees_draft and (mine or status != PUBLISHED):
+        return "draft"
+    if status == PUBLISHED and reads_published:
+        return "published"
+    return None
 
 
 def matches(
