@@ -37,10 +37,10 @@ def within(slug: str, places: Iterable[Located]) -> set[str]:
     for place in places:
         if place.parent:
             children.setdefault(place.parent, []).append(place.slug)
-    found, todo = {slug}, [slug]
-    while todo:
-        for child in children.get(todo.pop(), []):
+    found, to_visit = {slug}, [slug]
+    while to_visit:
+        for child in children.get(to_visit.pop(), []):
             if child not in found:
                 found.add(child)
-                todo.append(child)
+                to_visit.append(child)
     return found
