@@ -4,6 +4,9 @@ Started by ``commonplace serve``, it is told its parent's pid
 (``COMMONPLACE_INDEXER_PARENT_PID``) and stops when that parent is gone, however
 it went (SIGKILL included): on Linux the kernel sends it SIGTERM
 (``PR_SET_PDEATHSIG``), and everywhere it checks its parent pid every second.
+An orphan that has not finished its orderly stop within ``ORPHAN_GRACE`` seconds
+exits at once: everything it wrote is already committed, and nobody is left to
+stop it otherwise.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from types import FrameType
 
 from infra.bootstrap import build, build_indexer
@@ -23,6 +27,7 @@ from services.indexer.outbox import sender_for, start_sender
 
 PARENT_ENV = "COMMONPLACE_INDEXER_PARENT_PID"
 PR_SET_PDEATHSIG = 1
+ORPHAN_GRACE = 5.0
 log = logging.getLogger("commonplace.indexer")
 
 
@@ -56,10 +61,13 @@ def follow_parent(parent: int, stop: threading.Event, interval: float = 1.0) -> 
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
 
     def watch() -> None:
-        while not stop.wait(interval):
-            if os.getppid() != parent:
-                log.warning("The process that started the indexer (%d) is gone; stopping", parent)
-                stop.set()
+        while os.getppid() == parent:
+            time.sleep(interval)
+        log.warning("The process that started the indexer (%d) is gone; stopping", parent)
+        stop.set()
+        time.sleep(ORPHAN_GRACE)
+        log.error("The orphaned indexer did not stop within %.0fs; exiting now", ORPHAN_GRACE)
+        os._exit(1)
 
     if os.getppid() != parent:  # it went before the death signal was asked for
         stop.set()

@@ -131,7 +131,7 @@ def test_an_indexer_whose_server_was_killed_stops(served: Served) -> None:
     indexer = served.running_indexer()
     served.process.send_signal(signal.SIGKILL)
     served.process.wait(timeout=10)
-    wait_for(lambda: not alive(indexer), 10, "the orphaned indexer to stop")
+    wait_for(lambda: not alive(indexer), 20, "the orphaned indexer to stop")
 
 
 def test_a_dead_indexer_is_restarted_and_the_status_says_so(served: Served) -> None:
@@ -142,3 +142,18 @@ def test_a_dead_indexer_is_restarted_and_the_status_says_so(served: Served) -> N
     supervisor = served.status()["supervisor"]
     assert supervisor["restarts"] == 1
     assert supervisor["last_exit_code"] == -signal.SIGKILL
+
+
+def test_an_orphan_that_cannot_stop_in_time_exits_anyway() -> None:
+    """A stuck orderly stop does not keep an orphaned indexer alive."""
+    script = (
+        "import threading, time\n"
+        "from services.indexer import main\n"
+        "main.ORPHAN_GRACE = 0.5\n"
+        "main.follow_parent(1, threading.Event(), interval=0.05)\n"  # pid 1 is not its parent
+        "time.sleep(30)\n"  # a main loop that never looks at the stop event
+    )
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, timeout=20, capture_output=True)
+    assert done.returncode == 1, done.stderr.decode()
+    assert time.monotonic() - started < 15
