@@ -14,69 +14,31 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.artifact_fields import (
+    COMMON_FIELDS,
+    DRAFT,
+    KIND_FIELDS,
+    LIST_FIELDS,
+    PUBLISHED,
+    WITHDRAWAL_CATEGORIES,
+    WITHDRAWN,
+    empty_content,
+    missing_for_publication,
+)
 from domain.errors import Conflict, InvalidInput, NotFound, PublishRequirementsMissing
-from domain.values import KINDS, clean_text
+from domain.values import clean_text
 
-COMMON_FIELDS = (
-    "title",
-    "summary",
-    "body",
-    "contributors",
-    "terms",
-    "stage",
-    "place",
-    "convening",
-    "excursion",
-    "date",
-    "first_published",  # when imported work first appeared elsewhere (YYYY-MM-DD), if it did
-    "language",
-    "licence",
-    "visibility",
-    "themes",
-    "adaptation_note",
-)
-KIND_FIELDS = ("presenters", "group", "evidence", "presentations")
-LIST_FIELDS = frozenset(
-    {"contributors", "terms", "themes", "presenters", "evidence", "presentations"}
-)
-
-DRAFT, PUBLISHED, WITHDRAWN = "draft", "published", "withdrawn"
-
-
-def empty_content() -> dict[str, Any]:
-    content: dict[str, Any] = {name: None for name in COMMON_FIELDS + KIND_FIELDS}
-    for name in LIST_FIELDS:
-        content[name] = []
-    content["language"] = "en"
-    content["visibility"] = "public"
-    content["media"] = []  # changed only by the media commands, never by a revision
-    return content
-
-
-def missing_for_publication(
-    kind: str, content: dict[str, Any], *, adapted: bool = False
-) -> list[str]:
-    """Every requirement not yet met, in a person's words, all at once."""
-    missing = []
-    if not (content.get("title") or "").strip():
-        missing.append("a title")
-    if not (content.get("body") or "").strip():
-        missing.append("a body")
-    if not any(term.startswith("principles:") for term in content.get("terms") or []):
-        missing.append("at least one principle of practice")
-    if not content.get("place"):
-        missing.append("a place")
-    if not content.get("licence"):
-        missing.append("a licence")
-    for name in KINDS[kind].requires:
-        if not content.get(name):
-            missing.append(f"its {name}")
-    if adapted and not (content.get("adaptation_note") or "").strip():
-        missing.append("a note of what was changed for the new place")
-    for media in content.get("media") or []:
-        if media.get("kind") == "image" and not (media.get("alt") or "").strip():
-            missing.append(f"alt text for the image {media.get('filename')!r}")
-    return missing
+__all__ = [
+    "COMMON_FIELDS",
+    "DRAFT",
+    "KIND_FIELDS",
+    "LIST_FIELDS",
+    "PUBLISHED",
+    "WITHDRAWN",
+    "Artifact",
+    "empty_content",
+    "missing_for_publication",
+]
 
 
 class Artifact(Aggregate):
@@ -96,6 +58,7 @@ class Artifact(Aggregate):
         self.submitted_version: int | None = None
         self.published: dict[str, Any] | None = None
         self.withdrawal: dict[str, Any] | None = None
+        self.narrowing: dict[str, Any] | None = None
         self.publication_count = 0
         self.last_revised_version = 1
         self.first_published_at: datetime | None = None
@@ -156,16 +119,37 @@ class Artifact(Aggregate):
             source_version=source_version, content=content, by=by, at=at, note=note
         )
 
-    def withdraw(self, reason: str, by: str, at: datetime) -> None:
-        """Take a published artifact out of reading, saying why."""
+    def withdraw(
+        self, reason: str, by: str, at: datetime, category: str = "editorial", note: str = ""
+    ) -> None:
+        """Take a published artifact out of reading, saying why.
+
+        ``reason`` is public; ``note`` is for editors only (which consent ended,
+        which site withdrew the source) and never names anyone in public.
+        """
         if self.status != PUBLISHED:
             raise Conflict(
                 f"Only a published artifact can be withdrawn; this one is {self.status}."
             )
+        if category not in WITHDRAWAL_CATEGORIES:
+            raise InvalidInput(
+                f"Unknown withdrawal category {category!r}.",
+                field="category",
+                allowed=list(WITHDRAWAL_CATEGORIES),
+            )
         reason = clean_text(reason, "reason").strip()
         if not reason:
             raise InvalidInput("Give a reason for the withdrawal.", field="reason")
-        self._record_withdrawal(reason=reason, by=by, at=at)
+        note = clean_text(note, "note").strip()
+        self._record_withdrawal(reason=reason, by=by, at=at, category=category, note=note)
+
+    def narrow(self, visibility: str, syndication: str, reason: str, by: str, at: datetime) -> None:
+        """Show the published artifact less widely (a consent it relies on narrowed)."""
+        if self.status != PUBLISHED or self.published is None:
+            raise Conflict(f"Only a published artifact can be narrowed; this one is {self.status}.")
+        self._record_narrowing(
+            visibility=visibility, syndication=syndication, reason=reason, by=by, at=at
+        )
 
     # -- events --------------------------------------------------------------
 
@@ -258,9 +242,22 @@ class Artifact(Aggregate):
         }
 
     @event("Withdrawn")
-    def _record_withdrawal(self, reason: str, by: str, at: datetime) -> None:
+    def _record_withdrawal(
+        self, reason: str, by: str, at: datetime, category: str = "editorial", note: str = ""
+    ) -> None:
         self.status = WITHDRAWN
-        self.withdrawal = {"reason": reason, "by": by, "at": at}
+        self.withdrawal = {"reason": reason, "by": by, "at": at, "category": category, "note": note}
+
+    @event("Narrowed")
+    def _record_narrowing(
+        self, visibility: str, syndication: str, reason: str, by: str, at: datetime
+    ) -> None:
+        """The published version (and the draft) now travel no further than this."""
+        narrowed = {"visibility": visibility, "syndication": syndication}
+        assert self.published is not None
+        self.published = {**self.published, "content": {**self.published["content"], **narrowed}}
+        self.content = {**self.content, **narrowed}
+        self.narrowing = {"reason": reason, "by": by, "at": at}
 
     # -- queries -------------------------------------------------------------
 

@@ -18,6 +18,8 @@ from domain.values import (
     KINDS,
     check_contributors,
     check_language,
+    check_persons,
+    check_syndication,
     check_visibility,
     clean_texts,
     normalise_licence,
@@ -85,6 +87,12 @@ class ContentChecker:
 
     def _check_contributors(self, value: list[dict[str, str]]) -> list[dict[str, str]]:
         return check_contributors([{"name": p["name"].strip(), "role": p["role"]} for p in value])
+
+    def _check_persons(self, value: list[dict[str, str]]) -> list[dict[str, str]]:
+        return check_persons(value)
+
+    def _check_syndication(self, value: str) -> str:
+        return check_syndication(value)
 
     def _check_language(self, value: str) -> str:
         return check_language(value)

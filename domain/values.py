@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from uuid import UUID
 
 from domain.errors import InvalidInput
 
@@ -55,6 +56,10 @@ LICENCES: dict[str, str] = {
 }
 
 VISIBILITIES = ("public", "members")
+SYNDICATIONS = ("adaptable", "shared", "none")
+# How a person appears in an artifact: contributed to it, presented in it, is
+# named in its text, is seen in its photos or video, is heard in its recordings.
+PERSON_ROLES = ("contributor", "presenter", "named", "pictured", "recorded")
 
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -108,6 +113,41 @@ def check_visibility(value: str) -> str:
             field="visibility",
         )
     return value
+
+
+def check_syndication(value: str) -> str:
+    if value not in SYNDICATIONS:
+        raise InvalidInput(
+            f"Syndication must be one of {', '.join(SYNDICATIONS)}, not {value!r}.",
+            field="syndication",
+            allowed=list(SYNDICATIONS),
+        )
+    return value
+
+
+def check_persons(persons: list[dict[str, str]]) -> list[dict[str, str]]:
+    """``[{person_id, role}]``: each id a UUID, each role known, no pair twice."""
+    checked: list[dict[str, str]] = []
+    for entry in persons:
+        if not isinstance(entry, dict):
+            raise InvalidInput("Each person is an object with person_id and role.", field="persons")
+        role = entry.get("role")
+        if role not in PERSON_ROLES:
+            raise InvalidInput(
+                f"Person role {role!r} is not one of: {', '.join(PERSON_ROLES)}.",
+                field="persons",
+                allowed=list(PERSON_ROLES),
+            )
+        try:
+            person_id = str(UUID(str(entry.get("person_id"))))
+        except ValueError:
+            raise InvalidInput(
+                f"Person id {entry.get('person_id')!r} is not a UUID.", field="persons"
+            ) from None
+        item = {"person_id": person_id, "role": str(role)}
+        if item not in checked:
+            checked.append(item)
+    return checked
 
 
 def check_slug(value: str, what: str) -> str:

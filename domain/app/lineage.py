@@ -78,9 +78,7 @@ def may_see(archive: Archive, principal: Principal, artifact_id: UUID) -> bool:
     return True
 
 
-def visible_node(
-    archive: Archive, site: str, principal: Principal, node: dict[str, Any]
-) -> bool:
+def visible_node(archive: Archive, site: str, principal: Principal, node: dict[str, Any]) -> bool:
     """Whether ``principal`` may see the work a lineage node names."""
     uri = node.get("uri")
     if not isinstance(uri, str) or not uri:

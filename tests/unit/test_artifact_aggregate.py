@@ -65,7 +65,38 @@ def test_withdrawal_keeps_reason_and_who() -> None:
     artifact.publish(source_version=1, content=dict(artifact.content), by="e", at=NOW)
     artifact.withdraw(reason="consent withdrawn", by="e", at=NOW)
     assert artifact.status == "withdrawn"
-    assert artifact.withdrawal == {"reason": "consent withdrawn", "by": "e", "at": NOW}
+    assert artifact.withdrawal == {
+        "reason": "consent withdrawn",
+        "by": "e",
+        "at": NOW,
+        "category": "editorial",
+        "note": "",
+    }
+
+
+def test_withdrawal_for_consent_keeps_its_note_for_editors() -> None:
+    artifact = new_story(title="A")
+    artifact.publish(source_version=1, content=dict(artifact.content), by="e", at=NOW)
+    artifact.withdraw(reason="No longer shown.", by="system", at=NOW, category="consent", note="c1")
+    assert artifact.withdrawal is not None
+    assert (artifact.withdrawal["category"], artifact.withdrawal["note"]) == ("consent", "c1")
+
+
+def test_an_unknown_withdrawal_category_is_refused() -> None:
+    artifact = new_story(title="A")
+    artifact.publish(source_version=1, content=dict(artifact.content), by="e", at=NOW)
+    with pytest.raises(InvalidInput):
+        artifact.withdraw(reason="x", by="e", at=NOW, category="whim")
+
+
+def test_narrowing_changes_the_published_version_and_the_draft() -> None:
+    artifact = new_story(title="A")
+    artifact.publish(source_version=1, content=dict(artifact.content), by="e", at=NOW)
+    artifact.narrow("members", "none", reason="narrowed", by="system", at=NOW)
+    assert artifact.published is not None
+    assert artifact.published["content"]["visibility"] == "members"
+    assert artifact.content["syndication"] == "none"
+    assert artifact.status == "published"
 
 
 def test_every_change_is_an_event_carrying_who() -> None:
