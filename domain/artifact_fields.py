@@ -10,6 +10,7 @@ sites may adapt it; the default, as before the field existed), ``shared``
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from domain.values import KINDS
@@ -81,4 +82,17 @@ def missing_for_publication(
     for media in content.get("media") or []:
         if media.get("kind") == "image" and not (media.get("alt") or "").strip():
             missing.append(f"alt text for the image {media.get('filename')!r}")
+    attached = {str(media.get("id")) for media in content.get("media") or []}
+    for reference in media_references(content.get("body") or ""):
+        if reference not in attached:
+            missing.append(f"the file media:{reference} that the text shows, which is not attached")
     return missing
+
+
+# ``![alt](media:ID)`` or ``[text](media:ID "title")``: the link destination only.
+_MEDIA_REFERENCE = re.compile(r"\]\(\s*<?media:([^\s)>]*)")
+
+
+def media_references(body: str) -> list[str]:
+    """The media ids the text points at, in order, each once."""
+    return list(dict.fromkeys(_MEDIA_REFERENCE.findall(body)))

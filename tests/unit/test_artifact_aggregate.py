@@ -153,3 +153,27 @@ def test_no_derivatives_licences_forbid_adaptation() -> None:
     assert not allows_derivatives("https://creativecommons.org/licenses/by-nc-nd/4.0/")
     assert not allows_derivatives("all-rights-reserved")
     assert allows_derivatives("https://creativecommons.org/licenses/by-sa/4.0/")
+
+
+def test_a_reference_to_media_that_is_not_attached_blocks_publishing() -> None:
+    attached = {"id": "7d5c1a52-0000-4000-8000-000000000001", "kind": "audio", "filename": "a.m4a"}
+    body = (
+        "Heard: [clip](media:7d5c1a52-0000-4000-8000-000000000001)\n\n"
+        '![the garden](media:0b7e0000-0000-4000-8000-00000000dead "title")\n'
+        "![again](media:0b7e0000-0000-4000-8000-00000000dead)"
+    )
+    missing = missing_for_publication("story", {**COMPLETE, "body": body, "media": [attached]})
+    assert missing == [
+        "the file media:0b7e0000-0000-4000-8000-00000000dead that the text shows, "
+        "which is not attached"
+    ]
+
+
+def test_a_detached_file_still_shown_in_the_text_blocks_publishing() -> None:
+    artifact = new_story(title="A")
+    media = {"id": "m1", "kind": "audio", "filename": "a.m4a"}
+    artifact.attach_media(media, by="p1")
+    artifact.revise({"body": "Listen: [clip](media:m1)"}, by="p1")
+    assert not [m for m in missing_for_publication("story", artifact.content) if "media:m1" in m]
+    artifact.detach_media("m1", by="p1")
+    assert any("media:m1" in m for m in missing_for_publication("story", artifact.content))

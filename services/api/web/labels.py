@@ -63,6 +63,10 @@ FIELD_NAMES = {"excursion": N_("its excursion")}
 CHECKLIST_PATTERNS = (
     (re.compile(r"alt text for the image (?P<file>.+)"), N_("alt text for the image %(file)s")),
     (
+        re.compile(r"the file (?P<file>.+) that the text shows, which is not attached"),
+        N_("the file %(file)s that the text shows, which is not attached"),
+    ),
+    (
         re.compile(r"consent from the guardian of (?P<name>.+) for (?P<scope>.+)"),
         N_("consent from the guardian of %(name)s for %(scope)s"),
     ),
