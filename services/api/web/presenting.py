@@ -10,6 +10,7 @@ from domain.access import Principal
 from domain.app.adaptations import AdaptationService
 from domain.app.lineage import page_of
 from domain.application import Archive
+from domain.artifact_fields import media_references
 from domain.errors import DomainError
 from domain.values import ALL_RIGHTS_RESERVED, LICENCES
 from infra.demo import fiction
@@ -39,14 +40,16 @@ class Crumb:
 
 
 def media_items(view: dict[str, Any], *, public: bool) -> list[dict[str, Any]]:
+    """The files listed below the text: a photo the text already shows is not repeated."""
     base = "/media" if public else "/files"
+    in_text = set(media_references(view.get("body") or ""))
     items = []
     transcripts: dict[str, list[dict[str, Any]]] = {}
     for media in view.get("media") or []:
         if media.get("describes"):
             transcripts.setdefault(media["describes"], []).append(media)
     for media in view.get("media") or []:
-        if media.get("describes"):
+        if media.get("describes") or (media.get("kind") == "image" and media["id"] in in_text):
             continue
         url = f"{base}/{media['id']}"
         variants = media.get("variants") or {}
