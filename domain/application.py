@@ -10,7 +10,8 @@ group of commands and queries, kept in small modules by concern:
 - ``archive.media``: uploads and the media attached to artifacts (``media_commands``);
 - ``archive.adaptations``: adaptations and reports of them (``adaptation_commands``);
 - ``archive.tokens``: access tokens (``tokens``);
-- ``archive.people``: persons and their consents, sealed by the vault (``people_commands``).
+- ``archive.people``: persons and their consents, sealed by the vault (``people_commands``);
+- ``archive.review``: returning a draft with comments and answering them (``review_commands``).
 
 The rules of an artifact's lifecycle are the ``Artifact`` aggregate's own; the
 commands check who may act, load, call the aggregate and save.
@@ -35,6 +36,7 @@ from domain.content import ContentChecker
 from domain.media_commands import MediaCommands
 from domain.people_commands import People
 from domain.results import CommandResult, now
+from domain.review_commands import ReviewCommands
 from domain.store import ApplicationStore
 from domain.tokens import Tokens
 from domain.vault_port import InMemoryVault, PersonalDataVault
@@ -66,6 +68,7 @@ class Archive(Application[UUID]):
         self.media = MediaCommands(self.store, self.artifacts)
         self.adaptations = AdaptationCommands(self.store, self.artifacts)
         self.tokens = Tokens(self.store)
+        self.review = ReviewCommands(self.store)
         self.people = People(self.store, vault or InMemoryVault())  # the fake vault in memory
 
     def load(self, cls: type[A], aggregate_id: UUID, version: int | None = None) -> A:

@@ -43,6 +43,8 @@ __all__ = [
 
 class Artifact(Aggregate):
     id: UUID
+    # The review conversation's returns, each {"by", "comments"} (rules in ``domain.review``).
+    returns: tuple[dict[str, Any], ...] = ()
 
     @event("Created")
     def __init__(
@@ -258,6 +260,18 @@ class Artifact(Aggregate):
         self.published = {**self.published, "content": {**self.published["content"], **narrowed}}
         self.content = {**self.content, **narrowed}
         self.narrowing = {"reason": reason, "by": by, "at": at}
+
+    @event("Returned")
+    def record_return(self, comments: list[dict[str, Any]], by: str) -> None:
+        """Sent back to its contributors with comments: out of review, to revise."""
+        self.submitted_version = None
+        self.returns = (*self.returns, {"by": by, "comments": comments})
+
+    @event("CommentAnswered")
+    def record_answer(
+        self, comment_id: str | None, text: str, by: str, returned_by: list[str]
+    ) -> None:
+        """An answer in the review conversation (read from the events by ``domain.review``)."""
 
     # -- queries -------------------------------------------------------------
 
