@@ -22,6 +22,7 @@ from __future__ import annotations
 import fcntl
 import json
 import sqlite3
+import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
@@ -122,6 +123,8 @@ class PostgresCoordination(Coordination):
         self.table = f"{settings.database_schema or 'public'}.commonplace_indexer_status"
         self._lock_conn: Any = None
         self._lead_conn: Any = None
+        self._status_conn: Any = None  # kept open: a status is saved every batch
+        self._status_guard = threading.Lock()
         with self._connected() as conn:
             conn.execute(f"CREATE TABLE IF NOT EXISTS {self.table} (id INT PRIMARY KEY, body TEXT)")
 
@@ -191,6 +194,8 @@ class PostgresCoordination(Coordination):
     def close(self) -> None:
         self._drop("_lock_conn")
         self._drop("_lead_conn")
+        with self._status_guard:
+            self._drop("_status_conn")
 
     def _drop(self, name: str) -> None:
         conn = getattr(self, name)
@@ -199,17 +204,27 @@ class PostgresCoordination(Coordination):
             conn.close()
 
     def save_status(self, status: dict[str, Any]) -> None:
-        with self._connected() as conn:
-            conn.execute(
-                f"INSERT INTO {self.table} (id, body) VALUES (1, %s) "
-                "ON CONFLICT (id) DO UPDATE SET body = excluded.body",
-                (json.dumps(status),),
-            )
+        self._on_status_connection(
+            f"INSERT INTO {self.table} (id, body) VALUES (1, %s) "
+            "ON CONFLICT (id) DO UPDATE SET body = excluded.body",
+            (json.dumps(status),),
+        )
 
     def load_status(self) -> dict[str, Any]:
-        with self._connected() as conn:
-            row = conn.execute(f"SELECT body FROM {self.table} WHERE id = 1").fetchone()
+        row = self._on_status_connection(f"SELECT body FROM {self.table} WHERE id = 1", ())
         return json.loads(row[0]) if row else {}
+
+    def _on_status_connection(self, sql: str, params: tuple[Any, ...]) -> Any:
+        """Run one statement on the kept status connection; a broken one is dropped."""
+        with self._status_guard:
+            conn = self._status_conn = self._open(self._status_conn)
+            try:
+                with self._errors():
+                    cursor = conn.execute(sql, params)
+                    return cursor.fetchone() if cursor.description else None
+            except (OperationalError, InterfaceError):
+                self._drop("_status_conn")
+                raise
 
 
 def describe(saved: dict[str, Any], *, stale_after: float = 15.0) -> dict[str, Any]:
