@@ -29,6 +29,7 @@ from eventsourcing.domain import Aggregate, MutableOrImmutableAggregate
 from domain.adaptation_commands import AdaptationCommands
 from domain.artifact import Artifact
 from domain.artifact_commands import ArtifactCommands
+from domain.artifact_persons import ArtifactPersons
 from domain.artifact_queries import ArtifactQueries
 from domain.catalogue import event_topic
 from domain.catalogue_service import Catalogue
@@ -63,13 +64,15 @@ class Archive(Application[UUID]):
         self.catalogue = Catalogue(self.store)
         self.store.after_save.append(self.catalogue.saved)
         self.content = ContentChecker(self.store, self.catalogue.records)
-        self.artifacts = ArtifactCommands(self.store, self.content)
-        self.reading = ArtifactQueries(self.store)
+        vault = vault or InMemoryVault()  # the fake vault in memory
+        persons = ArtifactPersons(self.store, vault)
+        self.artifacts = ArtifactCommands(self.store, self.content, persons)
+        self.reading = ArtifactQueries(self.store, persons)
         self.media = MediaCommands(self.store, self.artifacts)
         self.adaptations = AdaptationCommands(self.store, self.artifacts)
         self.tokens = Tokens(self.store)
         self.review = ReviewCommands(self.store)
-        self.people = People(self.store, vault or InMemoryVault())  # the fake vault in memory
+        self.people = People(self.store, vault)
 
     def load(self, cls: type[A], aggregate_id: UUID, version: int | None = None) -> A:
         """The aggregate of class ``cls`` (at ``version``), or NotFound."""

@@ -1,5 +1,8 @@
 """Artifact commands: create, revise, submit for review, publish, withdraw.
 
+Listing persons needs the right to list them, and publishing their consent
+(``domain.artifact_persons``).
+
 Each command checks who may act (``domain.policy``), loads the artifact, lets the
 aggregate apply its own rules, and saves it through the store port.
 """
@@ -12,6 +15,7 @@ from uuid import UUID, uuid4
 from domain import policy
 from domain.access import Principal, Role
 from domain.artifact import Artifact
+from domain.artifact_persons import ArtifactPersons, listed_persons
 from domain.content import ContentChecker
 from domain.errors import Conflict, NotFound, VersionConflict
 from domain.results import CommandResult, now, result_of, unchanged
@@ -21,9 +25,10 @@ from domain.views import artifact_view
 
 
 class ArtifactCommands:
-    def __init__(self, store: Store, content: ContentChecker) -> None:
+    def __init__(self, store: Store, content: ContentChecker, persons: ArtifactPersons) -> None:
         self.store = store
         self.content = content
+        self.persons = persons
 
     def load(self, artifact_id: UUID, version: int | None = None) -> Artifact:
         """The artifact (at ``version``); a missing one is reported as not visible."""
@@ -55,6 +60,7 @@ class ArtifactCommands:
         policy.require_role(principal, Role.PARTNER, "create artifacts")
         check_kind(kind)
         checked = self.content.check(kind, content)
+        self.persons.check_listing(principal, listed_persons(checked))
         fingerprint = None
         artifact_id = None
         if idempotency_key:
@@ -97,6 +103,9 @@ class ArtifactCommands:
     ) -> CommandResult:
         artifact = self.editable(principal, artifact_id, expected_version)
         checked = self.content.check(artifact.kind, changes)
+        if "persons" in checked:
+            already = listed_persons(artifact.content)
+            self.persons.check_listing(principal, checked["persons"], already)
         assert principal.id is not None
         if not artifact.revise(changes=checked, by=principal.id, note=note):
             return unchanged(artifact)
@@ -141,9 +150,16 @@ class ArtifactCommands:
             by=principal.id,
             at=now(),
             note=note,
-            also_missing=self.content.unpublishable(content),
+            also_missing=[
+                *self.content.unpublishable(content),
+                *self.persons.consent_missing(artifact.id, content),
+            ],
         )
         return result_of(artifact, self.store.save(artifact))
+
+    def consent_missing(self, view: dict[str, Any]) -> list[str]:
+        """The consent lines publishing a view's content would still need (for checklists)."""
+        return self.persons.consent_missing(UUID(str(view["id"])), view)
 
     def withdraw(
         self,

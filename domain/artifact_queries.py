@@ -11,6 +11,7 @@ from uuid import UUID
 from domain import policy, summaries
 from domain.access import Principal
 from domain.artifact import WITHDRAWN, Artifact
+from domain.artifact_persons import ArtifactPersons
 from domain.errors import Forbidden, NotFound
 from domain.history import content_at, content_diff, history_entries
 from domain.store import Store
@@ -19,9 +20,17 @@ from domain.views import artifact_view
 
 
 class ArtifactQueries:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, persons: ArtifactPersons) -> None:
         self.store = store
         self.summaries = ArtifactSummaries(store)
+        self.persons = persons
+
+    def with_persons(self, principal: Principal, view: dict[str, Any]) -> dict[str, Any]:
+        """A view with its persons by credited name, ids only for editors and contributors."""
+        owners = view.get("owners")
+        if owners is None:
+            owners = self._current(UUID(str(view["id"]))).owners
+        return self.persons.in_view(principal, owners, view)
 
     def _current(self, artifact_id: UUID) -> Artifact:
         try:
@@ -52,7 +61,7 @@ class ArtifactQueries:
         if not draft:
             policy.check_readable(principal, current)  # the present decides: withdrawn is gone
             policy.check_readable(principal, artifact)
-        return artifact_view(artifact, draft=draft)
+        return self.persons.in_view(principal, current.owners, artifact_view(artifact, draft=draft))
 
     def _version_wanted(
         self, current: Artifact, version: int | None, as_of: datetime | None
@@ -141,7 +150,7 @@ class ArtifactQueries:
             view = listed(principal, artifact, mine=mine, in_review=in_review)
             if view is None or not matches(view, kind, status, place, term):
                 continue
-            items.append(view)
+            items.append(self.persons.in_view(principal, artifact.owners, view))
             if len(items) == limit:
                 break
         else:

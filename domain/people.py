@@ -96,6 +96,7 @@ class Person(Aggregate):
         has_guardian_contact: bool,
         credit: str,
         by: str,
+        indexes_consents: bool = False,  # absent from persons recorded before the index
     ) -> None:
         self.sealed: str | None = sealed
         self.has_guardian_contact = has_guardian_contact
@@ -104,6 +105,9 @@ class Person(Aggregate):
         self.minor = False
         self.minor_until: date | None = None
         self.erased_at: datetime | None = None
+        # The ids of this person's consents; None for persons recorded before the
+        # person kept them (their consents are found by reading every consent).
+        self.consent_ids: list[UUID] | None = [] if indexes_consents else None
 
     @event("Revised")
     def _revise(self, sealed: str, has_guardian_contact: bool, by: str) -> None:
@@ -130,7 +134,18 @@ class Person(Aggregate):
         self.has_guardian_contact = False
         self.erased_at = at
 
+    @event("ConsentLinked")
+    def _link_consent(self, consent_id: UUID, by: str) -> None:
+        if self.consent_ids is not None:
+            self.consent_ids = [*self.consent_ids, consent_id]
+
     # -- commands ---------------------------------------------------------
+
+    def link_consent(self, consent_id: UUID, by: str) -> None:
+        """Remember a consent given for this person; saved together with the consent."""
+        self._refuse_if_erased()
+        if self.consent_ids is not None and consent_id not in self.consent_ids:
+            self._link_consent(consent_id, by)
 
     def revise(self, vault: PersonalDataVault, details: PersonDetails, by: str) -> None:
         self._refuse_if_erased()
@@ -203,6 +218,7 @@ def record_person(
         has_guardian_contact=bool(details.guardian_contact),
         credit=choice.value,
         by=by,
+        indexes_consents=True,
     )
     if is_minor:
         person.mark_minor(minor_until, by)

@@ -9,7 +9,7 @@ who manage it, and "a person who asked to be removed" once erased.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
@@ -23,6 +23,7 @@ from domain.consent import Consent, Standing, give_consent, parse_scope
 from domain.credit import view_person
 from domain.errors import InvalidInput, NotFound, VersionConflict
 from domain.people import Person, PersonDetails, may_manage, record_person, require_manager, unseal
+from domain.person_consents import consents_of
 from domain.results import CommandResult, now, result_of
 from domain.store import Store
 from domain.vault_port import PersonalDataVault
@@ -135,7 +136,9 @@ class People:
             expires_at=data.get("expires_at"),
             by=principal.id,
         )
-        return result_of(consent, self.store.save(consent))
+        person.link_consent(consent.id, principal.id)
+        # One transaction: the person's list of consents never misses a stored consent.
+        return result_of(consent, self.store.save(person, consent))
 
     def narrow(
         self,
@@ -168,10 +171,7 @@ class People:
         policy.require_role(principal, Role.PARTNER, "read consents")
         managed: dict[UUID, bool] = {}
         found = []
-        for _, consent_id in self.store.ids_of(event_topic(Consent, "Given")):
-            consent = self.store.load(Consent, consent_id)
-            if person_id is not None and consent.person_id != person_id:
-                continue
+        for consent in self._candidates(person_id):
             if artifact_id is not None and consent.artifact_id not in (None, artifact_id):
                 continue
             if consent.person_id not in managed:
@@ -180,6 +180,18 @@ class People:
             if managed[consent.person_id]:
                 found.append(consent_view(consent))
         return found
+
+    def _candidates(self, person_id: UUID | None) -> Iterator[Consent]:
+        """The consents of ``person_id`` (from the person's own list), or every consent."""
+        if person_id is not None:
+            try:
+                person = self.store.load(Person, person_id)
+            except NotFound:
+                return
+            yield from consents_of(self.store, person)
+            return
+        for _, consent_id in self.store.ids_of(event_topic(Consent, "Given")):
+            yield self.store.load(Consent, consent_id)
 
     def _managed_consent(self, principal: Principal, consent_id: UUID) -> Consent:
         policy.require_role(principal, Role.PARTNER, "manage consents")

@@ -41,8 +41,10 @@ class ArtifactAnswers:
 
     def written(self, principal: Principal, result: CommandResult, status: int = 200) -> JSON:
         """The artifact's working draft after a command, with its ETag and log position."""
-        view = result.view or self.archive.reading.get_artifact(
-            principal, UUID(result.id), draft=True
+        view = (
+            self.archive.reading.with_persons(principal, result.view)
+            if result.view
+            else self.archive.reading.get_artifact(principal, UUID(result.id), draft=True)
         )
         location = absolute(self.base_url, f"/api/v1/artifacts/{result.id}")
         headers = {"ETag": etag_for(view["version"]), "Location": location}

@@ -37,6 +37,19 @@ class Contributor(Strict):
     )
 
 
+class ListedPerson(Strict):
+    person_id: str = Field(pattern=UUID_PATTERN, description="The id of a recorded person")
+    role: Literal["contributor", "presenter", "named", "pictured", "recorded"]
+
+
+class ShownPerson(BaseModel):
+    person_id: str | None = Field(
+        None, description="Only for editors and the artifact's contributors"
+    )
+    role: str
+    name: str = Field(description="As the person asked to be credited")
+
+
 class ContentIn(Strict):
     title: str | None = None
     summary: str | None = None
@@ -66,6 +79,16 @@ class ContentIn(Strict):
     )
     adaptation_note: str | None = Field(
         None, max_length=5000, description="Adaptations: what was changed for the new place"
+    )
+    persons: list[ListedPerson] | None = Field(
+        None,
+        description="The persons it names or shows, each recorded at /api/v1/persons; "
+        "publishing needs their consent",
+    )
+    syndication: Literal["adaptable", "shared", "none"] | None = Field(
+        None,
+        description="adaptable (feeds, OAI-PMH, packages, and other sites may adapt it), "
+        "shared (feeds, OAI-PMH, packages) or none (this site's pages only)",
     )
 
     def content(self) -> dict[str, Any]:
@@ -128,6 +151,8 @@ class ArtifactOut(BaseModel):
     presentations: list[str]
     media: list[dict[str, Any]] = []
     adaptation_note: str | None = None
+    persons: list[ShownPerson] = []
+    syndication: str = "adaptable"
     adapted_from: dict[str, Any] | None = None
     adaptations: dict[str, Any] | None = None
     created_at: datetime
