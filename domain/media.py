@@ -17,7 +17,10 @@ from eventsourcing.domain import Aggregate, event
 from domain.errors import InvalidInput
 
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif"})
-AUDIO_TYPES = frozenset({"audio/mpeg", "audio/mp4", "audio/aac", "audio/wav"})
+# audio/webm and audio/ogg: what browsers record with MediaRecorder (Opus).
+AUDIO_TYPES = frozenset(
+    {"audio/mpeg", "audio/mp4", "audio/aac", "audio/wav", "audio/webm", "audio/ogg"}
+)
 VIDEO_TYPES = frozenset({"video/mp4", "video/webm"})
 TEXT_TYPES = frozenset({"text/vtt", "text/plain"})
 ALLOWED_TYPES = IMAGE_TYPES | AUDIO_TYPES | VIDEO_TYPES | TEXT_TYPES | {"application/pdf"}

@@ -29,6 +29,8 @@ EQUIVALENT = {
     "audio/wav": {"audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave"},
     "audio/mpeg": {"audio/mpeg", "audio/mp3"},
     "video/webm": {"video/webm", "audio/webm", "video/x-matroska"},
+    "audio/webm": {"audio/webm", "video/webm", "video/x-matroska"},
+    "audio/ogg": {"audio/ogg", "application/ogg", "video/ogg", "audio/opus"},
 }
 MARKUP = (b"<!doctype", b"<html", b"<svg", b"<?xml", b"<script", b"<body", b"<head", b"<iframe")
 

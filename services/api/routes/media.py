@@ -16,10 +16,12 @@ from domain.errors import TooLarge
 from services.api.artifact_answers import AnswersDep
 from services.api.deps import ArchiveDep, IfMatchDep, MediaDep, PrincipalDep, SettingsDep
 from services.api.responses import JSON
+from services.api.routes import media_resumable
 from services.api.schemas import MediaComplete, MediaDeclare, MediaDescribe
 from services.api.urls import upload_answer
 
 router = APIRouter(tags=["media"])
+router.include_router(media_resumable.router)  # HEAD and PATCH of .../content
 SPOOL_BYTES = 1024 * 1024
 
 
@@ -89,9 +91,7 @@ def describe_media(
 ) -> JSON:
     """Change the alt text or caption of attached media."""
     changes = body.model_dump(exclude_none=True)
-    result = archive.media.describe_media(
-        principal, artifact_id, expected, str(media_id), changes
-    )
+    result = archive.media.describe_media(principal, artifact_id, expected, str(media_id), changes)
     return answers.written(principal, result)
 
 

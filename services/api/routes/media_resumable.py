@@ -1,0 +1,81 @@
+"""Resumable uploads (the core of tus): ``HEAD`` for the offset, ``PATCH`` to append.
+
+A client that lost its connection asks ``HEAD /api/v1/media/{id}/content`` how many
+bytes arrived and sends the rest with ``PATCH`` from there; the last piece makes the
+bytes whole, and ``POST /api/v1/media/{id}/complete`` checks and attaches them.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Header, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from domain.app.media import MediaService
+from domain.app.resumable import ResumableUploads
+from domain.errors import InvalidInput, TooLarge
+from services.api.deps import MediaDep, PrincipalDep, SettingsDep
+
+router = APIRouter(tags=["media"])
+PIECE_TYPE = "application/offset+octet-stream"
+SPOOL_BYTES = 1024 * 1024
+TUS_VERSION = "1.0.0"
+
+
+def uploads_for(media: MediaService, piece_limit: int) -> ResumableUploads:
+    return ResumableUploads(media.archive, media.store, piece_limit)
+
+
+def _headers(offset: int, length: int) -> dict[str, str]:
+    return {
+        "Upload-Offset": str(offset),
+        "Upload-Length": str(length),
+        "Tus-Resumable": TUS_VERSION,
+        "Cache-Control": "no-store",
+    }
+
+
+@router.head("/api/v1/media/{media_id}/content", status_code=200)
+def upload_offset(
+    media_id: UUID, media: MediaDep, settings: SettingsDep, principal: PrincipalDep
+) -> Response:
+    """How many bytes of a declared upload the server holds (``Upload-Offset``)."""
+    offset, length = uploads_for(media, settings.media_part_size).status(principal, media_id)
+    return Response(status_code=200, headers=_headers(offset, length))
+
+
+@router.patch("/api/v1/media/{media_id}/content", status_code=204)
+async def append_content(
+    media_id: UUID,
+    request: Request,
+    media: MediaDep,
+    settings: SettingsDep,
+    principal: PrincipalDep,
+    upload_offset: Annotated[str, Header(description="Where this piece starts")] = "",
+) -> Response:
+    """Append a piece (``Content-Type: application/offset+octet-stream``) at
+    ``Upload-Offset``, which must equal the bytes held; answers the new offset. A piece
+    cut short by the connection is dropped, so resume from the offset ``HEAD`` gives."""
+    if not upload_offset.isdigit():
+        raise InvalidInput("Send Upload-Offset: the number of bytes held.", field="upload_offset")
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != PIECE_TYPE:
+        raise InvalidInput(f"Send pieces as Content-Type: {PIECE_TYPE}.", field="content_type")
+    limit = settings.media_part_size
+    uploads = uploads_for(media, limit)
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
+        received = 0
+        async for chunk in request.stream():
+            received += len(chunk)
+            if received > limit:
+                raise TooLarge(f"A piece may be at most {limit} bytes.", field="size")
+            spool.write(chunk)
+        spool.seek(0)
+        offset, length = await run_in_threadpool(
+            uploads.append, principal, media_id, int(upload_offset), spool
+        )
+    return Response(status_code=204, headers=_headers(offset, length))
