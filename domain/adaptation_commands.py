@@ -10,7 +10,7 @@ from domain.access import SYSTEM, Principal, Role
 from domain.artifact import Artifact
 from domain.artifact_commands import ArtifactCommands
 from domain.errors import InvalidInput
-from domain.results import CommandResult, result_of
+from domain.results import CommandResult, now, result_of
 from domain.store import Store
 from domain.values import LICENCES, allows_derivatives, check_kind
 
@@ -48,3 +48,35 @@ class AdaptationCommands:
             return False
         self.store.save(artifact)
         return True
+
+    def has_withdrawal_notice(self, artifact_id: UUID, notice_id: str) -> bool:
+        """Whether a withdrawal notice with this id was already recorded on the artifact:
+        the editors' note of a ``source-withdrawn`` withdrawal names its notice id."""
+        marker = notice_marker(notice_id)
+        return any(
+            type(e).__name__ == "Withdrawn"
+            and getattr(e, "category", "") == "source-withdrawn"
+            and marker in str(getattr(e, "note", ""))
+            for e in self.store.events_of(artifact_id)
+        )
+
+    def withdraw_for_source(
+        self, artifact_id: UUID, reason: str, note: str, notice_id: str
+    ) -> CommandResult:
+        """Hide an adaptation whose source was withdrawn, until an editor reviews it."""
+        artifact = self.artifacts.load(artifact_id)
+        if notice_marker(notice_id) not in note:
+            note = f"{note} ({notice_marker(notice_id)})"
+        artifact.withdraw(
+            reason=reason,
+            by=SYSTEM.id or "system",
+            at=now(),
+            category="source-withdrawn",
+            note=note,
+        )
+        return result_of(artifact, self.store.save(artifact))
+
+
+def notice_marker(notice_id: str) -> str:
+    """How an editors' note names the withdrawal notice it came from."""
+    return f"notice {notice_id}"

@@ -36,6 +36,7 @@ from infra.outbox import build_outbox
 from infra.readmodel.inbox import Inbox, build_inbox
 from infra.readmodel.publications import Publications, build_publications
 from infra.settings import Settings
+from infra.site_keys import load_site_keys
 from infra.syndication.oai import PAGE_SIZE, OAIRepository, load_secret
 from infra.syndication.records import Records
 from infra.vault import build_vault
@@ -108,7 +109,9 @@ def build(settings: Settings | None = None) -> Container:
         ),
         publications=publications,
         records=records,
-        adaptations=AdaptationService(archive, records, build_fetcher(settings), clock),
+        adaptations=AdaptationService(
+            archive, records, build_fetcher(settings), clock, load_site_keys(settings.data_dir)
+        ),
         outbox=build_outbox(settings.eventsourcing_env()),
         clock=clock,
         inbox=build_inbox(settings.eventsourcing_env()),
@@ -153,8 +156,13 @@ def build_oai_repository(container: Container, page_size: int = PAGE_SIZE) -> OA
 
 
 def build_indexer(container: Container) -> Indexer:
-    """The indexer over a container: the search index and publications views."""
+    """The indexer over a container: consent enforcement, search, publications and inbox."""
+    from services.indexer.consent import ConsentFollower
     from services.indexer.runner import Indexer
+
+    consents = ConsentFollower(
+        container.archive, container.media.store, container.clock, vault=container.vault
+    )
 
     return Indexer(
         container.archive,
@@ -162,6 +170,7 @@ def build_indexer(container: Container) -> Indexer:
         container.coordination,
         publications=container.publications,
         inbox=container.inbox,
+        consents=consents,
         poll_interval=container.settings.indexer_poll_seconds,
     )
 

@@ -101,12 +101,25 @@ class GuardedFetcher:
                     return self._parse(body, current)
         raise FetchFailed(f"{url} redirected more than {MAX_REDIRECTS} times.", url=url)
 
-    def post_json(self, url: str, payload: dict[str, Any], *, wait: float = 0.0) -> int:
-        """POSTs ``payload``; returns the status code. Redirects are not followed."""
+    def post_json(
+        self,
+        url: str,
+        payload: dict[str, Any] | bytes,
+        *,
+        wait: float = 0.0,
+        headers: dict[str, str] | None = None,
+    ) -> int:
+        """POSTs ``payload`` (bytes exactly as given, e.g. a signed body); returns the
+        status code. Redirects are not followed."""
         self._parts(url)
+        sent: dict[str, Any] = (
+            {"content": payload, "headers": {"Content-Type": "application/json", **(headers or {})}}
+            if isinstance(payload, bytes)
+            else {"json": payload, "headers": headers}
+        )
         with self._slot(wait), self._client(Deadline(self.deadline)) as client:
             try:
-                with client.stream("POST", url, json=payload) as response:
+                with client.stream("POST", url, **sent) as response:
                     for _ in response.iter_bytes():  # read (and drop) the answer in time
                         pass
                     return response.status_code
@@ -140,7 +153,9 @@ class GuardedFetcher:
 
     def _read(self, response: httpx.Response, url: str) -> bytes:
         if response.status_code != 200:
-            raise FetchFailed(f"{url} answered {response.status_code}.", url=url)
+            raise FetchFailed(
+                f"{url} answered {response.status_code}.", url=url, status=response.status_code
+            )
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
             raise FetchFailed(f"{url} sent more than {self.max_bytes} bytes.", url=url)

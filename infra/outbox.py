@@ -117,6 +117,13 @@ class OutboxQueries:
             return self._select("ORDER BY position DESC, id LIMIT ?", (limit,))
         return self._select("WHERE state = ? ORDER BY position DESC, id LIMIT ?", (state, limit))
 
+    def about(self, artifact_id: str, limit: int = 500) -> list[OutboxEntry]:
+        """The notices whose payload names ``artifact_id`` (as ``json.dumps`` writes it)."""
+        fragment = json.dumps({"artifact_id": artifact_id})[1:-1]
+        return self._select(
+            "WHERE payload LIKE ? ORDER BY position DESC, id LIMIT ?", (f"%{fragment}%", limit)
+        )
+
     def get(self, notice_id: str) -> OutboxEntry | None:
         found = self._select("WHERE id = ?", (notice_id,))
         return found[0] if found else None

@@ -57,7 +57,7 @@ def running_site(data_dir: Path, port: int = 0) -> Iterator[Site]:
     sender = OutboxSender(
         container.archive,
         container.outbox,
-        [container.adaptations.notices],
+        [container.adaptations.notices, container.adaptations.withdrawals],
         base_backoff=SENDER_BACKOFF,
         max_backoff=1.0,
         poll_interval=0.05,

@@ -23,6 +23,8 @@ from domain.app.lineage import (
     visible_source,
 )
 from domain.app.notices import MAX_GENERATIONS, AdaptationNotices, name_of
+from domain.app.signatures import SiteKeys
+from domain.app.withdrawal_notices import WithdrawalNotices
 from domain.application import Archive, CommandResult
 from domain.errors import InvalidInput
 from domain.policy import require_role
@@ -36,13 +38,19 @@ __all__ = ["AdaptationService", "copy_content", "remote_ancestry", "site_of"]
 
 class AdaptationService:
     def __init__(
-        self, archive: Archive, records: PublicRecords, fetcher: Fetcher, clock: Clock
+        self,
+        archive: Archive,
+        records: PublicRecords,
+        fetcher: Fetcher,
+        clock: Clock,
+        keys: SiteKeys,
     ) -> None:
         self.archive = archive
         self.records = records
         self.fetcher = fetcher
         self.site = records.base
         self.notices = AdaptationNotices(archive, records, fetcher, clock)
+        self.withdrawals = WithdrawalNotices(archive, records, fetcher, clock, keys)
 
     # -- adapting ------------------------------------------------------------
 

@@ -12,7 +12,10 @@ from domain.errors import DomainError, InvalidInput
 
 
 class FetchFailed(InvalidInput):
-    """The other site did not give a usable answer (HTTP 422)."""
+    """The other site did not give a usable answer (HTTP 422).
+
+    When it answered with an HTTP status other than 200, ``extra["status"]`` holds it.
+    """
 
     title = "Could not fetch"
 
@@ -41,6 +44,14 @@ class Fetcher(Protocol):
         """The JSON object at ``url``; ``wait`` seconds for a free slot at most."""
         ...
 
-    def post_json(self, url: str, payload: dict[str, Any], *, wait: float = 0.0) -> int:
-        """POST ``payload`` as JSON; the answer's status code."""
+    def post_json(
+        self,
+        url: str,
+        payload: dict[str, Any] | bytes,
+        *,
+        wait: float = 0.0,
+        headers: dict[str, str] | None = None,
+    ) -> int:
+        """POST ``payload`` as JSON (bytes are sent exactly as given, with ``headers``);
+        the answer's status code."""
         ...

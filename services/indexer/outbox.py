@@ -170,7 +170,7 @@ def sender_for(container: Container) -> OutboxSender:
     from services.indexer.inbox import ArchiveDirectory
 
     directory = ArchiveDirectory(container.archive)
-    notifiers: list[Notifier] = [container.adaptations.notices]
+    notifiers: list[Notifier] = [container.adaptations.notices, container.adaptations.withdrawals]
     email = email_notifier(container, directory)
     if email is not None:
         notifiers.append(email)

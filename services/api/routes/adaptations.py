@@ -1,4 +1,8 @@
-"""Adaptations across sites: adapt, receive notices, read lineage, see the outbox."""
+"""Adaptations across sites: adapt, receive notices, read lineage, see the outbox.
+
+Also the site document (``/.well-known/commonplace-site.json``) with the public key
+that signs this site's withdrawal notices (``docs/notices.md``).
+"""
 
 from __future__ import annotations
 
@@ -7,17 +11,19 @@ from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from domain.access import Role
+from domain.app.withdrawal_notices import delivery_state
+from domain.app.withdrawal_receipt import NotVerifiedYet
 from domain.errors import Conflict, NotFound
 from domain.outbox import FAILED, STATES, OutboxEntry
 from domain.policy import require_role
 from infra.fetch import FetchBusy
 from services.api.artifact_answers import AnswersDep
-from services.api.deps import AdaptationsDep, OutboxDep, PrincipalDep
+from services.api.deps import AdaptationsDep, ArchiveDep, OutboxDep, PrincipalDep, SettingsDep
 from services.api.responses import JSON, problem
 from services.api.schemas import AdaptationNotice, AdaptationRequest
 
@@ -33,9 +39,7 @@ async def fetching(call: Callable[..., T], *args: Any) -> T | Response:
     try:
         return await run_in_threadpool(call, *args)
     except FetchBusy as busy:
-        return problem(
-            503, busy.title, busy.detail, headers={"Retry-After": str(busy.retry_after)}
-        )
+        return problem(503, busy.title, busy.detail, headers={"Retry-After": str(busy.retry_after)})
 
 
 @router.post("/api/v1/adaptations", status_code=201, responses=BUSY)
@@ -53,9 +57,7 @@ async def adapt(
     return await run_in_threadpool(answers.written, principal, result, status=201)
 
 
-@router.post(
-    "/api/v1/artifacts/{artifact_id}/adaptation-notices", status_code=201, responses=BUSY
-)
+@router.post("/api/v1/artifacts/{artifact_id}/adaptation-notices", status_code=201, responses=BUSY)
 async def adaptation_notice(
     artifact_id: UUID, body: AdaptationNotice, adaptations: AdaptationsDep
 ) -> Response:
@@ -71,10 +73,55 @@ async def adaptation_notice(
     return JSON(answer, 201 if answer["recorded"] else 200)
 
 
-@router.get("/api/v1/artifacts/{artifact_id}/lineage")
-async def lineage(
-    artifact_id: UUID, adaptations: AdaptationsDep, principal: PrincipalDep
+@router.post(
+    "/api/v1/artifacts/{artifact_id}/withdrawal-notices",
+    status_code=201,
+    responses={
+        **BUSY,
+        403: {"description": "Unsigned, or the signature does not verify; nothing recorded"},
+        409: {"description": "The source still answers as public and adaptable"},
+    },
+)
+async def withdrawal_notice(
+    artifact_id: UUID, request: Request, adaptations: AdaptationsDep
+) -> Response:
+    """Another site says the work this adaptation was made from was withdrawn (signed).
+
+    The signature is checked with the sender's published key and the source is fetched
+    to confirm it is gone; then the adaptation is withdrawn until an editor reviews it.
+    201 when withdrawn, 200 when this notice was already recorded or the adaptation is
+    no longer published. See docs/notices.md for the format.
+    """
+    body = await request.body()
+    headers = dict(request.headers)
+    receipt = adaptations.withdrawals.receipt
+    try:
+        answer = await fetching(receipt.receive, artifact_id, body, headers)
+    except NotVerifiedYet as later:
+        return problem(503, later.title, later.detail, headers={"Retry-After": "30"})
+    if isinstance(answer, Response):
+        return answer
+    return JSON(answer, 201 if answer["recorded"] else 200)
+
+
+@router.get("/api/v1/artifacts/{artifact_id}/notices")
+async def artifact_notices(
+    artifact_id: UUID, archive: ArchiveDep, outbox: OutboxDep, principal: PrincipalDep
 ) -> JSON:
+    """Editors: why the artifact was withdrawn (the editors' note) and the notices about it,
+    sent, pending with the next try, or failed with the reason."""
+    require_role(principal, Role.EDITOR, "see an artifact's notices")
+    return JSON(await run_in_threadpool(delivery_state, archive, outbox, artifact_id))
+
+
+@router.get("/.well-known/commonplace-site.json", tags=["system"])
+async def site_document(adaptations: AdaptationsDep, settings: SettingsDep) -> JSON:
+    """This site's public key, which verifies the notices it signs."""
+    return JSON(adaptations.withdrawals.site_document(settings.site_name))
+
+
+@router.get("/api/v1/artifacts/{artifact_id}/lineage")
+async def lineage(artifact_id: UUID, adaptations: AdaptationsDep, principal: PrincipalDep) -> JSON:
     """Ancestors back to the origin and descendants, across generations and sites.
 
     Only what the reader may see: a source the reader may not read is left out,

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -55,6 +56,7 @@ def error_response(
     *,
     reason: str | None = None,
     headers: dict[str, str] | None = None,
+    tombstone: bool = False,
 ) -> Response:
     from services.api.web.session import viewer_for
     from services.api.web.templating import render
@@ -72,6 +74,10 @@ def error_response(
         "reason": reason,
         "next": request.url.path,
     }
+    if tombstone:  # a withdrawn artifact: what its notices came to (runs in the thread pool)
+        from services.api.web.tombstone import tombstone_facts
+
+        context.update(tombstone_facts(request, viewer.is_editor))
     return render(request, viewer, "error.html", context, status=status, headers=headers)
 
 
@@ -82,7 +88,8 @@ def page_for_error(request: Request, exc: Exception) -> Response:
             return RedirectResponse(f"/signin?next={quote(target)}", status_code=303)
         return error_response(request, 403, exc.detail)
     if isinstance(exc, errors.Gone):
-        return error_response(request, 410, "", reason=str(exc.extra.get("reason") or ""))
+        reason = str(exc.extra.get("reason") or "")
+        return error_response(request, 410, "", reason=reason, tombstone=True)
     if isinstance(exc, errors.DomainError):
         return error_response(request, status_for(exc), exc.detail)
     if isinstance(exc, RequestValidationError):
@@ -122,6 +129,8 @@ class WebRoute(APIRoute):
             try:
                 return await handler(request)
             except HANDLED as exc:
+                if isinstance(exc, errors.Gone):  # the tombstone reads the outbox
+                    return await run_in_threadpool(page_for_error, request, exc)
                 return page_for_error(request, exc)
 
         return guarded
