@@ -9,10 +9,15 @@ A notification's id derives from the event's log position, its kind and its
 recipient, so projecting the same event again gives the same ids: an inbox row
 or an email is stored once, however often the event is read.
 
-Kinds without a source yet: ``returned`` (a draft returned with comments) and
-``consent`` (a consent about to expire or withdrawn) are named here so that
-principals can already choose how to receive them; the events that raise them
-are not built yet, and ``TOPIC_KINDS`` gains an entry when they are.
+The review conversation (``domain/review.py``) raises two kinds: ``returned``
+tells a draft's contributors it came back with comments, and ``answered`` tells
+the editors who returned it (and its contributors) that someone answered; neither
+carries the comments themselves, which only the draft's page shows.
+
+A kind without a source yet: ``consent`` (a consent about to expire or withdrawn)
+is named here so that principals can already choose how to receive it; the
+events that raise it are not built yet, and ``TOPIC_KINDS`` gains an entry when
+they are.
 """
 
 from __future__ import annotations
@@ -33,13 +38,14 @@ from domain.store import Store
 NAMESPACE = uuid5(NAMESPACE_URL, "https://commonplace.invalid/notifications")
 
 SUBMITTED = "submitted"  # a draft submitted for review: the editors
-RETURNED = "returned"  # returned with comments: its contributors (no event yet)
+RETURNED = "returned"  # returned with comments: its contributors
+ANSWERED = "answered"  # review comments answered: the editors who returned it, contributors
 PUBLISHED = "published"  # its contributors
 WITHDRAWN = "withdrawn"  # its contributors
 ADAPTED = "adapted"  # adapted on another site (a verified adaptation report): contributors
 CONSENT = "consent"  # a consent about to expire or withdrawn (no event yet)
 DELIVERY_FAILED = "delivery_failed"  # a notice to another site given up: the editors
-KINDS = (SUBMITTED, RETURNED, PUBLISHED, WITHDRAWN, ADAPTED, CONSENT, DELIVERY_FAILED)
+KINDS = (SUBMITTED, RETURNED, ANSWERED, PUBLISHED, WITHDRAWN, ADAPTED, CONSENT, DELIVERY_FAILED)
 
 OFF = "off"  # nothing
 INBOX = "inbox"  # the inbox on the site only
@@ -49,18 +55,22 @@ DEFAULT_CHANNEL = EMAIL
 
 EDITORS = "editors"
 CONTRIBUTORS = "contributors"
+CONVERSATION = "conversation"  # the editors who returned the draft, and its contributors
 # Which event topics call for which kind, and who hears of it.
 TOPIC_KINDS: dict[str, tuple[str, str]] = {
     event_topic(Artifact, "Submitted"): (SUBMITTED, EDITORS),
     event_topic(Artifact, "Published"): (PUBLISHED, CONTRIBUTORS),
     event_topic(Artifact, "Withdrawn"): (WITHDRAWN, CONTRIBUTORS),
     event_topic(Artifact, "AdaptationReported"): (ADAPTED, CONTRIBUTORS),
+    event_topic(Artifact, "Returned"): (RETURNED, CONTRIBUTORS),
+    event_topic(Artifact, "CommentAnswered"): (ANSWERED, CONVERSATION),
 }
 TOPICS = tuple(TOPIC_KINDS)
 
 SUBJECTS = {
     SUBMITTED: "Submitted for review: {title}",
     RETURNED: "Returned with comments: {title}",
+    ANSWERED: "Review comments answered: {title}",
     PUBLISHED: "Published: {title}",
     WITHDRAWN: "Withdrawn: {title}",
     ADAPTED: "Adapted on another site: {title}",
@@ -111,7 +121,7 @@ def notifications_for(
         return []
     kind, audience = rule
     artifact_id = event.originator_id
-    recipients = directory.editors() if audience == EDITORS else directory.contributors(artifact_id)
+    recipients = _audience(audience, event, artifact_id, directory)
     by = str(getattr(event, "by", "") or "")
     detail = _detail(kind, event)
     title = directory.title(artifact_id)
@@ -130,7 +140,18 @@ def notifications_for(
     ]
 
 
+def _audience(audience: str, event: Any, artifact_id: UUID, directory: Directory) -> list[str]:
+    if audience == EDITORS:
+        return directory.editors()
+    contributors = directory.contributors(artifact_id)
+    if audience == CONVERSATION:
+        return [*(str(editor) for editor in getattr(event, "returned_by", []) or []), *contributors]
+    return contributors
+
+
 def _detail(kind: str, event: Any) -> dict[str, Any]:
+    if kind == RETURNED:
+        return {"comments": len(getattr(event, "comments", []) or [])}
     if kind == WITHDRAWN:
         return {"reason": str(getattr(event, "reason", ""))}
     if kind == ADAPTED:

@@ -43,6 +43,7 @@ ARTIFACT_TOPICS = [
         "Submitted",
         "Published",
         "Withdrawn",
+        "Returned",  # takes a draft out of review (domain/review.py)
     )
 ]
 BATCH = 1000

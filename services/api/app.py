@@ -25,6 +25,7 @@ from services.api.routes import (
     media,
     oai,
     people,
+    review,
     search,
     syndication,
 )
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(oai.router)
     app.include_router(inbox.router)
     app.include_router(people.router)
+    app.include_router(review.router)
 
     @app.get("/api/v1/health", tags=["system"])
     async def health(archive: ArchiveDep) -> JSON:
