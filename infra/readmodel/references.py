@@ -3,9 +3,10 @@
 A small read model that the search view keeps beside its index, so that a renamed
 place or an edited term finds the documents that show it without a scan: one row
 per reference (``place:<slug>`` for the artifact's own place, ``term:<framework>:<term>``
-for each of its terms) of each artifact's current publication, with that
-publication's version. It lives in the event store's database and records its
-tracking position in the same transaction as its rows.
+for each of its terms, ``person:<id>`` for each person it lists) of each artifact's
+current publication, with the version of the artifact that last changed it. It lives
+in the event store's database and records its tracking position in the same
+transaction as its rows.
 """
 
 from __future__ import annotations

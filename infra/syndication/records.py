@@ -17,6 +17,7 @@ from domain.artifact import PUBLISHED
 from domain.values import ALL_RIGHTS_RESERVED, LICENCES
 from infra.markdown import MarkdownRenderer, media_url
 from infra.syndication.jsonld_nodes import alignment, based_on, person, place_node, role
+from infra.syndication.persons import credited_persons, travels
 from infra.syndication.public_rows import PublicationRows, PublicRows
 from infra.syndication.stored import (
     Lookups,
@@ -26,7 +27,15 @@ from infra.syndication.stored import (
     when,
 )
 
-__all__ = ["AUTHOR_ROLES", "JSONLD_CONTEXT", "Lookups", "Records", "based_on", "stored_record"]
+__all__ = [
+    "AUTHOR_ROLES",
+    "JSONLD_CONTEXT",
+    "NOT_ADAPTABLE",
+    "Lookups",
+    "Records",
+    "based_on",
+    "stored_record",
+]
 
 AUTHOR_ROLES = frozenset({"storyteller", "presenter"})
 # An inline context (schema.org as the vocabulary, links typed as IRIs), so that
@@ -36,6 +45,12 @@ JSONLD_CONTEXT: dict[str, Any] = {
     "schema": "https://schema.org/",
     **{name: {"@type": "@id"} for name in ("license", "url", "targetUrl", "contentUrl")},
 }
+
+
+NOT_ADAPTABLE = (
+    "The people in this work agreed to it being shared as it is, not adapted: "
+    "please do not adapt it."
+)
 
 
 class Records:
@@ -88,7 +103,7 @@ class Records:
         if artifact.status != PUBLISHED or artifact.published is None:
             return None
         content = artifact.published["content"]
-        if content.get("visibility") != "public":
+        if not travels(content):
             return None
         return self.from_content(
             str(artifact.id),
@@ -98,6 +113,7 @@ class Records:
             published_at=artifact.published["at"],
             first_published_at=artifact.first_published_at,
             adapted_from=public_source(self.archive, self.base, artifact.adapted_from),
+            persons=credited_persons(self.archive, content),
         )
 
     def from_stored(
@@ -126,6 +142,7 @@ class Records:
             published_at=when(stored.get("published_at")),
             first_published_at=when(stored.get("first_published_at")),
             adapted_from=self.rows.source(stored.get("adapted_from")),
+            persons=list(stored.get("persons") or []),
         )
 
     def from_content(
@@ -148,6 +165,8 @@ class Records:
             terms = self.terms(content.get("terms") or [], lookups)
             place = self.place(content.get("place"), lookups)
         extra = {**extra, **original_publication(content, extra.get("first_published_at"))}
+        persons = [p for p in extra.pop("persons", None) or [] if p.get("name")]
+        syndication = content.get("syndication", "adaptable")
         found = {
             "id": artifact_id,
             "kind": kind,
@@ -158,7 +177,11 @@ class Records:
             "body_html": self.renderer.render(content.get("body") or "") if body_html else None,
             "language": content.get("language") or "en",
             "licence": {"uri": licence, "label": LICENCES.get(licence, licence)},
-            "contributors": list(content.get("contributors") or []),
+            # The persons it lists, by credited name, alongside its contributors.
+            "contributors": list(content.get("contributors") or []) + persons,
+            "persons": persons,
+            "syndication": syndication,
+            "adaptable": syndication == "adaptable",
             "themes": list(content.get("themes") or []),
             "date": content.get("date"),
             "terms": terms,
@@ -252,6 +275,8 @@ class Records:
             document["license"] = record["licence"]["uri"]
         else:
             document["copyrightNotice"] = "All rights reserved"
+        if not record.get("adaptable", True):
+            document["conditionsOfAccess"] = NOT_ADAPTABLE
         for field, key in (
             ("dateModified", "published_at"),
             ("datePublished", "first_published_at"),

@@ -56,13 +56,16 @@ def stored_record(
     first_published_at: datetime | None,
     adapted_from: dict[str, Any] | None,
     catalogue: dict[str, Any] | None = None,
+    persons: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     """What the publications read model keeps of a public publication for its record.
 
     The published content as its ``Published`` event recorded it, plus what the
     record adds from the rest of the artifact's history, and ``catalogue``: what it
     shows of the catalogue (its place with the names around it, its terms' labels),
-    which the indexer derives again whenever the catalogue changes. URLs are not
+    which the indexer derives again whenever the catalogue changes, and ``persons``:
+    the credited name and role of each person the content lists, derived again when
+    one of them changes (an erased one is the removed phrase). URLs are not
     kept: they are made when the record is built, so they follow the site's address.
     """
     return {
@@ -73,6 +76,7 @@ def stored_record(
         "first_published_at": first_published_at.isoformat() if first_published_at else None,
         "adapted_from": adapted_from,
         "catalogue": catalogue,
+        "persons": persons or [],
     }
 
 
@@ -89,9 +93,7 @@ def when(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def original_publication(
-    content: dict[str, Any], added_at: datetime | None
-) -> dict[str, Any]:
+def original_publication(content: dict[str, Any], added_at: datetime | None) -> dict[str, Any]:
     """For work first published elsewhere (``first_published``, a date): that date is
     when it was first published (midnight UTC where a time is needed, as in feeds), and
     when it was first published here is kept as ``added_at``."""

@@ -8,15 +8,17 @@ from typing import Any
 from domain.artifact import PUBLISHED, Artifact
 from infra.markdown import plain_text
 from services.indexer.catalogue import CatalogueState
+from services.indexer.persons import PersonsFold, persons_of
 
 __all__ = ["DocumentBuilder", "media_summary", "plain_text"]
 
 
 class DocumentBuilder:
-    """Builds documents with the catalogue as the view's own fold of the log has it."""
+    """Builds documents with the catalogue and the persons as the view's own folds have them."""
 
-    def __init__(self, catalogue: CatalogueState) -> None:
+    def __init__(self, catalogue: CatalogueState, persons: PersonsFold) -> None:
         self.catalogue = catalogue
+        self.persons = persons
 
     def build(self, artifact: Artifact) -> dict[str, Any] | None:
         """The document for the published version, or None if nothing is readable."""
@@ -54,6 +56,11 @@ class DocumentBuilder:
             "stage": content.get("stage"),
             "place": content.get("place"),
             "contributors": [c["name"] for c in content.get("contributors") or []],
+            # Each listed person by id and role; ``relabel`` adds the credited name.
+            "persons": [
+                {"person_id": str(p.get("person_id")), "role": str(p.get("role") or "")}
+                for p in persons_of(content)
+            ],
             "themes": list(content.get("themes") or []),
             "convening": content.get("convening"),
             "excursion": content.get("excursion"),
@@ -66,7 +73,7 @@ class DocumentBuilder:
         return self.relabel(document)
 
     def relabel(self, document: dict[str, Any]) -> dict[str, Any]:
-        """The document with what it shows of the catalogue derived again from the catalogue."""
+        """The document with what it shows of the catalogue and of its persons derived again."""
         places = self.catalogue.place_chain(document.get("place"))
         terms = document["terms"]
         broader = [self.catalogue.terms[t].parent for t in terms if t in self.catalogue.terms]
@@ -78,8 +85,20 @@ class DocumentBuilder:
             "_geo": {"lat": located.lat, "lng": located.lon} if located else None,
             "convening_title": self.catalogue.title("convenings", document.get("convening")),
             "excursion_title": self.catalogue.title("excursions", document.get("excursion")),
+            "persons": self.credited(document.get("persons") or []),
         }
         return {**document, **derived}
+
+    def credited(self, persons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Each listed person with their credited name (None for one the fold never met)."""
+        return [
+            {
+                "person_id": listed["person_id"],
+                "role": listed["role"],
+                "name": self.persons.name(listed["person_id"]),
+            }
+            for listed in persons
+        ]
 
 
 def media_summary(media: dict[str, Any]) -> dict[str, Any]:

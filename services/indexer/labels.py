@@ -5,7 +5,9 @@ place and of the places around it, its coordinates, and the labels of its
 terms, as the catalogue events before it left them; its OAI sets name the place
 and every place around it. When a catalogue event changes any of that, the rows
 that show it are derived again with a :class:`Labeller` over the catalogue as
-it was right after that event.
+it was right after that event. It keeps the credited names of the persons the
+record lists too, derived again when a person changes (with the persons as the
+view has folded them, which is never older than the change).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from services.indexer.catalogue import CatalogueState
+from services.indexer.persons import PersonsFold, person_ref, persons_of
 
 
 def snapshot(state: CatalogueState) -> CatalogueState:
@@ -22,8 +25,13 @@ def snapshot(state: CatalogueState) -> CatalogueState:
 
 
 class Labeller:
-    def __init__(self, catalogue: CatalogueState) -> None:
+    def __init__(self, catalogue: CatalogueState, persons: PersonsFold | None = None) -> None:
         self.catalogue = catalogue
+        self.persons = persons
+
+    def credited(self, content: dict[str, Any]) -> list[dict[str, str]]:
+        """The persons the content lists, by credited name and role."""
+        return self.persons.credited(content) if self.persons is not None else []
 
     def labels(self, content: dict[str, Any]) -> dict[str, Any]:
         """The catalogue labels a record shows: its place (with the path) and its terms."""
@@ -71,12 +79,15 @@ class Labeller:
         chain = [p.slug for p in self.catalogue.place_chain(content.get("place"))]
         own = [content["place"]] if content.get("place") else []
         places = [f"place:{slug}" for slug in dict.fromkeys(chain + own)]
-        return tuple(places + [f"term:{term}" for term in content.get("terms") or []])
+        persons = [person_ref(str(p.get("person_id"))) for p in persons_of(content)]
+        return tuple(places + [f"term:{term}" for term in content.get("terms") or []] + persons)
 
     def derive(
         self, kind: str, record: dict[str, Any]
     ) -> tuple[dict[str, Any], tuple[str, ...], tuple[str, ...]]:
-        """A stored record's labels, sets and references, derived again."""
+        """A stored record's labels, persons, sets and references, derived again."""
         content = record.get("content") or {}
         labelled = {**record, "catalogue": self.labels(content)}
+        if self.persons is not None:
+            labelled["persons"] = self.credited(content)
         return labelled, self.sets(kind, content), self.refs(content)

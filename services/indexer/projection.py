@@ -6,6 +6,11 @@ catalogue events before it; a ``Withdrawn`` event removes the document. A
 catalogue event (a place registered, renamed, moved or given coordinates, a
 framework's terms edited) changes the view's catalogue and derives again every
 document that shows what changed, found through the references read model.
+A ``Narrowed`` event builds the document again from the artifact as that event
+left it (a members-only document leaves public search; members still find it).
+A Person event (recorded, revised, another credit chosen, erased) changes the
+view's persons and derives again every document that lists that person, so an
+erased person's name leaves the index with the batch that folds the erasure.
 Within a batch the last change of a document wins, which keeps the writes
 whole-document and idempotent.
 """
@@ -23,15 +28,18 @@ from domain.application import Archive
 from domain.artifact import Artifact
 from domain.catalogue import event_topic
 from services.indexer import catalogue
-from services.indexer.catalogue import CatalogueProjection, Touched
+from services.indexer import persons as person_events
+from services.indexer.catalogue import CatalogueProjection
 from services.indexer.documents import DocumentBuilder
+from services.indexer.persons import PersonsFold, fold_persons, person_ref
 from services.indexer.references import ReferencesFollower
 
 CREATED = event_topic(Artifact, "Created")
 PUBLISHED = event_topic(Artifact, "Published")
 WITHDRAWN = event_topic(Artifact, "Withdrawn")
-TOPICS = (CREATED, PUBLISHED, WITHDRAWN)  # what a document is built from
-ALL_TOPICS = TOPICS + catalogue.TOPICS
+NARROWED = event_topic(Artifact, "Narrowed")
+TOPICS = (CREATED, PUBLISHED, WITHDRAWN, NARROWED)  # what a document is built from
+ALL_TOPICS = TOPICS + catalogue.TOPICS + person_events.TOPICS
 PAGE = 1000
 
 
@@ -76,19 +84,23 @@ class SearchProjection:
             CREATED: self._created,
             PUBLISHED: self._published,
             WITHDRAWN: self._withdrawn,
+            NARROWED: self._narrowed,
             **{topic: self._catalogued for topic in catalogue.TOPICS},
+            **{topic: self._person for topic in person_events.TOPICS},
         }
 
     def reset(self) -> None:
-        """Forget the catalogue; it is folded again from the log before the next batch."""
+        """Forget the catalogue and the persons; both are folded again before the next batch."""
         self.catalogue = CatalogueProjection()
-        self.builder = DocumentBuilder(self.catalogue.state)
+        self.persons = PersonsFold(self.archive.people.vault)
+        self.builder = DocumentBuilder(self.catalogue.state, self.persons)
         self.started = False
 
     def start(self, position: int) -> None:
-        """Fold the catalogue up to ``position``, where the view's next batch begins after."""
+        """Fold the catalogue and the persons up to ``position`` (the next batch begins after)."""
         self.reset()
         fold_catalogue(self.archive, self.catalogue, position)
+        fold_persons(self.archive, self.persons, position)
         self.started = True
 
     def changes(self, notifications: Sequence[Notification]) -> Changes:
@@ -120,18 +132,34 @@ class SearchProjection:
     def _withdrawn(self, changes: Changes, notification: Notification, event: Any) -> None:
         changes.delete(str(event.originator_id))
 
+    def _narrowed(self, changes: Changes, notification: Notification, event: Any) -> None:
+        doc_id = str(event.originator_id)
+        artifact: Any = self.archive.repository.get(
+            event.originator_id, version=event.originator_version
+        )
+        built = self.builder.build(artifact)
+        if built is None:
+            changes.delete(doc_id)
+        else:
+            changes.upsert(built)
+
     def _catalogued(self, changes: Changes, notification: Notification, event: Any) -> None:
         touched = self.catalogue.fold(notification.topic, notification.id, event)
         if touched:
-            self._derive_again(changes, touched)
+            self._derive_again(changes, touched.refs())
 
-    def _derive_again(self, changes: Changes, touched: Touched) -> None:
+    def _person(self, changes: Changes, notification: Notification, event: Any) -> None:
+        touched = self.persons.fold(notification.topic, notification.id, event)
+        if touched is not None:
+            self._derive_again(changes, {person_ref(touched)})
+
+    def _derive_again(self, changes: Changes, refs: set[str]) -> None:
         if self.references is None:
             return
         if not self._references_reached:
             self.references.catch_up(self._batch_end)
             self._references_reached = True
-        for doc_id, version in sorted(self.references.referring(touched.refs()).items()):
+        for doc_id, version in sorted(self.references.referring(refs).items()):
             if doc_id in changes.deletions:
                 continue
             document = changes.upserts.get(doc_id)

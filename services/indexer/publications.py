@@ -13,6 +13,14 @@ labels) and its place sets come from the catalogue as this projection folded it
 from the catalogue events before the publication. A catalogue event that
 changes any of that hands the read model a :class:`Relabel`, which derives every
 public row that shows it again, in the same transaction as the rest of the batch.
+A Person event does the same for every public row that lists that person, whose
+credited name (or the removed phrase) the record keeps.
+
+Only what may travel is public here: a publication for members only, or one
+whose ``syndication`` is "none" (this site's pages only), is recorded as a
+tombstone for a row that was public before (OAI-PMH answers a deleted header,
+the change feed a withdrawal whose earlier rows lose title and links). A
+``Narrowed`` event records the artifact again as the narrowing left it.
 """
 
 from __future__ import annotations
@@ -30,14 +38,25 @@ from domain.application import Archive
 from domain.artifact import Artifact
 from domain.catalogue import event_topic
 from infra.readmodel.publications import PublicationChange, PublicationEvent, Relabel
+from infra.syndication.persons import travels
 from infra.syndication.stored import stored_record
 from services.indexer import catalogue
+from services.indexer import persons as person_events
 from services.indexer.catalogue import CatalogueProjection
 from services.indexer.labels import Labeller, snapshot
-from services.indexer.projection import CREATED, PUBLISHED, WITHDRAWN, fold_catalogue
+from services.indexer.persons import PersonsFold, fold_persons, person_ref
+from services.indexer.projection import CREATED, NARROWED, PUBLISHED, WITHDRAWN, fold_catalogue
 
 ADAPTED_FROM = event_topic(Artifact, "AdaptedFrom")
-TOPICS = (CREATED, ADAPTED_FROM, PUBLISHED, WITHDRAWN, *catalogue.TOPICS)
+TOPICS = (
+    CREATED,
+    ADAPTED_FROM,
+    PUBLISHED,
+    WITHDRAWN,
+    NARROWED,
+    *catalogue.TOPICS,
+    *person_events.TOPICS,
+)
 MEMO_SIZE = 20_000
 Handler = Callable[[list[PublicationChange], Notification, Any], None]
 
@@ -62,17 +81,21 @@ class PublicationsProjection:
             ADAPTED_FROM: self._adapted_from,
             PUBLISHED: self._publication,
             WITHDRAWN: self._publication,
+            NARROWED: self._publication,
             **{topic: self._catalogued for topic in catalogue.TOPICS},
+            **{topic: self._person for topic in person_events.TOPICS},
         }
 
     def reset(self) -> None:
-        """Forget the catalogue; it is folded again from the log before the next batch."""
+        """Forget the catalogue and the persons; both are folded again before the next batch."""
         self.catalogue = CatalogueProjection()
+        self.persons = PersonsFold(self.archive.people.vault)
         self.started = False
 
     def start(self, position: int) -> None:
         self.reset()
         fold_catalogue(self.archive, self.catalogue, position)
+        fold_persons(self.archive, self.persons, position)
         self.started = True
 
     def events(self, notifications: Sequence[Notification]) -> list[PublicationChange]:
@@ -111,6 +134,14 @@ class PublicationsProjection:
             labeller = Labeller(snapshot(self.catalogue.state))
             found.append(Relabel(notification.id, tuple(sorted(touched.refs())), labeller.derive))
 
+    def _person(
+        self, found: list[PublicationChange], notification: Notification, event: Any
+    ) -> None:
+        touched = self.persons.fold(notification.topic, notification.id, event)
+        if touched is not None:  # the rows that list the person, with their name as it is now
+            labeller = Labeller(snapshot(self.catalogue.state), self.persons)
+            found.append(Relabel(notification.id, (person_ref(touched),), labeller.derive))
+
     def _publication_event(
         self, notification: Notification, event: Any, artifact_id: str
     ) -> PublicationEvent:
@@ -119,18 +150,23 @@ class PublicationsProjection:
         if published and facts.first_published_at is None:
             facts.first_published_at = event.at
         content = event.content if published else {}
-        public = content.get("visibility") == "public"
-        labeller = Labeller(self.catalogue.state)
+        if notification.topic == NARROWED:
+            content, at = self._narrowed(event)
+        else:
+            at = event.at
+        public = travels(content)
+        labeller = Labeller(self.catalogue.state, self.persons)
         record = None
         if public:
             record = stored_record(
                 facts.kind,
                 event.originator_version,
                 content,
-                event.at,
+                at,
                 facts.first_published_at,
                 facts.adapted_from,
                 labeller.labels(content),
+                labeller.credited(content),
             )
         return PublicationEvent(
             seq=notification.id,
@@ -146,6 +182,14 @@ class PublicationsProjection:
             record=record,
             refs=labeller.refs(content) if public else (),
         )
+
+    def _narrowed(self, event: Any) -> tuple[dict[str, Any], datetime]:
+        """The published content and its time, as the narrowing left them."""
+        artifact: Any = self.archive.repository.get(
+            event.originator_id, version=event.originator_version
+        )
+        published = artifact.published or {}
+        return dict(published.get("content") or {}), published.get("at") or event.at
 
     def sets(self, kind: str, content: dict[str, Any]) -> tuple[str, ...]:
         """OAI sets: the kind, each principle of practice, and the place with all around it."""

@@ -7,8 +7,10 @@ events and builds the documents, which is most of a rebuild's CPU time. The
 rebuilding process hands out the ranges in log order, writes the answers in the
 same order, and so never waits for more than the slowest range in flight.
 
-Only stores that another process can open qualify (SQLite files, PostgreSQL);
-an in-memory store is rebuilt in one process.
+Only stores that another process can open qualify (SQLite files, PostgreSQL),
+with a vault that another process can open too (the documents show persons by
+their credited names, which only the vault unseals); an in-memory store or vault
+is rebuilt in one process.
 """
 
 from __future__ import annotations
@@ -23,9 +25,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.application import Archive
+from domain.vault_port import PersonalDataVault
+from infra.vault import PostgresVault, SqliteVault
 from services.indexer.projection import TOPICS, SearchProjection
 
 _projection: SearchProjection | None = None
+VAULT_KEY = "COMMONPLACE_VAULT"  # how the workers open the vault (not an eventsourcing setting)
 
 
 @dataclass
@@ -45,9 +50,36 @@ def default_workers() -> int:
     return max(1, (os.cpu_count() or 1) - 1)
 
 
+VaultSpec = tuple[str, ...]
+
+
+def vault_spec(vault: PersonalDataVault) -> VaultSpec | None:
+    """How another process opens the same vault, or None if it cannot (one in memory)."""
+    if isinstance(vault, SqliteVault):
+        return ("sqlite", str(vault.path))
+    if isinstance(vault, PostgresVault):
+        return ("postgres", vault.url, vault.schema)
+    return None
+
+
+def open_vault(spec: VaultSpec) -> PersonalDataVault:
+    from pathlib import Path
+
+    if spec[0] == "sqlite":
+        return SqliteVault(Path(spec[1]))
+    return PostgresVault(spec[1], spec[2])
+
+
 def shareable_env(archive: Archive) -> dict[str, str] | None:
-    """The archive's settings if another process can open its store, else None."""
+    """The archive's settings if another process can open its store and vault, else None.
+
+    The vault goes to the workers as ``COMMONPLACE_VAULT`` (see :func:`vault_spec`).
+    """
+    spec = vault_spec(archive.people.vault)
+    if spec is None:
+        return None
     env = {str(k): str(v) for k, v in archive.env.items()}
+    env[VAULT_KEY] = "\x1f".join(spec)
     module = env.get("PERSISTENCE_MODULE", "")
     if module == "eventsourcing.postgres":
         return env
@@ -59,7 +91,9 @@ def shareable_env(archive: Archive) -> dict[str, str] | None:
 
 def _start_worker(env: dict[str, str], head: int) -> None:
     global _projection
-    _projection = SearchProjection(Archive(env=env))
+    env = dict(env)
+    vault = open_vault(tuple(env.pop(VAULT_KEY).split("\x1f")))
+    _projection = SearchProjection(Archive(env=env, vault=vault))
     _projection.start(head)  # the catalogue as the rebuild builds every document with
 
 
