@@ -30,8 +30,20 @@ def attribution(record: dict[str, Any]) -> str:
     return (
         f"{record['title']}\n\nBy {names}.\nSource: {record['urls']['page']} "
         f"(version {record['version']}).\nLicence: {record['licence']['label']} "
-        f"{record['licence']['uri']}\n\nIf you adapt this work for your own place, keep this "
-        "attribution, say what you changed, and respect the licence.\n"
+        f"{record['licence']['uri']}\n\n{_reuse(record)}\n"
+    )
+
+
+def _reuse(record: dict[str, Any]) -> str:
+    """What the package says about adapting the work: only an adaptable one invites it."""
+    if not record.get("adaptable", True):
+        return (
+            "The people in this work agreed to it being shared as it is, not adapted: "
+            "keep this attribution and do not adapt it."
+        )
+    return (
+        "If you adapt this work for your own place, keep this attribution, say what you "
+        "changed, and respect the licence."
     )
 
 

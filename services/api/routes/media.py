@@ -112,7 +112,7 @@ def detach_media(
 @router.get("/media/{media_id}", tags=["media"])
 def serve_media(media_id: UUID, media: MediaDep, principal: PrincipalDep) -> Response:
     """The media file, if you may read the artifact it belongs to."""
-    return _serve(media, principal, media_id, None)
+    return serve_media_to(media, principal, media_id, None)
 
 
 @router.get("/media/{media_id}/{variant}", tags=["media"])
@@ -120,24 +120,34 @@ def serve_variant(
     media_id: UUID, variant: str, media: MediaDep, principal: PrincipalDep
 ) -> Response:
     """A thumbnail (320 or 1280 pixels wide) of an image."""
-    return _serve(media, principal, media_id, variant)
+    return serve_media_to(media, principal, media_id, variant)
+
+
+# How long a cache may keep public media: short, so that media of an artifact that is
+# withdrawn or narrowed to members stop reaching readers soon after the indexer's cycle.
+PUBLIC_MEDIA_SECONDS = 60
 
 
 def redirect_cache_control(public: bool, url_lifetime: int) -> str:
     """A redirect to a presigned URL may be reused only while the URL still works: for
     at most half its lifetime (a cache may keep it that long after fetching it)."""
-    reuse = url_lifetime // 2
+    reuse = min(url_lifetime // 2, PUBLIC_MEDIA_SECONDS)
     return f"public, max-age={reuse}" if public and reuse > 0 else "private, no-store"
 
 
-def _serve(
+def serve_media_to(
     media: MediaService, principal: Principal, media_id: UUID, variant: str | None
 ) -> Response:
+    """The media (or a redirect to a short-lived presigned URL) if ``principal`` may read
+    the artifact it belongs to now: a withdrawn artifact, or one narrowed to members, is
+    asked again on every request, so its media stop at once for readers who lost it."""
     located = media.locate(principal, media_id, variant)
     headers = {
         "X-Content-Type-Options": "nosniff",
         "Content-Disposition": located.disposition,
-        "Cache-Control": "public, max-age=300" if located.public else "private, no-store",
+        "Cache-Control": (
+            f"public, max-age={PUBLIC_MEDIA_SECONDS}" if located.public else "private, no-store"
+        ),
         "Content-Security-Policy": "default-src 'none'; sandbox",
     }
     store = media.store

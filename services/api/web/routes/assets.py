@@ -5,13 +5,12 @@ from __future__ import annotations
 from uuid import UUID
 
 from fastapi import Request
-from starlette.responses import RedirectResponse, Response, StreamingResponse
+from starlette.responses import Response
 
-from domain.app.media import MediaService
 from services.api.deps import MediaDep
+from services.api.routes.media import serve_media_to
 from services.api.web.errors import error_response
 from services.api.web.routes.common import ViewerDep, page_router
-from services.api.web.session import Viewer
 from services.api.web.static import assets
 
 router = page_router()
@@ -45,32 +44,9 @@ async def favicon() -> Response:
 @router.get("/files/{media_id}")
 def file(media_id: UUID, media: MediaDep, viewer: ViewerDep) -> Response:
     """A media file as the signed-in person may see it (their drafts, members-only work)."""
-    return _serve(media, viewer, media_id, None)
+    return serve_media_to(media, viewer.principal, media_id, None)
 
 
 @router.get("/files/{media_id}/{variant}")
-def file_variant(
-    media_id: UUID, variant: str, media: MediaDep, viewer: ViewerDep
-) -> Response:
-    return _serve(media, viewer, media_id, variant)
-
-
-def _serve(
-    media: MediaService, viewer: Viewer, media_id: UUID, variant: str | None
-) -> Response:
-    located = media.locate(viewer.principal, media_id, variant)
-    headers = {
-        "X-Content-Type-Options": "nosniff",
-        "Content-Disposition": located.disposition,
-        "Cache-Control": "public, max-age=300" if located.public else "private, no-store",
-        "Content-Security-Policy": "default-src 'none'; sandbox",
-    }
-    url = media.store.download_url(located.key, located.content_type, located.disposition)
-    if url is not None:
-        return RedirectResponse(url, status_code=307, headers=headers)
-    size = media.store.size(located.key)
-    if size is not None:
-        headers["Content-Length"] = str(size)
-    return StreamingResponse(
-        media.stream(located.key), media_type=located.content_type, headers=headers
-    )
+def file_variant(media_id: UUID, variant: str, media: MediaDep, viewer: ViewerDep) -> Response:
+    return serve_media_to(media, viewer.principal, media_id, variant)
