@@ -1,8 +1,15 @@
-"""Named domain errors. The API maps each to one HTTP status, in one place."""
+"""Named domain errors. The API maps each to one HTTP status, in one place.
+
+Messages are English sentences. The API gives them in the reader's language at its
+edge (``services/api/problem_text.py``), from the gettext catalogue: an error made
+with :meth:`DomainError.from_template` carries its ``%(name)s`` template and
+parameters; any other message is recognised there by its English wording.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Self
 
 
 class DomainError(Exception):
@@ -14,6 +21,17 @@ class DomainError(Exception):
         super().__init__(detail)
         self.detail = detail
         self.extra = extra
+        self.template: str | None = None
+        self.params: dict[str, object] = {}
+
+    @classmethod
+    def from_template(cls, template: str, params: Mapping[str, object], **extra: Any) -> Self:
+        """An error whose English detail is ``template % params``, keeping both, so the
+        API can give the same message in another language (the template is a msgid)."""
+        error = cls(template % dict(params), **extra)
+        error.template = template
+        error.params = dict(params)
+        return error
 
 
 class NotFound(DomainError):

@@ -15,7 +15,7 @@ from domain import errors
 from domain.policy import NotSignedIn
 from domain.ports.media import MediaStoreUnavailable
 from domain.ports.search import InvalidQuery, SearchUnavailable
-from services.api import unavailable
+from services.api import problem_text, unavailable
 from services.api.responses import problem
 
 log = logging.getLogger("commonplace.api")
@@ -62,33 +62,65 @@ def status_for(exc: errors.DomainError) -> int:
     return 400
 
 
+def _language(request: Request) -> str:
+    return problem_text.language_of(request.scope)
+
+
+def _localised(exc: errors.DomainError, lang: str) -> str:
+    """The error's detail in ``lang`` (see ``problem_text``)."""
+    missing = exc.extra.get("missing")
+    if isinstance(exc, errors.PublishRequirementsMissing) and isinstance(missing, list):
+        return problem_text.publish_requirements([str(m) for m in missing], lang)
+    return problem_text.detail(exc.detail, lang, template=exc.template, **exc.params)
+
+
 async def domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, errors.DomainError)
     status = status_for(exc)
     headers = {"WWW-Authenticate": 'Bearer realm="commonplace"'} if status == 401 else None
-    return problem(status, exc.title, exc.detail, headers=headers, **exc.extra)
+    lang = _language(request)
+    return problem(
+        status,
+        exc.title,
+        exc.detail,
+        headers=headers,
+        language=lang,
+        localised_detail=_localised(exc, lang),
+        **exc.extra,
+    )
 
 
 async def validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    found = [_describe(e) for e in exc.errors()]
+    lang = problem_text.language_of(request.scope)
+    found = [_describe(e, lang) for e in exc.errors()]
     if any(e["type"] == "json_invalid" for e in exc.errors()):
-        return problem(400, "Malformed JSON", "The request body is not valid JSON.", errors=found)
+        return problem(
+            400,
+            "Malformed JSON",
+            "The request body is not valid JSON.",
+            language=lang,
+            errors=found,
+        )
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in found)
-    return problem(422, "Invalid request", detail, errors=found)
+    return problem(
+        422, "Invalid request", detail, language=lang, localised_detail=detail, errors=found
+    )
 
 
-def _describe(error: Any) -> dict[str, object]:
+def _describe(error: Any, lang: str) -> dict[str, object]:
+    """One validation error: its field and machine-readable ``type``, and a message in
+    the request's language."""
     location = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "header")]
     return {
         "field": ".".join(location) or "body",
-        "message": str(error.get("msg", "")),
+        "message": problem_text.validation_message(error, lang),
         "type": error.get("type"),
     }
 
 
 async def invalid_query(request: Request, exc: Exception) -> Response:
-    return problem(400, "Invalid search", str(exc))
+    return problem(400, "Invalid search", str(exc), language=_language(request))
 
 
 async def search_unavailable(request: Request, exc: Exception) -> Response:
@@ -98,6 +130,7 @@ async def search_unavailable(request: Request, exc: Exception) -> Response:
         "Search unavailable",
         "Search is unavailable right now; try again shortly.",
         headers={"Retry-After": "5"},
+        language=_language(request),
     )
 
 
@@ -108,6 +141,7 @@ async def storage_unavailable(request: Request, exc: Exception) -> Response:
         "Storage unavailable",
         "Media storage cannot be reached right now; nothing was recorded. Try again shortly.",
         headers={"Retry-After": "10"},
+        language=_language(request),
     )
 
 
@@ -118,7 +152,13 @@ async def http_error(request: Request, exc: Exception) -> Response:
     detail = exc.detail if isinstance(exc.detail, str) else title
     if exc.status_code == 404 and detail == "Not Found":
         detail = f"There is nothing at {request.url.path}."
-    return problem(exc.status_code, title, detail, headers=getattr(exc, "headers", None))
+    return problem(
+        exc.status_code,
+        title,
+        detail,
+        headers=getattr(exc, "headers", None),
+        language=_language(request),
+    )
 
 
 async def storage_error(request: Request, exc: Exception) -> Response:
@@ -133,13 +173,19 @@ async def storage_error(request: Request, exc: Exception) -> Response:
         f"The archive's storage is unavailable right now ({why}); nothing was recorded. "
         "Try again shortly.",
         headers={"Retry-After": "5"},
+        language=_language(request),
     )
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
     """Last resort: log the failure, tell the caller without internals."""
     log.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return problem(500, "Internal error", "Something went wrong on our side; it has been logged.")
+    return problem(
+        500,
+        "Internal error",
+        "Something went wrong on our side; it has been logged.",
+        language=_language(request),
+    )
 
 
 class UnhandledErrors:

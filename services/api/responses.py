@@ -9,6 +9,8 @@ from uuid import UUID
 
 from starlette.responses import Response
 
+from services.api import problem_text
+
 PROBLEM = "application/problem+json"
 
 
@@ -38,9 +40,27 @@ def etag_for(version: int) -> str:
 
 
 def problem(
-    status: int, title: str, detail: str, headers: dict[str, str] | None = None, **extra: Any
+    status: int,
+    title: str,
+    detail: str,
+    headers: dict[str, str] | None = None,
+    *,
+    language: str | None = None,
+    localised_detail: str | None = None,
+    **extra: Any,
 ) -> Response:
+    """A problem document. ``title`` and ``detail`` are given in English; the ``type`` is
+    made from the English title, and the title and detail are sent in ``language`` (the
+    request's, by default) as the catalogue words them. ``localised_detail`` is a detail
+    the caller has already put into that language."""
+    lang = language or problem_text.current_language()
     slug = title.lower().replace(" ", "-").replace("'", "")
-    body = {"type": f"/problems/{slug}", "title": title, "status": status, "detail": detail}
+    body = {
+        "type": f"/problems/{slug}",
+        "title": problem_text.title(title, lang),
+        "status": status,
+        "detail": localised_detail or problem_text.detail(detail, lang),
+    }
     body.update({k: v for k, v in extra.items() if v is not None})
+    headers = {**(headers or {}), "Content-Language": lang}
     return Response(dumps(body), status_code=status, media_type=PROBLEM, headers=headers)
