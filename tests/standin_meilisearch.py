@@ -23,6 +23,9 @@ Known differences from Meilisearch (keep tests away from them):
 * tokenisation is "runs of Unicode letters and digits", lowercased with diacritics folded;
   no language-specific segmentation, no splitting/concatenation of query words (n-grams),
   no ``separatorTokens``/``dictionary`` effect;
+* ``localizedAttributes`` and the search parameter ``locales`` are checked (the shape, and
+  locales from a subset of the documented list, ``KNOWN_LOCALES``) and stored, but change
+  nothing: every language is tokenised the same way (as Meilisearch does for Latin scripts);
 * one task per batch (no auto-batching); only ``enqueued`` tasks can be canceled;
 * endpoints it does not implement (keys, dumps, snapshots, facet search, similar documents,
   vector/hybrid and federated search, CSV/NDJSON payloads) answer ``501 not_implemented``
@@ -1026,7 +1029,7 @@ def _leaf_compare(leaf: Json, op: str, value: str, upper: str | None) -> bool:
         left = normalize_facet(text)
         right = normalize_facet(value)
         if op == "TO":
-            return right <= left <= normalize_facet(upper or "")
+            return bool(right <= left <= normalize_facet(upper or ""))
     else:
         return False
     if op == ">":
@@ -1154,6 +1157,57 @@ def _check_string_list(name: str, value: Json, allow_objects: bool = False) -> N
         raise _bad_type(code, f".{name}[{position}]", "a string", item)
 
 
+# A subset of the locales Meilisearch documents for localizedAttributes and ``locales``
+# (ISO 639-3 codes and their ISO 639-1 forms); a code outside it is refused as unknown.
+KNOWN_LOCALES = frozenset(
+    (  # noqa: SIM905 - a list of short codes reads better as words
+        "eng spa fra deu ita por nld cat swe dan nob fin pol ces ron hun tur ell rus ukr ara "
+        "heb hin tha jpn kor zho vie ind "
+        "en es fr de it pt nl ca sv da nb fi pl cs ro hu tr el ru uk ar he hi th ja ko zh vi id"
+    ).split()
+)
+
+
+def _check_locales(value: Json, code: str, where: str) -> None:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise _bad_type(code, where, "an array", value)
+    for position, locale in enumerate(value):
+        if locale not in KNOWN_LOCALES:
+            raise ApiError(
+                400,
+                code,
+                f"Unknown value `{locale}` at `{where}[{position}]`: expected one of "
+                + ", ".join(f"`{known}`" for known in sorted(KNOWN_LOCALES)),
+            )
+
+
+def _check_localized_attributes(value: Json) -> None:
+    """``[{"attributePatterns": [...], "locales": [...]}, ...]``, both fields required."""
+    code = "invalid_settings_localized_attributes"
+    if not isinstance(value, list):
+        raise _bad_type(code, ".localizedAttributes", "an array", value)
+    fields = ("attributePatterns", "locales")
+    for position, rule in enumerate(value):
+        where = f".localizedAttributes[{position}]"
+        if not isinstance(rule, dict):
+            raise _bad_type(code, where, "an object", rule)
+        for name in rule:
+            if name not in fields:
+                raise ApiError(
+                    400,
+                    code,
+                    f"Unknown field `{name}` inside `{where}`: expected one of "
+                    "`attributePatterns`, `locales`",
+                )
+        for name in fields:
+            if name not in rule:
+                raise ApiError(400, code, f"Missing field `{name}` inside `{where}`")
+        patterns = rule["attributePatterns"]
+        if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+            raise _bad_type(code, f"{where}.attributePatterns", "an array", patterns)
+        _check_locales(rule["locales"], code, f"{where}.locales")
+
+
 def validate_settings(body: Json) -> dict[str, Json]:
     """Check a settings payload the way Meilisearch does before enqueuing the task."""
     if not isinstance(body, dict):
@@ -1179,6 +1233,8 @@ def validate_settings(body: Json) -> dict[str, Json]:
             _check_string_list(name, value)
             for rule in value:
                 _validate_ranking_rule(rule)
+        elif name == "localizedAttributes":
+            _check_localized_attributes(value)
         elif name == "distinctAttribute" and not isinstance(value, str):
             raise _bad_type("invalid_settings_distinct_attribute", "." + name, "a string", value)
         elif name in OBJECT_SETTINGS or name == "synonyms":
@@ -2183,6 +2239,8 @@ class _SearchRequest:
             )
         self.ranking_score_threshold: float | None = threshold
         self.show_ranking_score = self._get("showRankingScore", (bool,), "a boolean", False)
+        if body.get("locales") is not None:
+            _check_locales(body["locales"], "invalid_search_locales", ".locales")
         if body.get("hybrid") is not None or body.get("vector") is not None:
             raise ApiError(
                 400,

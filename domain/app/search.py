@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from domain.access import Principal
+from domain.app.search_language import query_language
 from domain.application import Archive
 from domain.errors import InvalidInput, NotFound
 from domain.ports.clock import Clock
@@ -51,6 +52,7 @@ class SearchRequest:
     per_page: int = 20
     facet_limit: int | None = None  # None: every facet value (see infra.search.facet_caps)
     more: str | None = None  # one facet, as the API names it (``MORE``), in full
+    lang: str | None = None  # the reader's language (the interface's), a BCP 47 tag
 
     @property
     def terms(self) -> tuple[str, ...]:
@@ -109,6 +111,7 @@ class SearchService:
             year_to=request.year_to,
             language=request.language,
             licence=request.licence,
+            lang=query_language(request.q, request.lang),
             include_members=principal.is_member,
             sort=sort,
             page=request.page,
@@ -206,6 +209,7 @@ class SearchService:
             _counted(facets.get("year", {}), "year"), key=lambda v: v["year"], reverse=True
         )
         labelled["convenings"] = _counted(facets.get("convening", {}), "convening")
+        labelled["languages"] = _counted(facets.get("language", {}), "language")
         return labelled
 
     # -- browsing ------------------------------------------------------------

@@ -17,7 +17,9 @@ from eventsourcing.persistence import Tracking
 Sort = Literal["relevance", "newest", "distance"]
 # terms: exact terms; term_filter: terms with their broader terms (a condition counts
 # everything tagged with its competencies too).
-FACETS = ("terms", "term_filter", "places", "kind", "year", "convening")
+FACETS = ("terms", "term_filter", "places", "kind", "year", "convening", "language")
+# Languages whose words are stemmed, and whose artifacts a query in them ranks first.
+SEARCH_LANGUAGES = ("en", "es")
 DEFAULT_FACET_LIMIT = 10  # values per facet in the API's and the web page's answers
 # The facets as the API names them (``more=``), and as the index names them.
 MORE = {
@@ -26,6 +28,7 @@ MORE = {
     "kinds": "kind",
     "years": "year",
     "convenings": "convening",
+    "languages": "language",
 }
 
 
@@ -49,8 +52,11 @@ class SearchQuery:
     excursion: str | None = None
     year_from: int | None = None
     year_to: int | None = None
-    language: str | None = None
+    language: str | None = None  # a filter: artifacts in this language only
     licence: str | None = None
+    # The query's own language (one of SEARCH_LANGUAGES, or None when not known): its
+    # words are stemmed in it and, sorted by relevance, its artifacts come first.
+    lang: str | None = None
     include_members: bool = False
     sort: Sort = "relevance"
     page: int = 1

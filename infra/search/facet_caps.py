@@ -19,8 +19,10 @@ Counts = dict[str, int]
 
 def top(counts: Counts, limit: int | None, selected: Iterable[str] = ()) -> Counts:
     """The ``limit`` highest counts (all when None), plus the selected values."""
-    chosen = dict(counts) if limit is None else dict(
-        sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    chosen = (
+        dict(counts)
+        if limit is None
+        else dict(sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit])
     )
     for value in selected:
         chosen.setdefault(value, counts.get(value, 0))
@@ -48,6 +50,7 @@ def selected_values(query: SearchQuery) -> dict[str, tuple[str, ...]]:
         "kind": query.kinds,
         "year": tuple(str(y) for y in {query.year_from, query.year_to} if y is not None),
         "convening": (query.convening,) if query.convening else (),
+        "language": (query.language,) if query.language else (),
     }
 
 

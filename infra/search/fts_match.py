@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from infra.search.fts_columns import Array
+from infra.search.stemming import MIN_LENGTH, STEMMERS, stems
 from infra.search.text import ParsedQuery, allowed_typos, deletes, typo_distance
 
 WEIGHTS = "10.0, 4.0, 1.0, 3.0, 2.0, 3.0"
@@ -82,17 +83,44 @@ def corrections(
     return [t for _, _, t in sorted(scored)][:limit]
 
 
+MAX_FORMS = 16  # indexed words sharing a stem, per word and language
+
+
+def other_forms(conn: sqlite3.Connection, word: str, languages: tuple[str, ...]) -> list[str]:
+    """Indexed words with the same Snowball stem as ``word`` in any of ``languages``."""
+    if len(word) < MIN_LENGTH:
+        return []
+    found: dict[str, None] = {}
+    for lang in languages:
+        [stem] = stems(lang, [word])
+        sql = "SELECT term FROM stems WHERE lang = ? AND stem = ? LIMIT ?"
+        found.update((row[0], None) for row in conn.execute(sql, (lang, stem, MAX_FORMS)))
+    found.pop(word, None)
+    return list(found)
+
+
 def match_expression(
-    conn: sqlite3.Connection, parsed: ParsedQuery, database: str = ""
+    conn: sqlite3.Connection,
+    parsed: ParsedQuery,
+    database: str = "",
+    languages: tuple[str, ...] = tuple(STEMMERS),
 ) -> str | None:
+    """Every word (or one of its other forms, or a correction and its forms) and phrase.
+
+    A word's other forms are those of its stem in ``languages`` (see ``stemming``); a
+    word not indexed as typed is also looked for as its closest indexed spellings.
+    """
     if parsed.empty:
         return None
     parts = []
     for position, word in enumerate(parsed.words):
         prefix = position == len(parsed.words) - 1 and parsed.last_is_prefix
         options = [quote(word) + ("*" if prefix and len(word) >= 2 else "")]
+        found = other_forms(conn, word, languages)
         if not in_vocabulary(conn, word):
-            options += [quote(t) for t in corrections(conn, word, database=database)]
+            for correction in corrections(conn, word, database=database):
+                found += [correction, *other_forms(conn, correction, languages)]
+        options += [quote(t) for t in dict.fromkeys(found) if t != word]
         parts.append(options[0] if len(options) == 1 else "(" + " OR ".join(options) + ")")
     parts.extend(quote(" ".join(phrase)) for phrase in parsed.phrases)
     expression = " AND ".join(parts)
@@ -143,9 +171,7 @@ class MatchCache:
         self.max_age = max_age  # seconds an entry may be patched rather than re-run
         self.lock = threading.Lock()
 
-    def get(
-        self, conn: sqlite3.Connection, expression: str, seq: int, changed: Array
-    ) -> Matches:
+    def get(self, conn: sqlite3.Connection, expression: str, seq: int, changed: Array) -> Matches:
         """Matches current to ``seq``; ``changed`` holds the seq of each rowid's last write."""
         with self.lock:
             entry = self.entries.get(expression)

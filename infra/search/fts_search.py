@@ -14,6 +14,7 @@ import orjson
 from domain.ports.search import Hit, SearchQuery
 from infra.search.facet_caps import cap
 from infra.search.fts_columns import Array, Columns
+from infra.search.fts_language import ahead, other_language
 from infra.search.fts_store import COLUMNS, TOKENIZE
 from infra.search.term_bitmaps import pack
 
@@ -118,6 +119,7 @@ def ordered(
     """
     if count <= 0 or not len(rows):
         return rows[:0]
+    other = other_language(columns, query, rows)  # sorted by relevance: its language first
     by_time = False
     if query.sort == "distance" and query.near:
         found = distances(columns, rows, query.near)
@@ -126,10 +128,13 @@ def ordered(
         primary = scores
     else:
         primary, by_time = -columns.published[rows], True
+    primary = ahead(primary, other)
     chosen = _smallest(primary, count)
     picked, keys = rows[chosen], primary[chosen]
     if by_time:
-        return _ties_by_id(conn, columns, picked[np.lexsort([picked, keys])])[:count]
+        in_order = np.lexsort([picked, keys])
+        groups = None if other is None else other[chosen][in_order]
+        return _ties_by_id(conn, columns, picked[in_order], groups)[:count]
     return picked[np.lexsort([picked, -columns.published[picked], keys])][:count]
 
 
@@ -141,15 +146,21 @@ def _smallest(primary: Array, wanted: int) -> Array:
     return np.flatnonzero(primary <= edge)
 
 
-def _ties_by_id(conn: sqlite3.Connection, columns: Columns, ordered: Array) -> Array:
-    """Newest first and, for equal times, by id (as ``ORDER BY published_at DESC, id``)."""
+def _ties_by_id(
+    conn: sqlite3.Connection, columns: Columns, ordered: Array, groups: Array | None = None
+) -> Array:
+    """Newest first and, for equal times, by id (as ``ORDER BY published_at DESC, id``),
+    within each of ``groups`` (the query's language first) when given."""
     published = columns.published[ordered]
     if len(np.unique(published)) == len(published):
         return ordered
     marks = ",".join("?" * len(ordered))
     ids = dict(conn.execute(f"SELECT rowid, id FROM attrs WHERE rowid IN ({marks})",
                             [int(r) for r in ordered]).fetchall())  # fmt: skip
-    keyed = sorted(ordered.tolist(), key=lambda r: (-columns.published[r], ids[r]))
+    first = groups.tolist() if groups is not None else [0] * len(ordered)
+    pairs = sorted(zip(first, ordered.tolist(), strict=True),
+                   key=lambda p: (p[0], -columns.published[p[1]], ids[p[1]]))  # fmt: skip
+    keyed = [rowid for _, rowid in pairs]
     return np.array(keyed, dtype=np.int64)
 
 
@@ -173,6 +184,7 @@ def facets(columns: Columns, rows: Array, query: SearchQuery) -> dict[str, dict[
         found["kind"] = columns.count_coded("kind", rows)
         found["convening"] = columns.count_coded("convening", rows)
         found["year"] = _years(columns, rows)
+    found["language"] = columns.count_coded("language", rows)
     depth, limit = columns.places.shape[1], None
     if query.facet_limit is not None:
         # Only the levels a capped answer shows: down to the deepest selection's children.
@@ -200,7 +212,8 @@ def _years(columns: Columns, rows: Array) -> dict[str, int]:
 
 PAGE_SCHEMA = [
     "CREATE TABLE page_docs (rowid INTEGER PRIMARY KEY, " + ", ".join(COLUMNS) + ")",
-    "CREATE VIRTUAL TABLE page USING fts5(" + ", ".join(COLUMNS)
+    "CREATE VIRTUAL TABLE page USING fts5("
+    + ", ".join(COLUMNS)
     + f", content = 'page_docs', content_rowid = 'rowid', {TOKENIZE})",
 ]
 

@@ -7,7 +7,9 @@ sequence number of the batch that last changed it; a removed document keeps a
 tombstone row (``alive = 0``), so readers can bring in-memory columns up to date
 by reading only ``seq > last seen``, and rowids are never reused. ``vocab`` and
 ``typo_keys`` (a symmetric-delete table) are kept current by every write, so a new
-word can be corrected as soon as it is indexed. Everything, and the eventsourcing
+word can be corrected as soon as it is indexed; ``stems`` holds each vocabulary word's
+Snowball stem in each stemmed language (see ``stemming``), kept current the same way,
+so a new word's other forms find it at once. Everything, and the eventsourcing
 tracking record, is written in one transaction per batch.
 """
 
@@ -21,9 +23,10 @@ import orjson
 from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
 
+from infra.search.stemming import stem_rows
 from infra.search.text import deletes, words
 
-FORMAT = "3"
+FORMAT = "4"  # 4: the stems table
 COLUMNS = ("title", "summary", "body", "places", "contributors", "themes")
 SEPARATOR = "\x1f"  # between the values of a multi-valued attribute
 TOKENIZE = "tokenize = 'unicode61 remove_diacritics 2'"
@@ -46,6 +49,8 @@ SCHEMA = [
     "CREATE TABLE IF NOT EXISTS vocab (term TEXT PRIMARY KEY) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS typo_keys (key TEXT NOT NULL, term TEXT NOT NULL, "
     "PRIMARY KEY (key, term)) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS stems (lang TEXT NOT NULL, stem TEXT NOT NULL, "
+    "term TEXT NOT NULL, PRIMARY KEY (lang, stem, term)) WITHOUT ROWID",
 ]
 # Built after a bulk load (a rebuild), at once for the live index.
 INDEXES = [
@@ -132,7 +137,9 @@ class FtsStore(SQLiteTrackingRecorder):
             c.execute("INSERT INTO fts (fts, rank) VALUES ('crisismerge', 16)")
             c.execute("INSERT OR IGNORE INTO vocab (term) SELECT term FROM fts_vocab")
             c.execute("SELECT term FROM vocab")
-            add_typo_keys(c, [row[0] for row in c.fetchall()])
+            terms = [row[0] for row in c.fetchall()]
+            add_typo_keys(c, terms)
+            add_stems(c, terms)
         self.bulk = False
         self._bulk_ids.clear()
 
@@ -239,6 +246,13 @@ def add_words(c: SQLiteCursor, documents: Iterable[dict[str, Any]]) -> None:
     new = [w for w in candidates if w not in known]
     c.executemany("INSERT OR IGNORE INTO vocab (term) VALUES (?)", [(w,) for w in new])
     add_typo_keys(c, new)
+    add_stems(c, new)
+
+
+def add_stems(c: SQLiteCursor, terms: list[str]) -> None:
+    c.executemany(
+        "INSERT OR IGNORE INTO stems (lang, stem, term) VALUES (?, ?, ?)", stem_rows(terms)
+    )
 
 
 def add_typo_keys(c: SQLiteCursor, terms: list[str]) -> None:

@@ -38,11 +38,11 @@ from infra.search.meili_query import (
     SETTINGS,
     facets,
     field,
+    for_index,
     hit,
     quote,
     search_parameters,
     stored,
-    with_place_levels,
 )
 
 __all__ = ["SETTINGS", "MeilisearchIndex", "MeilisearchRebuild"]
@@ -109,7 +109,7 @@ class MeilisearchIndex(SearchIndex):
         index = self.client.index(uid)
         documents = list(upserts)
         removed = list(deletions)
-        documents = [with_place_levels(d) for d in documents]
+        documents = [for_index(d) for d in documents]
         try:
             for start in range(0, len(documents), BATCH):
                 self.wait(index.add_documents(documents[start : start + BATCH], primary_key="id"))

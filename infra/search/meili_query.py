@@ -10,7 +10,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from domain.ports.search import Hit, SearchQuery
+from domain.ports.search import SEARCH_LANGUAGES, Hit, SearchQuery
+from infra.search.stemming import base_language
 
 MARK_START, MARK_END = "\x02", "\x03"
 # Each level of a document's place path as an attribute of its own, for the capped
@@ -23,7 +24,15 @@ FACET_ATTRIBUTES = {
     "kind": "kind",
     "year": "year",
     "convening": "convening",
+    "language": "language",
 }
+# The text attributes stored per language (``{"es": "..."}``) so that localizedAttributes
+# can tell Meilisearch each document's language; ``stored`` unwraps them again.
+LOCALIZED = ("title", "summary", "body", "themes")
+LOCALES = {"en": "eng", "es": "spa"}  # ISO 639-3, as localizedAttributes names languages
+# 0 for documents in that language, 1 for the others: sorting on it puts a language first.
+OTHER_LANGUAGE = {lang: f"other_language_{lang}" for lang in SEARCH_LANGUAGES}
+DERIVED = frozenset((*PLACE_LEVELS, *OTHER_LANGUAGE.values()))
 SETTINGS: dict[str, Any] = {
     "searchableAttributes": ["title", "summary", "place_names", "contributors", "themes", "body"],
     "filterableAttributes": [
@@ -41,7 +50,14 @@ SETTINGS: dict[str, Any] = {
         "_geo",
         *PLACE_LEVELS,
     ],
-    "sortableAttributes": ["published_at", "_geo"],
+    "sortableAttributes": ["published_at", "_geo", *OTHER_LANGUAGE.values()],
+    # Sort first: a sort asked for orders everything, as in the SQLite backend (newest and
+    # distance are whole orders; a query's language first, then relevance within each).
+    "rankingRules": ["sort", "words", "typo", "proximity", "attribute", "exactness"],
+    "localizedAttributes": [
+        {"attributePatterns": [f"{name}.{lang}" for name in LOCALIZED], "locales": [locale]}
+        for lang, locale in LOCALES.items()
+    ],
     "faceting": {"maxValuesPerFacet": 500, "sortFacetValuesBy": {"*": "count"}},
     "pagination": {"maxTotalHits": 100_000},
     "typoTolerance": {"enabled": True},
@@ -93,22 +109,42 @@ def search_parameters(query: SearchQuery) -> dict[str, Any]:
         if query.facet_limit is not None:
             params["facets"] = [f for f in FACET_ATTRIBUTES if f != "place_path"]
             params["facets"] += list(PLACE_LEVELS)
-    if query.sort == "newest":
+    if query.lang in LOCALES:
+        params["locales"] = [LOCALES[query.lang]]
+    if query.sort == "relevance" and query.lang in OTHER_LANGUAGE:
+        params["sort"] = [f"{OTHER_LANGUAGE[query.lang]}:asc"]
+        if not query.q.strip():  # no words: newest first within each group, as SQLite does
+            params["sort"].append("published_at:desc")
+    elif query.sort == "newest":
         params["sort"] = ["published_at:desc"]
     elif query.sort == "distance" and query.near:
         params["sort"] = [f"_geoPoint({float(query.near[0])}, {float(query.near[1])}):asc"]
     return params
 
 
-def with_place_levels(document: dict[str, Any]) -> dict[str, Any]:
-    """The document with each level of its place path as an attribute of its own."""
+def for_index(document: dict[str, Any]) -> dict[str, Any]:
+    """The document as Meilisearch holds it: each level of its place path as an attribute
+    of its own, its text under its language, and which languages it is not in."""
     path = document.get("place_path") or []
-    return {**document, **dict(zip(PLACE_LEVELS, path, strict=False))}
+    lang = base_language(document.get("language")) or "und"
+    return {
+        **document,
+        **dict(zip(PLACE_LEVELS, path, strict=False)),
+        **{name: {lang: document[name]} for name in LOCALIZED if name in document},
+        **{name: int(lang != other) for other, name in OTHER_LANGUAGE.items()},
+    }
+
+
+def unwrapped(value: Any) -> Any:
+    """A localized attribute's value (``{"es": "..."}``) as it was written."""
+    return next(iter(value.values()), "") if isinstance(value, dict) else value
 
 
 def stored(document: dict[str, Any]) -> dict[str, Any]:
-    """The document as the indexer wrote it (without the place level attributes)."""
-    return {k: v for k, v in document.items() if k not in PLACE_LEVELS}
+    """The document as the indexer wrote it (without the attributes ``for_index`` added)."""
+    return {
+        k: unwrapped(v) if k in LOCALIZED else v for k, v in document.items() if k not in DERIVED
+    }
 
 
 def field(document: Any, name: str) -> Any:
@@ -118,10 +154,10 @@ def field(document: Any, name: str) -> Any:
 
 def hit(raw: dict[str, Any]) -> Hit:
     """A hit from a raw Meilisearch hit, its snippet marked up and escaped."""
-    formatted = raw.get("_formatted") or {}
+    formatted = {k: unwrapped(v) for k, v in (raw.get("_formatted") or {}).items()}
     text = next(
         (formatted[k] for k in ("body", "summary", "title") if MARK_START in str(formatted.get(k))),
-        raw.get("summary") or str(formatted.get("body", ""))[:200],
+        unwrapped(raw.get("summary")) or str(formatted.get("body", ""))[:200],
     )
     snippet = html.escape(str(text)).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
     document = stored({k: v for k, v in raw.items() if not k.startswith("_") or k == "_geo"})

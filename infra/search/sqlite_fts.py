@@ -40,6 +40,7 @@ from infra.search.fts_match import MatchCache, match_expression
 from infra.search.fts_search import StaleSnapshot, hits, km, page_connection
 from infra.search.fts_selection import Selections, select
 from infra.search.fts_store import FORMAT, FtsStore
+from infra.search.stemming import languages_for
 from infra.search.text import parse
 
 __all__ = ["FtsRebuild", "Generations", "SqliteFtsIndex", "km"]
@@ -116,7 +117,8 @@ class Reader:
             with self.lock:
                 self.columns.refresh(conn)
                 seq = self.columns.seq
-            expression = match_expression(conn, parse(query.q), str(self.path))
+            languages = languages_for(query.lang)
+            expression = match_expression(conn, parse(query.q), str(self.path), languages)
             matches = None
             if expression:
                 matches = self.matches.get(conn, expression, seq, self.columns.seqs)

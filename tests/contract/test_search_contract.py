@@ -342,3 +342,132 @@ def test_a_new_word_is_forgiven_its_typos_as_soon_as_it_is_indexed(loaded: Searc
     assert ids(loaded, q="zanzibarion") == [], "an unknown word (the typo tables are consulted)"
     loaded.apply([doc("n1", title="Zanzibarian circles")], [], Tracking(APP, 11))
     assert ids(loaded, q="zanzibarion") == ["n1"], "no wait for a typo index to be rebuilt"
+
+
+# -- in Spanish and English ------------------------------------------------------------
+# Both adapters answer these alike: SQLite FTS5 by Snowball stems and folded words,
+# Meilisearch (and its stand-in) by folded words, prefixes and typo tolerance, with
+# localizedAttributes naming each document's language.
+
+BILINGUAL = [
+    doc(
+        "s1",
+        language="es",
+        title="Evaluación compartida en la mesa",
+        summary="Rúbricas bilingües para padres y maestros.",
+        body="Los padres leen con el profesorado el trabajo de sus hijos.",
+        published_at=1_700_000_050.0,
+    ),
+    doc(
+        "s2",
+        language="es",
+        title="Las evaluaciones de fin de curso",
+        body="Cada estudiante presentó su carpeta en Tucson, con sus familias.",
+        published_at=1_700_000_040.0,
+    ),
+    doc(
+        "s3",
+        language="es-MX",
+        title="Reunión de padres en Tucson",
+        body="Hablamos del aprendizaje en casa.",
+        published_at=1_700_000_030.0,
+    ),
+    doc(
+        "e1",
+        title="Tucson parents at the assessment table",
+        body="Parents read student work with teachers.",
+        published_at=1_700_000_020.0,
+    ),
+    doc(
+        "e2",
+        title="Assessments at the end of the year",
+        body="Every student presented a portfolio.",
+        published_at=1_700_000_010.0,
+    ),
+]
+
+
+@pytest.fixture
+def bilingual(index: SearchIndex) -> SearchIndex:
+    index.apply(CORPUS + BILINGUAL, [], Tracking(APP, 10))
+    return index
+
+
+def languages(index: SearchIndex, **query: Any) -> list[str]:
+    return [hit.document["language"] for hit in index.search(SearchQuery(**query)).hits]
+
+
+@pytest.mark.parametrize(
+    "q", ["evaluación", "evaluacion", "evaluaciones", "EVALUACIONES", "evaluación ", "Evaluación"]
+)
+@pytest.mark.parametrize("lang", [None, "es"])
+def test_a_spanish_word_finds_its_forms_with_or_without_accents(
+    bilingual: SearchIndex, q: str, lang: str | None
+) -> None:
+    assert set(ids(bilingual, q=q, lang=lang)) == {"s1", "s2"}
+
+
+def test_accents_typed_or_not_find_the_same(bilingual: SearchIndex) -> None:
+    assert set(ids(bilingual, q="reunion")) == {"s3"}
+    assert set(ids(bilingual, q="reunión padres")) == {"s3"}
+    assert set(ids(bilingual, q="rubricas bilingues")) == {"s1"}
+
+
+def test_an_english_word_finds_its_forms(bilingual: SearchIndex) -> None:
+    assert set(ids(bilingual, q="assessment", lang="en")) == {"e1", "e2"}
+    assert set(ids(bilingual, q="assessments ", lang="en")) == {"e1", "e2"}
+    assert set(ids(bilingual, q="portfolios")) == {"e2", "a2"}
+
+
+def test_spanish_words_are_forgiven_their_typos(bilingual: SearchIndex) -> None:
+    assert set(ids(bilingual, q="evaluasión", lang="es")) == {"s1", "s2"}
+    assert set(ids(bilingual, q="evaluasiones", lang="es")) >= {"s2"}
+    assert ids(bilingual, q="famlias", lang="es") == ["s2"]
+    assert set(ids(bilingual, q="reunoin")) == {"s3"}, "a transposition"
+
+
+def test_snippets_mark_the_forms_found(bilingual: SearchIndex) -> None:
+    [hit] = bilingual.search(SearchQuery(q="familias", lang="es")).hits
+    assert "<mark>familias</mark>" in hit.snippet
+    found = {h.id: h.snippet for h in bilingual.search(SearchQuery(q="evaluacion")).hits}
+    assert "<mark>Evaluación</mark>" in found["s1"]
+    assert "<mark>evaluacion" in found["s2"], "the whole word, or the part typed (Meilisearch)"
+
+
+def test_the_language_facet_counts_every_match(bilingual: SearchIndex) -> None:
+    facets = bilingual.search(SearchQuery(per_page=1)).facets
+    assert facets["language"] == {"en": 4, "en-GB": 1, "es": 2, "es-MX": 1}
+    tucson = bilingual.search(SearchQuery(q="tucson", per_page=1)).facets
+    assert tucson["language"] == {"en": 3, "es": 1, "es-MX": 1}
+    chosen = bilingual.search(SearchQuery(language="es", facet_limit=1)).facets
+    assert chosen["language"] == {"es": 2}, "the selected language, counted among the filtered"
+    assert set(ids(bilingual, language="es")) == {"s1", "s2"}
+
+
+def test_a_query_in_a_language_ranks_that_languages_artifacts_first(
+    bilingual: SearchIndex,
+) -> None:
+    in_spanish = languages(bilingual, q="tucson", lang="es")
+    assert [base.split("-")[0] for base in in_spanish] == ["es", "es", "en", "en", "en"]
+    in_english = languages(bilingual, q="tucson", lang="en")
+    assert [base.split("-")[0] for base in in_english] == ["en", "en", "en", "es", "es"]
+    assert set(ids(bilingual, q="tucson", lang="es")) == set(ids(bilingual, q="tucson"))
+    assert ids(bilingual, q="tucson", lang="es", per_page=2, page=2)[0] in {"a1", "a2", "e1"}
+
+
+def test_browsing_in_a_language_shows_it_first_newest_first(bilingual: SearchIndex) -> None:
+    assert ids(bilingual, lang="es")[:3] == ["s1", "s2", "s3"]
+    assert ids(bilingual, lang="es")[3:] == ids(bilingual, sort="newest", language="en")[:1] + [
+        i for i in ids(bilingual, sort="newest") if i not in {"s1", "s2", "s3", "a1"}
+    ]
+    assert ids(bilingual, lang="es", sort="newest") == ids(bilingual, sort="newest")
+
+
+def test_a_rebuilt_index_finds_the_forms_of_its_words(index: SearchIndex) -> None:
+    rebuild = index.start_rebuild()
+    rebuild.write([doc("r1", language="es", title="Evaluaciones en familia")], [])
+    rebuild.swap(Tracking(APP, 3))
+    assert ids(index, q="evaluación") == ["r1"]
+    assert ids(index, q="evaluasiones") == ["r1"]
+    index.apply([doc("r2", language="es", title="Otra evaluación")], [], Tracking(APP, 4))
+    assert set(ids(index, q="evaluaciones")) == {"r1", "r2"}
