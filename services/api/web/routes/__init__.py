@@ -11,6 +11,7 @@ from services.api.web.routes import (
     convenings,
     editing,
     inbox,
+    people,
     places,
     reading,
     review,
@@ -19,3 +20,4 @@ from services.api.web.routes import (
 router = APIRouter(include_in_schema=False)
 for module in (assets, reading, browse, account, editing, review, places, convenings, inbox):
     router.include_router(module.router)
+router.include_router(people.router)  # the people in a draft
