@@ -154,7 +154,7 @@ class GuardedFetcher:
     def _read(self, response: httpx.Response, url: str) -> bytes:
         if response.status_code != 200:
             raise FetchFailed(
-                f"{url} answered {response.status_code}.", url=url, status=response.status_code
+                f"{url} answered {response.status_code}.", url=url, answered=response.status_code
             )
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:

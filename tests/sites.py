@@ -38,10 +38,14 @@ class Site:
 
 
 @contextmanager
-def running_site(data_dir: Path, port: int = 0) -> Iterator[Site]:
+def running_site(
+    data_dir: Path, port: int = 0, database: tuple[str, str] | None = None
+) -> Iterator[Site]:
     """A site with its API and its outbox sender (as ``commonplace serve`` runs them).
 
     Started again on the same ``data_dir`` and ``port``, it is the same site restarted.
+    ``database`` is a PostgreSQL URL and schema for its stores; SQLite in ``data_dir``
+    when not given (the site's key and media stay in ``data_dir`` either way).
     """
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -50,6 +54,10 @@ def running_site(data_dir: Path, port: int = 0) -> Iterator[Site]:
     settings = Settings(
         data_dir=data_dir, load_demo=False, base_url=url, fetch_allow_networks=["127.0.0.0/8"]
     )
+    if database is not None:
+        settings = settings.model_copy(
+            update={"database_url": database[0], "database_schema": database[1]}
+        )
     container = build(settings)
     if container.archive.head == 0:
         seed_frameworks(container.archive)

@@ -146,10 +146,12 @@ class WithdrawalReceipt:
         try:
             document = self.fetcher.get_json(source, wait=self.fetcher.deadline)
         except FetchFailed as error:
-            if error.extra.get("status") in GONE_STATUSES:
+            if error.extra.get("answered") in GONE_STATUSES:
                 return True
             raise NotVerifiedYet(f"The source could not be checked: {error.detail}") from None
-        return document.get("status", "published") != "published" or not _adaptable(document)
+        # A public JSON-LD record names no visibility: served to anyone, it is public.
+        shown = {"visibility": "public", "status": "published", **document}
+        return shown["status"] != "published" or not _adaptable(shown)
 
 
 def _adaptable(content: dict[str, Any]) -> bool:

@@ -14,7 +14,7 @@ from domain.errors import DomainError, InvalidInput
 class FetchFailed(InvalidInput):
     """The other site did not give a usable answer (HTTP 422).
 
-    When it answered with an HTTP status other than 200, ``extra["status"]`` holds it.
+    When it answered with an HTTP status other than 200, ``extra["answered"]`` holds it.
     """
 
     title = "Could not fetch"
