@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
 from domain.errors import InvalidInput
@@ -60,6 +61,7 @@ SYNDICATIONS = ("adaptable", "shared", "none")
 # How a person appears in an artifact: contributed to it, presented in it, is
 # named in its text, is seen in its photos or video, is heard in its recordings.
 PERSON_ROLES = ("contributor", "presenter", "named", "pictured", "recorded")
+SHOWING_ROLES = ("pictured", "recorded")  # roles whose entry may name the media showing them
 
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -125,9 +127,13 @@ def check_syndication(value: str) -> str:
     return value
 
 
-def check_persons(persons: list[dict[str, str]]) -> list[dict[str, str]]:
-    """``[{person_id, role}]``: each id a UUID, each role known, no pair twice."""
-    checked: list[dict[str, str]] = []
+def check_persons(persons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``[{person_id, role}]``: each id a UUID, each role known, no pair twice.
+
+    An entry for a ``pictured`` or ``recorded`` person may also carry ``media``:
+    the ids of the artifact's media that show them (destroyed if they are erased).
+    """
+    checked: list[dict[str, Any]] = []
     for entry in persons:
         if not isinstance(entry, dict):
             raise InvalidInput("Each person is an object with person_id and role.", field="persons")
@@ -144,10 +150,28 @@ def check_persons(persons: list[dict[str, str]]) -> list[dict[str, str]]:
             raise InvalidInput(
                 f"Person id {entry.get('person_id')!r} is not a UUID.", field="persons"
             ) from None
-        item = {"person_id": person_id, "role": str(role)}
+        item: dict[str, Any] = {"person_id": person_id, "role": str(role)}
+        if "media" in entry:
+            item["media"] = _check_showing(entry["media"], str(role))
         if item not in checked:
             checked.append(item)
     return checked
+
+
+def _check_showing(media: object, role: str) -> list[str]:
+    if role not in SHOWING_ROLES:
+        raise InvalidInput(
+            f"Only a {' or '.join(SHOWING_ROLES)} person's entry names media.", field="persons"
+        )
+    if not isinstance(media, list):
+        raise InvalidInput("A person's media is a list of media ids.", field="persons")
+    found: list[str] = []
+    for media_id in media:
+        try:
+            found.append(str(UUID(str(media_id))))
+        except ValueError:
+            raise InvalidInput(f"Media id {media_id!r} is not a UUID.", field="persons") from None
+    return list(dict.fromkeys(found))
 
 
 def check_slug(value: str, what: str) -> str:

@@ -80,11 +80,13 @@ class PersonalDataVault(ABC):
     @abstractmethod
     def is_erased(self, person_id: UUID) -> bool: ...
 
-    def purge(self) -> bool:
+    def purge(self, wait: float | None = None) -> bool:
         """Clear what destroyed keys may have left in storage; ``False`` if some may remain.
 
-        ``destroy`` purges too; an erasure sweep calls this again for the cases
-        ``destroy`` had to leave (a long transaction, a busy file).
+        ``destroy`` purges too, waiting briefly; the indexer calls this again
+        (``wait=0``: never holding its loop) for the cases ``destroy`` had to
+        leave (a long transaction, a busy file). ``wait`` is how long to wait
+        for what holds the purge back; ``None`` is the adapter's default.
         """
         return True
 

@@ -7,7 +7,10 @@
 - ``PostgresVault`` keeps keys in a table of their own (in the event store's
   schema unless told otherwise); an erasure deletes the row and rewrites the
   table (``VACUUM FULL``, once no older transaction can still see the row) so
-  no dead row version keeps the key.
+  no dead row version keeps the key. The erasure commits the deletion first
+  (no process can read the key from then on) and waits at most ``erase_wait``
+  for the rewrite; what it has to leave, the indexer purges (``purge``) within
+  seconds, without holding anyone's request.
 
 Either way the erased person's id is remembered (no key, no personal data), so
 ``decrypt`` can answer ``ERASED`` and ``encrypt`` refuses new data for them.
@@ -148,7 +151,7 @@ class SqliteVault(KeyedVault):
             )
         self.purge()
 
-    def purge(self) -> bool:
+    def purge(self, wait: float | None = None) -> bool:
         """Rebuild the file, so no free page keeps a deleted key (``secure_delete`` zeroes them)."""
         try:
             with closing(sqlite3.connect(self.path, timeout=self.busy_timeout)) as conn:
@@ -167,11 +170,18 @@ class SqliteVault(KeyedVault):
 
 
 class PostgresVault(KeyedVault):
-    def __init__(self, url: str, schema: str | None = None, purge_wait: float = 10.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        schema: str | None = None,
+        purge_wait: float = 10.0,
+        erase_wait: float = 1.0,
+    ) -> None:
         import psycopg
 
         self.psycopg = psycopg
         self.purge_wait = purge_wait
+        self.erase_wait = erase_wait
         self.url = url
         self.schema = schema or "public"
         self.keys_table = f"{self.schema}.commonplace_person_keys"
@@ -220,40 +230,49 @@ class PostgresVault(KeyedVault):
                     "VALUES (%s, now()) ON CONFLICT (person_id) DO NOTHING",
                     (person_id,),
                 )
-            self._purge(conn, int(xid))
+            # The key is unreadable from here on; the rewrite may be left to ``purge``.
+            self._purge(conn, int(xid), self.erase_wait)
 
-    def purge(self) -> bool:
+    def purge(self, wait: float | None = None) -> bool:
         """Rewrite the key table without the rows deleted so far; see ``_purge``."""
         with self._connected() as conn:
             xid = conn.execute("SELECT pg_current_xact_id()::text").fetchone()[0]
-            return self._purge(conn, int(xid))
+            return self._purge(conn, int(xid), self.purge_wait if wait is None else wait)
 
-    def _purge(self, conn: Any, xid: int) -> bool:
+    def _purge(self, conn: Any, xid: int, wait: float) -> bool:
         """``VACUUM FULL`` once no transaction that could still see the deleted row is open.
 
-        A snapshot older than the deletion keeps the old row version alive (and a
-        transaction still running anywhere on the server holds every newer
-        snapshot back to its start); ``VACUUM FULL`` copies such versions into
-        the new table file. So it waits (up to ``purge_wait`` seconds) for those
-        transactions to end, and as long again for its table lock, so it never
-        queues the vault behind a long transaction. ``False`` means the row may
-        survive until ``purge`` runs again (the erasure sweep calls it).
+        A snapshot of this database older than the deletion keeps the old row
+        version alive, and ``VACUUM FULL`` would copy it into the new table
+        file. So it waits (up to ``wait`` seconds) for those transactions to
+        end, and does not rewrite while one remains; then it asks for its table
+        lock for as long again (at least a fifth of a second) and gives up
+        rather than queue: a queued ``VACUUM FULL`` holds back every reader of
+        the keys. ``False`` means a deleted row may remain until ``purge`` runs
+        again (the indexer calls it after an erasure until it succeeds).
         """
-        deadline = time.monotonic() + self.purge_wait
+        deadline = time.monotonic() + wait
         while (older := self._older_snapshots(conn, xid)) and time.monotonic() < deadline:
             time.sleep(0.05)
-        conn.execute(f"SET lock_timeout = {int(self.purge_wait * 1000)}")
-        try:
-            conn.execute(f"VACUUM FULL {self.keys_table}")
-        except self.psycopg.errors.LockNotAvailable:
-            older = True  # a transaction holding the table outlived the wait
+        if not older:
+            conn.execute(f"SET lock_timeout = {max(200, int(wait * 1000))}")
+            try:
+                conn.execute(f"VACUUM FULL {self.keys_table}")
+            except self.psycopg.errors.LockNotAvailable:
+                older = True  # a transaction holding the table outlived the wait
         if older:
             log.warning("A deleted key may survive until the next purge of the vault.")
         return not older
 
     def _older_snapshots(self, conn: Any, xid: int) -> bool:
+        """Whether a transaction of this database could still see rows deleted by ``xid``.
+
+        Only this database's backends count: ``VACUUM`` of an ordinary table
+        ignores the snapshots of other databases on the server.
+        """
         row = conn.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+            "AND datname = current_database() "
             "AND (age(backend_xmin) >= age(%(xid)s::xid) OR age(backend_xid) >= age(%(xid)s::xid))",
             {"xid": str(xid % 2**32)},
         ).fetchone()

@@ -29,6 +29,7 @@ from eventsourcing.persistence import Tracking
 from domain.application import Archive
 from domain.ports.search import SearchIndex
 from infra.coordination import Coordination
+from services.indexer.consent import ConsentFollower
 from services.indexer.inbox import InboxView
 from services.indexer.projection import SearchProjection
 from services.indexer.publications import PublicationsProjection
@@ -98,6 +99,7 @@ class Indexer:
         publications: Any = None,
         references: ReferencesFollower | None = None,
         inbox: Any = None,
+        consents: ConsentFollower | None = None,
         batch_size: int = 500,
         poll_interval: float = 0.05,
         max_backoff: float = 30.0,
@@ -115,7 +117,10 @@ class Indexer:
         self.poll_interval = poll_interval
         self.max_backoff = max_backoff
         self.heartbeat_seconds = heartbeat_seconds
-        self.views = [View("search", self.step_search)]
+        # Consent enforcement goes first: what it records is read by the others in the same pass.
+        self.consents = consents
+        self.views = [View("consents", consents.step)] if consents is not None else []
+        self.views.append(View("search", self.step_search))
         if publications is not None:
             self.views.append(View("publications", self.step_publications))
         self.inbox = InboxView(archive, inbox, batch_size) if inbox is not None else None
@@ -128,8 +133,9 @@ class Indexer:
 
     def step(self) -> int:
         """Apply the next batch to each view; returns how many notifications were covered."""
+        consents = self.consents.step() if self.consents is not None else 0
         inbox = self.inbox.step() if self.inbox is not None else 0
-        return self.step_search() + self.step_publications() + inbox
+        return consents + self.step_search() + self.step_publications() + inbox
 
     def step_publications(self) -> int:
         if self.publications is None:
