@@ -31,6 +31,7 @@ from services.api.web.forms import (
 )
 from services.api.web.i18n import N_
 from services.api.web.page_parts import ArtifactPagesDep, Editor, EditorDep
+from services.api.web.routes import capture, capture_api
 from services.api.web.routes.common import (
     FormDep,
     ViewerDep,
@@ -42,6 +43,9 @@ from services.api.web.session import Viewer, check_csrf
 from services.api.web.templating import render
 
 router = page_router()
+# Guided capture: its script's JSON routes first, so /capture/sync is not read as an id.
+router.include_router(capture_api.router)
+router.include_router(capture.router)
 FORM_OVERHEAD = 2 * 1024 * 1024  # the text fields of the editor, besides the file
 NOTICES = {
     "created": N_("Draft created. Add photos or audio below, then submit it for review."),
