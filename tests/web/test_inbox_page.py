@@ -31,7 +31,7 @@ def test_the_inbox_shows_ones_own_notifications_and_marks_them_read(demo: Demo) 
     assert page.status_code == 200
     assert f'href="/artifacts/{artifact}">Inbox page story</a>' in page.text
     assert "1 unread" in page.text
-    assert '<a href="/inbox" aria-current="page">Inbox</a>' in page.text
+    assert '<a href="/inbox" aria-current="page">Inbox <span class="count unread' in page.text
     assert "Inbox page story" not in demo.client("other-partner").get("/inbox").text
     assert "Inbox page story" in demo.client("editor").get("/inbox").text  # submitted
     marked = partner.post("/inbox/read", data={"csrf": csrf_of(page.text)}, follow_redirects=False)

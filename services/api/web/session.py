@@ -149,6 +149,7 @@ class Viewer:
     stale_session: bool = False
     form_key: str | None = field(default=None, repr=False)
     new_csrf: bool = False
+    unread: int | None = None  # unread inbox notifications, shown in the header
 
     @property
     def signed_in(self) -> bool:

@@ -20,7 +20,12 @@ def page_router() -> APIRouter:
 
 
 def current_viewer(request: Request) -> Viewer:
-    return viewer_for(request)
+    """The viewer, with the count of their unread notifications for the header
+    (one count on the inbox's recipient index; this dependency runs in the thread pool)."""
+    viewer = viewer_for(request)
+    if viewer.signed_in and viewer.unread is None and viewer.principal.id is not None:
+        viewer.unread = request.app.state.container.inbox.unread_count(viewer.principal.id)
+    return viewer
 
 
 async def checked_form(request: Request) -> FormData:

@@ -51,6 +51,7 @@ NOTICES = {
     "created": N_("Draft created. Add photos or audio below, then submit it for review."),
     "saved": N_("Saved."),
     "submitted": N_("Submitted for review. Editors will see it in their queue."),
+    "answered": N_("Your answer was added to the conversation."),
 }
 STORE_DOWN = (
     "Media storage cannot be reached right now, so nothing was saved: not the text, "
@@ -152,6 +153,7 @@ def edit_page(
     principal = _partner(viewer)
     view = archive.reading.get_artifact(principal, artifact_id, draft=True)
     context = editor.context(principal, {**view, "note": ""}, notice=NOTICES.get(done or ""))
+    context["conversation"] = archive.review.conversation(principal, artifact_id)["returns"]
     return render(request, viewer, "editor.html", context)
 
 
