@@ -162,6 +162,12 @@ class SearchService:
                     "year": hit.document.get("year"),
                     "members_only": hit.document.get("members_only"),
                     "media": hit.document.get("media", []),
+                    # The persons it lists, by credited name (their ids stay in the index).
+                    "persons": [
+                        {"name": p["name"], "role": p["role"]}
+                        for p in hit.document.get("persons") or []
+                        if p.get("name")
+                    ],
                     "distance_km": round(hit.distance_km, 2)
                     if hit.distance_km is not None
                     else None,

@@ -181,8 +181,10 @@ class PublicationsQueries(PublicationsWrites):
     def get(self, artifact_id: str) -> PublicationRow | None:
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute(
-                self.sql(f"SELECT {HEADER_COLUMNS}, p.record FROM {{p}}cp_publications p "
-                         "WHERE p.artifact_id = ?"),
+                self.sql(
+                    f"SELECT {HEADER_COLUMNS}, p.record FROM {{p}}cp_publications p "
+                    "WHERE p.artifact_id = ?"
+                ),
                 (artifact_id,),
             )
             row = cursor.fetchone()

@@ -7,6 +7,13 @@ deferred ``BEGIN``, whose upgrade from reading to writing SQLite refuses at once
 with "database is locked" (the busy timeout does not apply) whenever another
 connection committed in between, as the API does all the time.
 
+A person's name leaves the view for good when they are erased: the SQLite writes
+run with ``secure_delete`` (a deleted or replaced row's bytes are overwritten),
+and a batch that derives rows again for an erasure (a :class:`Relabel` with
+``purge``) then checkpoints the write-ahead log and truncates it, so no earlier
+copy of a row stays in the file (tried again with the next batch while readers
+hold it back).
+
 Every failure of a write is raised as :class:`PublicationsWriteFailed`, so that
 whoever drives the view (the indexer) can tell it apart from a failure of the
 search index and retry each on its own.
@@ -60,6 +67,8 @@ class Relabel:
     seq: int
     refs: tuple[str, ...]
     derive: Derive = field(compare=False)
+    # An erasure: once written, no earlier copy of the rows may stay in storage.
+    purge: bool = False
 
 
 PublicationChange = PublicationEvent | Relabel
@@ -89,6 +98,7 @@ class PublicationsWrites:
 
     def apply(self, events: Sequence[PublicationChange], tracking: Tracking) -> None:
         """Record a batch and the position it reached, in one transaction."""
+        purge = any(isinstance(e, Relabel) and e.purge for e in events)
         try:
             with self._writing() as cursor:
                 for event in events:
@@ -97,15 +107,24 @@ class PublicationsWrites:
                     else:
                         self._apply_one(cursor, event)
                 self._insert_tracking(cursor, tracking)
+            if purge or self._purge_pending:
+                self._purge_pending = not self._forget_old_copies()
         except PublicationsWriteFailed:
             raise
         except (PersistenceError, sqlite3.Error, OSError) as error:
             raise PublicationsWriteFailed(f"publications read model: {error}") from error
 
+    _purge_pending = False
+
     @contextmanager
     def _writing(self) -> Iterator[Any]:
         with self.datastore.transaction(commit=True) as cursor:
             yield cursor
+
+    def _forget_old_copies(self) -> bool:
+        """Whether no earlier copy of a rewritten row is left in storage. PostgreSQL
+        keeps dead row versions until it vacuums; only SQLite is purged here."""
+        return True
 
     def _apply_one(self, cursor: Any, event: PublicationEvent) -> None:
         cursor.execute(
@@ -240,6 +259,7 @@ class SqliteImmediateWrites(PublicationsWrites):
     def _writing(self) -> Iterator[Any]:
         with self.datastore.get_connection(commit=True) as connection:
             cursor = connection.cursor()
+            cursor.execute("PRAGMA secure_delete = ON")
             cursor.execute("BEGIN IMMEDIATE")
             try:
                 yield cursor
@@ -247,3 +267,12 @@ class SqliteImmediateWrites(PublicationsWrites):
                 connection.rollback()
                 raise
             connection.commit()
+
+    def _forget_old_copies(self) -> bool:
+        """Checkpoint the write-ahead log into the file and truncate it; False while a
+        reader still needs an older copy (then the next batch tries again)."""
+        with self.datastore.get_connection(commit=True) as connection:
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            busy = cursor.fetchone()[0]
+        return not busy

@@ -72,6 +72,12 @@ def joined(values: Iterable[str]) -> str:
     return SEPARATOR.join(values)
 
 
+# A deletion of this id asks the index to leave no earlier copy of any replaced or
+# deleted document in storage (the indexer sends it with the documents it derives
+# again for an erased person). No document has this id.
+PURGE = "purge-replaced-documents"
+
+
 class FtsStore(SQLiteTrackingRecorder):
     """One generation file: documents, attributes, FTS5, vocabulary and tracking."""
 
@@ -99,7 +105,9 @@ class FtsStore(SQLiteTrackingRecorder):
     ) -> None:
         documents = {d["id"]: d for d in upserts}
         removed = [i for i in deletions if i not in documents]
+        purge = PURGE in removed  # an erasure: no earlier copy of a document may remain
         with self.datastore.transaction(commit=True) as c:
+            c.execute("PRAGMA secure_delete = ON")  # replaced and deleted rows are overwritten
             c.execute("SELECT coalesce(max(seq), 0) + 1, coalesce(max(rowid), 0) FROM attrs")
             seq, last_rowid = c.fetchone()
             wanted = [*documents, *removed]
@@ -126,6 +134,17 @@ class FtsStore(SQLiteTrackingRecorder):
                 add_words(c, documents.values())
             if tracking is not None:
                 self._insert_tracking(c, tracking)
+        if purge:
+            self.forget_old_copies()
+
+    def forget_old_copies(self) -> bool:
+        """Checkpoint the write-ahead log into the file and truncate it, so that no earlier
+        copy of a replaced or deleted document stays in storage; False while a reader
+        still needs an older copy (a later purge, or SQLite's own checkpoints, finish it)."""
+        with self.datastore.get_connection(commit=True) as connection:
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            return not cursor.fetchone()[0]
 
     def finish_bulk(self) -> None:
         """After a bulk load: the indexes, and the vocabulary from FTS5's own."""

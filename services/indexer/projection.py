@@ -27,6 +27,7 @@ from eventsourcing.persistence import Notification
 from domain.application import Archive
 from domain.artifact import Artifact
 from domain.catalogue import event_topic
+from infra.search.fts_store import PURGE
 from services.indexer import catalogue
 from services.indexer import persons as person_events
 from services.indexer.catalogue import CatalogueProjection
@@ -152,6 +153,8 @@ class SearchProjection:
         touched = self.persons.fold(notification.topic, notification.id, event)
         if touched is not None:
             self._derive_again(changes, {person_ref(touched)})
+        if touched is not None and notification.topic == person_events.ERASED_TOPIC:
+            changes.deletions.add(PURGE)  # no earlier copy of those documents may remain
 
     def _derive_again(self, changes: Changes, refs: set[str]) -> None:
         if self.references is None:

@@ -140,7 +140,10 @@ class PublicationsProjection:
         touched = self.persons.fold(notification.topic, notification.id, event)
         if touched is not None:  # the rows that list the person, with their name as it is now
             labeller = Labeller(snapshot(self.catalogue.state), self.persons)
-            found.append(Relabel(notification.id, (person_ref(touched),), labeller.derive))
+            erased = notification.topic == person_events.ERASED_TOPIC
+            found.append(
+                Relabel(notification.id, (person_ref(touched),), labeller.derive, purge=erased)
+            )
 
     def _publication_event(
         self, notification: Notification, event: Any, artifact_id: str
