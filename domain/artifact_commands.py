@@ -159,6 +159,8 @@ class ArtifactCommands:
 
     def consent_missing(self, view: dict[str, Any]) -> list[str]:
         """The consent lines publishing a view's content would still need (for checklists)."""
+        if not view.get("id") or not view.get("persons"):
+            return []  # a draft not yet created lists no one
         return self.persons.consent_missing(UUID(str(view["id"])), view)
 
     def withdraw(

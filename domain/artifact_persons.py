@@ -98,7 +98,7 @@ class ArtifactPersons:
 
     def consent_missing(self, artifact_id: UUID, content: dict[str, Any]) -> list[str]:
         """The publish checklist's consent lines for ``content``, by credited name."""
-        entries = listed_persons(content)
+        entries = [entry for entry in listed_persons(content) if "person_id" in entry]
         if not entries:
             return []
         persons: dict[UUID, Person] = {}

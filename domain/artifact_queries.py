@@ -16,14 +16,17 @@ from domain.errors import Forbidden, NotFound
 from domain.history import content_at, content_diff, history_entries
 from domain.store import Store
 from domain.summaries import ArtifactSummaries, Facets
+from domain.vault_port import InMemoryVault
 from domain.views import artifact_view
 
 
 class ArtifactQueries:
-    def __init__(self, store: Store, persons: ArtifactPersons) -> None:
+    def __init__(self, store: Store, persons: ArtifactPersons | None = None) -> None:
+        """``persons`` shows listed persons with the archive's vault (the in-memory
+        vault by default, for stores whose artifacts list no one)."""
         self.store = store
         self.summaries = ArtifactSummaries(store)
-        self.persons = persons
+        self.persons = persons or ArtifactPersons(store, InMemoryVault())
 
     def with_persons(self, principal: Principal, view: dict[str, Any]) -> dict[str, Any]:
         """A view with its persons by credited name, ids only for editors and contributors."""

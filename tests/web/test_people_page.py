@@ -95,6 +95,16 @@ def test_a_partner_lists_a_student_and_records_the_guardians_consent(demo: Demo)
     assert refused.status_code == 422
     assert "consent from M. E. Q. for adaptation by other sites" in refused.json()["detail"]
 
+    submitted = partner.post(
+        f"/api/v1/artifacts/{artifact_id}/submit",
+        headers={**bearer(demo, "partner"), "If-Match": version},
+    )
+    assert submitted.status_code == 200, submitted.text
+    headers["If-Match"] = submitted.headers["ETag"]
+    queue = editor.get("/review")
+    assert "consent from M. E. Q. for adaptation by other sites" in queue.text
+    assert STUDENT not in queue.text
+
     wider = post(partner, f"{path}/consent", page.text, **{**consent, "scope": "adaptable"})
     assert wider.status_code == 303, wider.text
     assert "Every listed person has consented" in partner.get(path).text

@@ -19,9 +19,11 @@ from services.api.web.vocab import framework_trees, place_names, place_tree, ter
 def checklist(archive: Archive, values: dict[str, Any]) -> list[str]:
     """What publishing would still need (the domain's own checklist, alt text included)."""
     adapted = values.get("adapted_from") is not None
-    return missing_for_publication(
-        values["kind"], values, adapted=adapted
-    ) + archive.content.unpublishable(values)
+    return (
+        missing_for_publication(values["kind"], values, adapted=adapted)
+        + archive.content.unpublishable(values)
+        + archive.artifacts.consent_missing(values)
+    )
 
 
 def presentation_options(search: SearchService, principal: Principal) -> list[dict[str, Any]]:
