@@ -16,6 +16,10 @@ DEMO_EDITOR = Principal(id="demo-editor", name="Demo editor", role=Role.EDITOR)
 DEMO_PARTNER = Principal(id="demo-partner", name="Demo storytelling partner", role=Role.PARTNER)
 
 # Everything a revision may set, except the synthesis links filled in from keys below.
+# PENDING (language versions): a Spanish or English version of another demo artifact
+# carries ``"translation_of": {"key": <the original's key>, "translator": <name>}`` in
+# demo.json. Until artifacts can be linked as translations, the loader ignores that key
+# and each language version is loaded as an artifact of its own.
 CONTENT_KEYS = tuple(k for k in COMMON_FIELDS + KIND_FIELDS if k != "presentations")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from uuid import UUID
 
 from domain.access import ANONYMOUS
 from domain.application import ARTIFACT_CREATED, Archive
@@ -47,3 +48,45 @@ def test_every_demo_synthesis_links_its_excursion_and_presentations() -> None:
         assert all(
             keys[k]["kind"] == "presentation-of-learning" for k in synthesis["presentations"]
         )
+
+
+def test_the_demo_has_spanish_versions_and_a_work_written_first_in_spanish() -> None:
+    data = demo_data()
+    keys = {a["key"]: a for a in data["artifacts"]}
+    spanish = [a for a in data["artifacts"] if a["language"] == "es"]
+    assert len(spanish) >= 5
+    versions = [a for a in data["artifacts"] if a.get("translation_of")]
+    for version in versions:
+        original = keys[version["translation_of"]["key"]]
+        assert version["translation_of"]["translator"]
+        assert version["language"] != original["language"]
+        assert version["kind"] == original["kind"] and version["place"] == original["place"]
+    translated = {v["translation_of"]["key"] for v in versions if v["language"] == "es"}
+    assert {"syn-mesquite-ridge-language-learners", "syn-southside-families"} <= translated
+    assert len(translated) >= 4
+    written_in_spanish = [
+        a
+        for a in spanish
+        if not a.get("translation_of")
+        and a["key"] in {v["translation_of"]["key"] for v in versions}
+    ]
+    assert written_in_spanish, "an artifact written first in Spanish, with its English version"
+
+
+def test_the_spanish_versions_load_as_published_spanish_artifacts(tmp_path: Path) -> None:
+    with build(Settings(data_dir=tmp_path)) as container:
+        archive: Archive = container.archive
+        counts = load_demo(archive)
+        assert counts["artifacts"] == len(demo_data()["artifacts"])
+        public = archive.reading.list_artifacts(ANONYMOUS, limit=100)["items"]
+        titles = {item["title"]: item for item in public}
+        for title in (
+            "Síntesis: mostrar lo que sabes en dos idiomas en Mesquite Ridge",
+            "Lo que en mi casa contamos como progreso",
+            "Cuando Isabel dirigió la conferencia",
+        ):
+            assert title in titles
+        story = archive.reading.get_artifact(
+            ANONYMOUS, UUID(str(titles["Lo que en mi casa contamos como progreso"]["id"]))
+        )
+        assert story["language"] == "es" and story["status"] == "published"
