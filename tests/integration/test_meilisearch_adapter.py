@@ -104,7 +104,15 @@ def test_filters_are_documented_syntax_with_escaped_values(
     ]
     assert body["sort"] == ["_geoPoint(32.22, -110.97):asc"]
     assert (body["page"], body["hitsPerPage"]) == (2, 5)
-    assert body["facets"] == ["terms", "term_filter", "place_path", "kind", "year", "convening"]
+    assert body["facets"] == [
+        "terms",
+        "term_filter",
+        "place_path",
+        "kind",
+        "year",
+        "convening",
+        "language",
+    ]
     assert body["matchingStrategy"] == "all"
 
 

@@ -28,6 +28,8 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
 
 from domain.ports.search import Hit, InvalidQuery, Rebuild, SearchIndex, SearchQuery, SearchResult
+from infra.search.fts_match import MAX_FORMS
+from infra.search.stemming import MIN_LENGTH, languages_for, stem_rows, stems
 from infra.search.text import ParsedQuery, TypoIndex, parse
 
 MARK_START, MARK_END = "\x02", "\x03"
@@ -164,6 +166,7 @@ def facet_rows(doc: dict[str, Any]) -> Iterator[tuple[str, str]]:
         yield "year", str(doc["year"])
     if doc.get("convening"):
         yield "convening", doc["convening"]
+    yield "language", doc["language"]  # added with the new design's language facet
 
 
 class Generations:
@@ -206,6 +209,7 @@ class SqliteFtsIndex(SearchIndex):
         self._views: dict[str, FtsView] = {}
         self._local = threading.local()
         self._typos: tuple[str, float, TypoIndex] | None = None
+        self._stems: tuple[str, dict[tuple[str, str], list[str]]] | None = None
 
     # -- writing -------------------------------------------------------------
 
@@ -258,7 +262,7 @@ class SqliteFtsIndex(SearchIndex):
     def search(self, query: SearchQuery) -> SearchResult:
         conn = self._reader()
         where, params = _filters(query)
-        match = self._match_expression(conn, parse(query.q))
+        match = self._match_expression(conn, parse(query.q), languages_for(query.lang))
         if match:
             source = "FROM fts JOIN docs d ON d.rowid = fts.rowid WHERE fts MATCH ? AND " + where
             params = [match, *params]
@@ -315,14 +319,20 @@ class SqliteFtsIndex(SearchIndex):
 
     # -- words and typos -----------------------------------------------------
 
-    def _match_expression(self, conn: sqlite3.Connection, parsed: ParsedQuery) -> str | None:
+    # Stems were added after this design (issue 13); the reference finds a word's other
+    # forms from its own vocabulary, so both designs look for the same words.
+    def _match_expression(
+        self, conn: sqlite3.Connection, parsed: ParsedQuery, languages: tuple[str, ...]
+    ) -> str | None:
         if parsed.empty:
             return None
         parts = []
         for position, word in enumerate(parsed.words):
             is_last = position == len(parsed.words) - 1
             parts.append(
-                self._word_expression(conn, word, prefix=is_last and parsed.last_is_prefix)
+                self._word_expression(
+                    conn, word, prefix=is_last and parsed.last_is_prefix, languages=languages
+                )
             )
         parts.extend(_quote(" ".join(phrase)) for phrase in parsed.phrases)
         expression = " AND ".join(parts)
@@ -330,11 +340,33 @@ class SqliteFtsIndex(SearchIndex):
             expression = f"({expression}) NOT ({' OR '.join(_quote(w) for w in parsed.excluded)})"
         return expression
 
-    def _word_expression(self, conn: sqlite3.Connection, word: str, *, prefix: bool) -> str:
+    def _word_expression(
+        self, conn: sqlite3.Connection, word: str, *, prefix: bool, languages: tuple[str, ...]
+    ) -> str:
         options = [_quote(word) + ("*" if prefix and len(word) >= 2 else "")]
+        found = self._forms(conn, word, languages)
         if not _in_vocabulary(conn, word):
-            options += [_quote(t) for t in self._typo_index(conn).corrections(word)]
+            for correction in self._typo_index(conn).corrections(word):
+                found += [correction, *self._forms(conn, correction, languages)]
+        options += [_quote(t) for t in dict.fromkeys(found) if t != word]
         return options[0] if len(options) == 1 else "(" + " OR ".join(options) + ")"
+
+    def _forms(self, conn: sqlite3.Connection, word: str, languages: tuple[str, ...]) -> list[str]:
+        if len(word) < MIN_LENGTH:
+            return []
+        name = self.generations.current_name()
+        if self._stems is None or self._stems[0] != name:
+            table: dict[tuple[str, str], list[str]] = {}
+            terms = sorted(row[0] for row in conn.execute("SELECT term FROM fts_vocab"))
+            for lang, stem, term in stem_rows(terms):
+                table.setdefault((lang, stem), []).append(term)
+            self._stems = (name, table)
+        found: dict[str, None] = {}
+        for lang in languages:
+            [stem] = stems(lang, [word])
+            found.update((t, None) for t in self._stems[1].get((lang, stem), [])[:MAX_FORMS])
+        found.pop(word, None)
+        return list(found)
 
     def _typo_index(self, conn: sqlite3.Connection) -> TypoIndex:
         name = self.generations.current_name()

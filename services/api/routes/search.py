@@ -32,9 +32,7 @@ Page = Annotated[int, Query(ge=1, le=1000)]
 PerPage = Annotated[int, Query(ge=1, le=100)]
 
 
-async def wait_for_position(
-    queries: SearchService, settings: Settings, after: int | None
-) -> None:
+async def wait_for_position(queries: SearchService, settings: Settings, after: int | None) -> None:
     """Read-your-writes: wait (bounded) until the indexer has applied ``after``."""
     if after is None:
         return
@@ -69,8 +67,16 @@ async def search_request(
     excursion: str | None = None,
     year_from: Annotated[int | None, Query(ge=1900, le=2200)] = None,
     year_to: Annotated[int | None, Query(ge=1900, le=2200)] = None,
-    language: str | None = None,
+    language: Annotated[str | None, Query(description="Only artifacts in this language")] = None,
     licence: str | None = None,
+    lang: Annotated[
+        str | None,
+        Query(
+            max_length=35,
+            description="The reader's language (es, en-GB): the words are stemmed in it and "
+            "its artifacts come first. Without it, a query with ñ, ¿ or ¡ is taken as Spanish.",
+        ),
+    ] = None,
     sort: Literal["relevance", "newest", "distance"] = "relevance",
     page: Page = 1,
     per_page: PerPage = 20,
@@ -78,7 +84,7 @@ async def search_request(
         int, Query(ge=1, le=1000, description="Values per facet (the most frequent)")
     ] = DEFAULT_FACET_LIMIT,
     more: Annotated[
-        Literal["frameworks", "places", "kinds", "years", "convenings"] | None,
+        Literal["frameworks", "places", "kinds", "years", "convenings", "languages"] | None,
         Query(description="One facet to answer in full"),
     ] = None,
 ) -> SearchRequest:
@@ -102,6 +108,7 @@ async def search_request(
         per_page=per_page,
         facet_limit=facet_limit,
         more=more,
+        lang=lang,
     )
 
 

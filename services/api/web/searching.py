@@ -32,7 +32,10 @@ class SearchState(SearchRequest):
     # -- reading the URL -----------------------------------------------------
 
     @classmethod
-    def from_query(cls, params: QueryParams) -> SearchState:
+    def from_query(cls, params: QueryParams, lang: str | None = None) -> SearchState:
+        """The search in the URL; ``lang``: the page's language, the query's unless the URL
+        says otherwise (its words are stemmed in it and its artifacts come first)."""
+
         def one(name: str) -> str | None:
             value = (params.get(name) or "").strip()
             return value or None
@@ -63,6 +66,8 @@ class SearchState(SearchRequest):
             place=_many(params, "place"),
             kind=_many(params, "kind"),
             convening=one("convening"),
+            language=one("language"),
+            lang=lang,
             year_from=number("year_from", 1900, 2200),
             year_to=number("year_to", 1900, 2200),
             near=near,
@@ -84,6 +89,7 @@ class SearchState(SearchRequest):
             or self.place
             or self.kind
             or self.convening
+            or self.language
             or self.year_from
             or self.year_to
             or self.near
@@ -101,7 +107,7 @@ class SearchState(SearchRequest):
             found.append(("q", self.q))
         for name in MULTI:
             found += [(name, value) for value in getattr(self, name)]
-        for name in ("convening", "year_from", "year_to", "near", "radius_km"):
+        for name in ("convening", "language", "year_from", "year_to", "near", "radius_km"):
             value = getattr(self, name)
             if value is not None:
                 found.append((name, _text(value)))

@@ -22,7 +22,7 @@ from services.api.routes.search import wait_for_position
 from services.api.web import diffs
 from services.api.web.counts import broader_totals
 from services.api.web.facets import facet_groups
-from services.api.web.i18n import N_
+from services.api.web.i18n import N_, language_of
 from services.api.web.page_parts import ArtifactPagesDep
 from services.api.web.routes.common import ViewerDep, page_router
 from services.api.web.searching import PER_PAGE, SearchState, near_map, pages
@@ -99,7 +99,7 @@ async def search_page(
     viewer: ViewerDep,
 ) -> Response:
     """Search with facets. The URL holds the whole search; no JavaScript needed."""
-    state = SearchState.from_query(request.query_params)
+    state = SearchState.from_query(request.query_params, language_of(request.scope))
     after = request.query_params.get("after")
     if after and after.isdigit():
         await wait_for_position(search, settings, int(after))
@@ -147,7 +147,7 @@ def _search_page(
 def search_json(request: Request, search: SearchDep, viewer: ViewerDep) -> JSON:
     """The same answer as /api/v1/search, for the signed-in person's own view (members-only
     work included); the search page's script uses it only when someone is signed in."""
-    state = SearchState.from_query(request.query_params)
+    state = SearchState.from_query(request.query_params, language_of(request.scope))
     return JSON(_search(search, viewer, state))
 
 
