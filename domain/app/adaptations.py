@@ -22,7 +22,7 @@ from domain.app.lineage import (
     visible_chain,
     visible_source,
 )
-from domain.app.notices import MAX_GENERATIONS, AdaptationNotices, name_of
+from domain.app.notices import MAX_GENERATIONS, AdaptationNotices, _int, _text, name_of
 from domain.app.signatures import SiteKeys
 from domain.app.withdrawal_notices import WithdrawalNotices
 from domain.application import Archive, CommandResult
@@ -131,10 +131,12 @@ class AdaptationService:
         )
 
     def _content(self, document: dict[str, Any]) -> dict[str, Any]:
-        people = [{"name": _name(a), "role": "storyteller"} for a in _list(document.get("author"))]
+        people = [
+            {"name": name_of(a), "role": "storyteller"} for a in _list(document.get("author"))
+        ]
         for role in _list(document.get("contributor")):
             if isinstance(role, dict) and _text(role.get("roleName")):
-                people.append({"name": _name(role.get("contributor")), "role": role["roleName"]})
+                people.append({"name": name_of(role.get("contributor")), "role": role["roleName"]})
         return {
             "title": _text(document.get("name")) or "",
             "summary": _text(document.get("description")) or "",
@@ -282,20 +284,8 @@ def _node(value: Any) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
-def _name(value: Any) -> str:
-    return name_of(value)
-
-
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _artifact_id(value: Any) -> UUID:

@@ -115,7 +115,7 @@ async def artifact_notices(
 
 
 @router.get("/.well-known/commonplace-site.json", tags=["system"])
-async def site_document(adaptations: AdaptationsDep, settings: SettingsDep) -> JSON:
+def site_document(adaptations: AdaptationsDep, settings: SettingsDep) -> JSON:
     """This site's public key, which verifies the notices it signs."""
     return JSON(adaptations.withdrawals.site_document(settings.site_name))
 
