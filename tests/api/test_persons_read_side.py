@@ -48,9 +48,7 @@ def surfaces(api: Api, container: Container, artifact_id: str) -> dict[str, str]
         "atom": api.client.get("/feeds/atom").text,
         "json feed": api.client.get("/feeds/json").text,
         "oai_dc": api.client.get(f"/oai?verb=GetRecord&metadataPrefix=oai_dc&{oai}").text,
-        "commonplace": api.client.get(
-            f"/oai?verb=GetRecord&metadataPrefix=commonplace&{oai}"
-        ).text,
+        "commonplace": api.client.get(f"/oai?verb=GetRecord&metadataPrefix=commonplace&{oai}").text,
         "jsonld": api.client.get(f"/api/v1/artifacts/{artifact_id}/jsonld").text,
     }
     package = api.client.get(f"/api/v1/artifacts/{artifact_id}/package")
