@@ -182,3 +182,32 @@ def test_a_co_contributor_keeps_persons_listed_by_an_editor(
     )
     assert revised.status_code == 200, revised.text
     assert [p["name"] for p in revised.json()["persons"]] == ["M. E. Q.", "B. R."]
+
+
+def test_a_listed_person_who_is_erased_is_shown_as_removed_and_blocks_publishing(
+    api: Api, ready_story: dict[str, Any]
+) -> None:
+    student = recorded(api)
+    consent(api, student, "adaptable")
+    created = story(api, {**ready_story, "persons": [{"person_id": student, "role": "pictured"}]})
+    assert created.status_code == 201, created.text
+    erased = api.client.post(f"/api/v1/persons/{student}/erase", headers=api.as_("partner"))
+    assert erased.status_code == 200, erased.text
+    url = f"/api/v1/artifacts/{created.json()['id']}?view=draft"
+    draft = api.client.get(url, headers=api.as_("partner"))
+    assert draft.json()["persons"] == [
+        {"person_id": student, "role": "pictured", "name": "a person who asked to be removed"}
+    ]
+    refused = publish(api, created.json()["id"], created.headers["ETag"])
+    assert refused.status_code == 422
+    assert refused.json()["missing"] == [
+        "to take out a person who asked to be removed, or withdraw their part"
+    ]
+    # Taking them out of the list lets it publish.
+    revised = api.client.patch(
+        f"/api/v1/artifacts/{created.json()['id']}",
+        json={"persons": []},
+        headers=api.as_("partner", **{"If-Match": created.headers["ETag"]}),
+    )
+    assert revised.status_code == 200 and revised.json()["persons"] == []
+    assert publish(api, created.json()["id"], revised.headers["ETag"]).status_code == 200
