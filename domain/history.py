@@ -91,6 +91,10 @@ def summarise(name: str, domain_event: Any, extra: dict[str, Any] | None = None)
         return "Detached media"
     if name == "MediaDescribed":
         return f"Described media ({', '.join(sorted(domain_event.changes))})"
+    if name == "Returned":  # the comments themselves show in the review conversation
+        return f"Returned with {len(domain_event.comments)} comment(s)"
+    if name == "CommentAnswered":
+        return "Answered a review comment"
     return name
 
 

@@ -121,6 +121,13 @@ def test_return_answer_revise_resubmit_publish(api: Api, container: Container) -
     assert published.status_code == 200, published.text
     assert published.json()["title"] == "Morning circles at Desert View High"
 
+    history = api.client.get(
+        f"/api/v1/artifacts/{artifact_id}/history?view=draft", headers=api.as_("partner")
+    ).json()
+    summaries = [entry["summary"] for entry in history]
+    assert "Returned with 2 comment(s)" in summaries
+    assert summaries.count("Answered a review comment") == 2
+
     index(container)
     assert inbox_kinds(api, "partner") == ["published", "returned"]
     assert "answered" in inbox_kinds(api, "editor")

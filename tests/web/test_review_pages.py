@@ -140,6 +140,9 @@ def test_the_header_counts_unread_notifications(demo: Demo) -> None:
     assert f'<span class="visually-hidden">({unread} sin leer)</span>' in spanish.text
     inbox = partner.get("/inbox?lang=en")
     assert "Returned with comments" in inbox.text
+    # The notification leads to the draft, where the comments are.
+    link = f'href="/drafts/{artifact_id}/edit#conversation-{artifact_id}">Counted story'
+    assert link in inbox.text
     partner.post("/inbox/read", data={"csrf": csrf_of(inbox.text)})
     assert "unread-count" not in partner.get("/search").text
     assert "unread-count" not in demo.client().get("/search").text  # nobody signed in
