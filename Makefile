@@ -55,6 +55,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python -m tests.benchmarks.pages
 	$(BIN)/python -m tests.benchmarks.syndication_bench
 	$(BIN)/python -m tests.benchmarks.load_bench
+	$(BIN)/python -m tests.benchmarks.notice_bench
 	$(BIN)/python -m tests.benchmarks.consent_bench
 
 clean:

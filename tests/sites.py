@@ -39,13 +39,19 @@ class Site:
 
 @contextmanager
 def running_site(
-    data_dir: Path, port: int = 0, database: tuple[str, str] | None = None
+    data_dir: Path,
+    port: int = 0,
+    database: tuple[str, str] | None = None,
+    backoff: tuple[float, float, float] = (SENDER_BACKOFF, 1.0, 0.05),
 ) -> Iterator[Site]:
     """A site with its API and its outbox sender (as ``commonplace serve`` runs them).
 
     Started again on the same ``data_dir`` and ``port``, it is the same site restarted.
     ``database`` is a PostgreSQL URL and schema for its stores; SQLite in ``data_dir``
     when not given (the site's key and media stay in ``data_dir`` either way).
+    ``backoff`` is the sender's first and longest wait between tries and its poll
+    interval: fast by default, so a test sees a retry soon; the benchmark of
+    delivery after an outage passes the sender's own defaults.
     """
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -66,9 +72,9 @@ def running_site(
         container.archive,
         container.outbox,
         [container.adaptations.notices, container.adaptations.withdrawals],
-        base_backoff=SENDER_BACKOFF,
-        max_backoff=1.0,
-        poll_interval=0.05,
+        base_backoff=backoff[0],
+        max_backoff=backoff[1],
+        poll_interval=backoff[2],
     )
     stop = threading.Event()
     tokens = {
