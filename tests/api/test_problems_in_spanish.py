@@ -262,3 +262,34 @@ def test_every_detail_and_validation_message_has_a_spanish_translation() -> None
         problem_messages.PUBLISH_REQUIREMENTS,
     )
     assert sorted(m for m in wanted if not translated(spanish.get(m))) == []
+
+
+def _raised(call: Any, *args: Any) -> errors.DomainError:
+    with pytest.raises(errors.DomainError) as caught:
+        call(*args)
+    return caught.value
+
+
+def test_the_domains_own_messages_are_recognised() -> None:
+    """The templates follow the domain's wording: a reworded message fails here."""
+    from domain import policy, values
+    from domain.access import ANONYMOUS, Role
+    from domain.app.search import parse_near
+
+    raised = [
+        _raised(values.normalise_licence, "free-for-all"),
+        _raised(values.check_kind, "poem"),
+        _raised(values.check_language, "español!"),
+        _raised(values.check_visibility, "everyone"),
+        _raised(values.check_syndication, "everywhere"),
+        _raised(values.check_contributors, [{"name": "", "role": "storyteller"}]),
+        _raised(values.clean_text, "a\x00b", "title"),
+        _raised(parse_near, "north"),
+        _raised(parse_near, "95,10"),
+        _raised(policy.require_role, ANONYMOUS, Role.EDITOR, "publish artifacts"),
+    ]
+    for error in raised:
+        found = problem_text.recognise(error.detail)
+        assert found is not None, error.detail
+        spanish = problem_text.detail(error.detail, "es")
+        assert spanish != error.detail, error.detail
