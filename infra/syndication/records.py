@@ -16,7 +16,8 @@ from domain.application import Archive
 from domain.artifact import PUBLISHED
 from domain.values import ALL_RIGHTS_RESERVED, LICENCES
 from infra.markdown import MarkdownRenderer, media_url
-from infra.syndication.jsonld_nodes import alignment, based_on, person, place_node, role
+from infra.syndication.jsonld import AUTHOR_ROLES, JSONLD_CONTEXT, NOT_ADAPTABLE, jsonld_document
+from infra.syndication.jsonld_nodes import based_on
 from infra.syndication.persons import credited_persons, travels
 from infra.syndication.public_rows import PublicationRows, PublicRows
 from infra.syndication.stored import (
@@ -36,21 +37,6 @@ __all__ = [
     "based_on",
     "stored_record",
 ]
-
-AUTHOR_ROLES = frozenset({"storyteller", "presenter"})
-# An inline context (schema.org as the vocabulary, links typed as IRIs), so that
-# consumers can expand documents without fetching a remote context.
-JSONLD_CONTEXT: dict[str, Any] = {
-    "@vocab": "https://schema.org/",
-    "schema": "https://schema.org/",
-    **{name: {"@type": "@id"} for name in ("license", "url", "targetUrl", "contentUrl")},
-}
-
-
-NOT_ADAPTABLE = (
-    "The people in this work agreed to it being shared as it is, not adapted: "
-    "please do not adapt it."
-)
 
 
 class Records:
@@ -252,58 +238,7 @@ class Records:
 
     def jsonld(self, record: dict[str, Any]) -> dict[str, Any]:
         """schema.org CreativeWork/LearningResource with LRMI alignments."""
-        people = record["contributors"]
-        document: dict[str, Any] = {
-            "@context": JSONLD_CONTEXT,
-            "@type": ["CreativeWork", "LearningResource"],
-            "@id": record["urls"]["api"],
-            "url": record["urls"]["page"],
-            "identifier": record["id"],
-            "name": record["title"],
-            "description": record["summary"],
-            "text": record["body"],
-            "inLanguage": record["language"],
-            "learningResourceType": record["kind"],
-            "version": record["version"],
-            "keywords": record["themes"],
-            "author": [person(p) for p in people if p["role"] in AUTHOR_ROLES],
-            "contributor": [role(p) for p in people if p["role"] not in AUTHOR_ROLES],
-            "educationalAlignment": [alignment(t) for t in record["terms"]],
-            "associatedMedia": [self._media(m) for m in record["media"]],
-        }
-        if record["licence"]["uri"] != ALL_RIGHTS_RESERVED:
-            document["license"] = record["licence"]["uri"]
-        else:
-            document["copyrightNotice"] = "All rights reserved"
-        if not record.get("adaptable", True):
-            document["conditionsOfAccess"] = NOT_ADAPTABLE
-        for field, key in (
-            ("dateModified", "published_at"),
-            ("datePublished", "first_published_at"),
-        ):
-            if record.get(key) is not None:
-                document[field] = record[key].isoformat()
-        if record.get("first_published"):  # a date, as its original publication gave it
-            document["datePublished"] = record["first_published"]
-        if record["place"]:
-            document["spatialCoverage"] = place_node(record["place"])
-        source = record.get("adapted_from")
-        if source:
-            document["isBasedOn"] = based_on([source, *source.get("ancestors", [])])
-        if record.get("adaptation_note"):
-            document["schema:editorsNote"] = record["adaptation_note"]
-        return document
-
-    def _media(self, media: dict[str, Any]) -> dict[str, Any]:
-        kinds = {"image": "ImageObject", "audio": "AudioObject", "video": "VideoObject"}
-        return {
-            "@type": kinds.get(media.get("kind", ""), "MediaObject"),
-            "contentUrl": f"{self.base}/media/{media['id']}",
-            "encodingFormat": media.get("content_type"),
-            "name": media.get("filename"),
-            "caption": media.get("caption") or None,
-            "description": media.get("alt") or None,
-        }
+        return jsonld_document(record, self.base)
 
 
 def absolute(base: str, resolve: Callable[[str], str | None], reference: str) -> str | None:
