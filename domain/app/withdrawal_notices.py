@@ -21,10 +21,10 @@ from eventsourcing.utils import get_topic
 
 from domain.app.lineage import local_id, site_of
 from domain.app.signatures import WELL_KNOWN, SiteKeys, sign_post
-from domain.app.withdrawal_receipt import WithdrawalReceipt
+from domain.app.withdrawal_receipt import NotVerifiedYet, WithdrawalReceipt
 from domain.application import Archive
 from domain.artifact import Artifact
-from domain.errors import DomainError
+from domain.errors import Conflict, DomainError
 from domain.outbox import FAILED, PENDING, SENT, Notice, Outbox, OutboxEntry, Outcome
 from domain.ports.clock import Clock
 from domain.ports.fetcher import FetchBusy, Fetcher, FetchFailed, FetchRefused
@@ -147,6 +147,8 @@ class WithdrawalNotices:
             return Outcome.give_up("This address names no artifact of this site.")
         try:
             answer = self.receipt.apply(adaptation, notice.payload, notice.id, self.site)
+        except (FetchBusy, NotVerifiedYet, Conflict) as error:  # e.g. a concurrent write
+            return Outcome.again(error.detail)
         except DomainError as error:
             return Outcome.give_up(error.detail)
         return Outcome.done("withdrawn here" if answer["recorded"] else "known here")

@@ -15,6 +15,10 @@ In order, and recording nothing unless every step passes:
 5. a notice id already recorded, or an adaptation no longer published, is
    answered as known (200) and changes nothing.
 
+Each fetch is bounded by the fetcher's deadline and size cap and takes a free
+fetch slot or none (``FetchBusy``, 503): a request waits at most two deadlines,
+and usually one, since keys are cached.
+
 Then the adaptation is withdrawn with the category ``source-withdrawn``, a
 neutral public reason and a note for editors naming the source, the site and
 the time. That withdrawal is an event like any other, so this site's own
@@ -119,7 +123,7 @@ class WithdrawalReceipt:
         if cached is not None and cached[1] > self.clock.monotonic():
             return cached[0]
         try:
-            document = self.fetcher.get_json(key_id, wait=self.fetcher.deadline)
+            document = self.fetcher.get_json(key_id)
         except FetchFailed as error:
             raise NotVerifiedYet(f"The sender's key could not be fetched: {error.detail}") from None
         key = document.get("public_key")
@@ -144,7 +148,7 @@ class WithdrawalReceipt:
             content = (artifact.published or {}).get("content") or {}
             return artifact.status != "published" or not _adaptable(content)
         try:
-            document = self.fetcher.get_json(source, wait=self.fetcher.deadline)
+            document = self.fetcher.get_json(source)
         except FetchFailed as error:
             if error.extra.get("answered") in GONE_STATUSES:
                 return True
