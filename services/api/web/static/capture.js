@@ -306,7 +306,7 @@
     button.textContent = M.insert;
     var hidden = document.createElement("span");
     hidden.className = "visually-hidden";
-    hidden.textContent = ": " + name;
+    hidden.textContent = "“" + name + "”";  // read after the visible words, as its own part
     button.appendChild(hidden);
     button.addEventListener("click", function () {
       var id = item.dataset.media ? item.dataset.media : "local-" + reference;
