@@ -103,9 +103,11 @@ class ConsentFollower:
             erased = erased or item.topic.endswith("Person.Erased")
         # A full batch ends at its last event; a shorter one covers the log up to the head.
         reached = batch[-1].id if len(batch) == self.batch_size else head
-        self.state.save(facts.take_changes(), Tracking(self.name, reached))
+        changes = facts.take_changes()
+        self.state.save(changes, Tracking(self.name, reached))
         self.reached = reached
-        self.due = None  # consents may have changed: look for the next moment again
+        if "terms" in changes:
+            self.due = None  # consents changed: look for the next moment again
         if erased:
             self.purge_at = self.clock.monotonic()
         return len(batch)
