@@ -15,7 +15,7 @@ MESSAGES = {
     "no_photo": N_("Take or choose a photo first."),
     "photo_kept": N_("Photo kept. It will be sent with the draft."),
     "recording_kept": N_("Recording kept. It will be sent with the draft."),
-    "recording": N_("Recording… Press Stop when you are done."),
+    "recording": N_("Recording… Press “Stop recording” when you are done."),
     "record": N_("Record audio"),
     "stop": N_("Stop recording"),
     "no_microphone": N_(

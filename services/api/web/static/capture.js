@@ -107,7 +107,7 @@
     var count = pending();
     var parts = [];
     if (text) parts.push(text);
-    if (count) parts.push(say(count === 1 ? M.pending_one : M.pending_other, { num: count }));
+    if (count) parts.push(say(count === 1 ? M.pending_one : M.pending_other, { num: count }) + ".");
     else if (!text) parts.push(M.all_sent);
     if (offline && count) parts.push(M.offline);
     statusBox.textContent = parts.join(" ");
@@ -169,6 +169,8 @@
     form.dataset.id = data.id;
     form.action = "/capture/" + data.id;
     form.elements.version.value = data.version;
+    var kinds = document.querySelector(".capture-kinds");
+    if (kinds) kinds.hidden = true;  // the kind is chosen once the draft exists
     if (location.pathname !== "/capture/" + data.id) history.replaceState(null, "", "/capture/" + data.id);
   }
 
