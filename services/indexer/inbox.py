@@ -26,6 +26,15 @@ from domain.notifications import INBOX, TOPICS, Preferences, notifications_for, 
 from infra.readmodel.inbox import Inbox
 
 EDITOR_ROLES = (Role.EDITOR.value, Role.ADMIN.value)
+
+
+def tracking_name(application_name: str) -> str:
+    """The inbox view's own tracking row. On SQLite every read model in the event store's
+    database shares one ``tracking`` table, so under the application's bare name the
+    inbox would take the publications view's position and skip what that view had read."""
+    return f"{application_name}/inbox"
+
+
 EDITORS_CACHE_SECONDS = 5.0
 
 
@@ -89,7 +98,7 @@ class InboxView:
 
     def step(self) -> int:
         """Projects up to a batch of the events that concern the inbox; returns how many."""
-        position = self.inbox.max_tracking_id(self.archive.name) or 0
+        position = self.inbox.max_tracking_id(tracking_name(self.archive.name)) or 0
         head = self.archive.recorder.max_notification_id() or 0
         if head <= position:
             return 0
@@ -104,5 +113,5 @@ class InboxView:
                     found.append(note)
         # A full batch ends at its last event; a shorter one covers the log up to the head.
         reached = batch[-1].id if len(batch) == self.batch_size else head
-        self.inbox.add(found, Tracking(self.archive.name, reached), time.time())
+        self.inbox.add(found, Tracking(tracking_name(self.archive.name), reached), time.time())
         return len(batch)

@@ -13,7 +13,7 @@ from domain.notifications import DELIVERY_FAILED, OFF, Preferences
 from domain.outbox import FAILED, Notice, Outcome
 from infra.bootstrap import Container, build, build_indexer, seed_frameworks
 from infra.settings import Settings
-from services.indexer.inbox import ArchiveDirectory
+from services.indexer.inbox import ArchiveDirectory, tracking_name
 from services.indexer.outbox import GivenUp, OutboxSender
 from tests.conftest import READY_STORY, seed_places
 
@@ -57,7 +57,7 @@ def test_the_indexer_keeps_the_inbox_once_across_restarts(settings: Settings) ->
         indexer = build_indexer(first)
         assert "inbox" in [view.name for view in indexer.views]
         indexer.catch_up()
-        assert first.inbox.max_tracking_id(first.archive.name) == first.archive.head
+        assert first.inbox.max_tracking_id(tracking_name(first.archive.name)) == first.archive.head
         assert partner.id and admin.id and editor.id
         first.inbox.mark_read(partner.id, None, 1.0)
     with build(settings) as again:
