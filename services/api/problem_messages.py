@@ -68,7 +68,31 @@ WORDS = (
     N_("published"),
     N_("withdrawn"),
 )
-TRANSLATED_PARAMS = frozenset({"what", "status"})
+# What a role may do (``domain.policy.require_role``), and the roles, which fill an
+# ``%(action)s``, a ``%(role)s`` and a ``%(needed)s``; the roles' words are the pages'.
+ACTIONS = (
+    N_("adapt artifacts"),
+    N_("change artifacts"),
+    N_("create artifacts"),
+    N_("issue tokens"),
+    N_("manage consents"),
+    N_("manage frameworks"),
+    N_("manage places"),
+    N_("manage convenings"),
+    N_("manage excursions"),
+    N_("publish artifacts"),
+    N_("read an inbox"),
+    N_("read consents"),
+    N_("read persons"),
+    N_("record persons"),
+    N_("retry notices"),
+    N_("revoke tokens"),
+    N_("see an artifact's notices"),
+    N_("see the outbox"),
+    N_("withdraw artifacts"),
+    N_("write drafts"),
+)
+TRANSLATED_PARAMS = frozenset({"what", "status", "action", "role", "needed"})
 
 PUBLISH_REQUIREMENTS = N_("Before publishing, this artifact needs: %(missing)s.")
 

@@ -38,7 +38,7 @@ def test_a_missing_token_is_explained_in_spanish(api: Api) -> None:
     body = answer.json()
     assert body["type"] == "/problems/sign-in-required"
     assert body["title"] == "Hace falta iniciar sesión"
-    assert "clave" in body["detail"] and "Sign in" not in body["detail"]
+    assert body["detail"] == "Entre con una clave para crear publicaciones."
 
 
 def test_english_is_unchanged_without_accept_language(api: Api) -> None:
@@ -135,7 +135,10 @@ def test_a_role_too_low_is_refused_in_spanish(api: Api) -> None:
     )
     assert answer.status_code == 403
     assert answer.json()["title"] == "Sin permiso"
-    assert answer.json()["detail"].startswith("Su función (partner) no le permite hacer esto")
+    assert answer.json()["detail"] == (
+        "Su función (aliado) no le permite publicar en el archivo; "
+        "hace falta la función «edición» o una superior."
+    )
 
 
 def test_a_body_over_the_limit_in_spanish(api: Api) -> None:
@@ -259,6 +262,7 @@ def test_every_detail_and_validation_message_has_a_spanish_translation() -> None
         *problem_messages.DETAILS,
         *problem_messages.VALIDATION.values(),
         *problem_messages.WORDS,
+        *problem_messages.ACTIONS,
         problem_messages.PUBLISH_REQUIREMENTS,
     )
     assert sorted(m for m in wanted if not translated(spanish.get(m))) == []
