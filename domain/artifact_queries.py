@@ -11,7 +11,7 @@ from uuid import UUID
 from domain import policy, summaries
 from domain.access import Principal
 from domain.artifact import WITHDRAWN, Artifact
-from domain.artifact_persons import ArtifactPersons
+from domain.artifact_persons import ArtifactPersons, listed_persons
 from domain.errors import Forbidden, NotFound
 from domain.history import content_at, content_diff, history_entries
 from domain.store import Store
@@ -123,7 +123,9 @@ class ArtifactQueries:
                 draft or policy.may_read_published(principal, {"content": content})
             ):
                 raise NotFound(f"Nothing was published as of version {wanted}.")
-            sides.append(content)
+            with_ids = draft or policy.may_see_draft(principal, current)
+            persons = self.persons.shown(listed_persons(content), with_ids=with_ids)
+            sides.append({**content, "persons": persons})  # as credited, as in every view
         return content_diff(sides[0], sides[1], from_version, to_version)
 
     def list_artifacts(

@@ -211,3 +211,36 @@ def test_a_listed_person_who_is_erased_is_shown_as_removed_and_blocks_publishing
     )
     assert revised.status_code == 200 and revised.json()["persons"] == []
     assert publish(api, created.json()["id"], revised.headers["ETag"]).status_code == 200
+
+
+def test_readers_compare_versions_by_credited_names_only(
+    api: Api, ready_story: dict[str, Any]
+) -> None:
+    adult = recorded(api, name="Teodora Vance", credit="initials", minor=False)
+    api.client.post(
+        "/api/v1/consents",
+        json={"person_id": adult, "given_by": "person", "method": "online", "scope": "adaptable"},
+        headers=api.as_("partner"),
+    )
+    created = story(api, ready_story)
+    first = publish(api, created.json()["id"], created.headers["ETag"])
+    url = f"/api/v1/artifacts/{created.json()['id']}"
+    revised = api.client.patch(
+        url,
+        json={"persons": [{"person_id": adult, "role": "presenter"}]},
+        headers=api.as_("partner", **{"If-Match": first.headers["ETag"]}),
+    )
+    second = publish(api, created.json()["id"], revised.headers["ETag"])
+    assert second.status_code == 200, second.text
+    since, to = first.json()["version"], second.json()["version"]
+    diff = api.client.get(f"{url}/diff?from={since}&to={to}")
+    assert diff.status_code == 200, diff.text
+    change = next(f for f in diff.json()["fields"] if f["field"] == "persons")
+    assert change == {
+        "field": "persons",
+        "from": [],
+        "to": [{"role": "presenter", "name": "T. V."}],
+    }
+    assert adult not in diff.text
+    own = api.client.get(f"{url}/diff?from={since}&to={to}&view=draft", headers=api.as_("partner"))
+    assert adult in own.text
