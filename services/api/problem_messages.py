@@ -102,6 +102,7 @@ DETAILS: tuple[str, ...] = (
     N_("If-Match %(value)s is not an ETag this API gave out."),
     N_("%(value)s is not a cursor this feed gave out."),
     N_("The body's id %(id)s differs from the URL's %(url_id)s."),
+    N_("Method Not Allowed"),  # Starlette's 405
     # 401
     N_("Send the token as 'Authorization: Bearer <token>'."),
     N_("This token is not valid (unknown or revoked)."),

@@ -50,6 +50,14 @@ def test_english_is_unchanged_without_accept_language(api: Api) -> None:
     assert answer.headers["Content-Language"] == "en"
 
 
+def test_a_method_a_path_does_not_take_in_spanish(api: Api) -> None:
+    answer = api.client.delete("/api/v1/health", headers=SPANISH)
+    assert answer.status_code == 405
+    assert answer.json()["type"] == "/problems/method-not-allowed"
+    assert answer.json()["title"] == "Método no permitido"
+    assert answer.json()["detail"] == "Esta dirección no acepta ese método."
+
+
 def test_not_found_in_spanish_keeps_the_id(api: Api) -> None:
     missing = uuid.uuid4()
     answer = api.client.get(f"/api/v1/artifacts/{missing}", headers=SPANISH)
