@@ -61,12 +61,12 @@ def test_a_person_recorded_before_the_index_still_finds_their_consents() -> None
     vault = archive.people.vault
     person_id = uuid4()
     # As a Person.Recorded event stored before persons kept their consents' ids.
-    old = Person(  # type: ignore[call-arg]
+    old = Person(
         id=person_id,
         sealed=seal(vault, person_id, PersonDetails(name="Cleo Old")),
         has_guardian_contact=False,
         credit="full-name",
-        by=PARTNER.id,
+        by="partner-1",
     )
     archive.store.save(old)
     assert archive.store.load(Person, person_id).consent_ids is None
