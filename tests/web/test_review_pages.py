@@ -146,3 +146,47 @@ def test_the_header_counts_unread_notifications(demo: Demo) -> None:
     partner.post("/inbox/read", data={"csrf": csrf_of(inbox.text)})
     assert "unread-count" not in partner.get("/search").text
     assert "unread-count" not in demo.client().get("/search").text  # nobody signed in
+
+
+def test_a_resubmitted_draft_brings_its_conversation_to_the_queue(demo: Demo) -> None:
+    artifact_id = submitted_story(demo, "Second round story")
+    archive = demo.container.archive
+    editor = archive.tokens.authenticate(demo.tokens["editor"])
+    partner = archive.tokens.authenticate(demo.tokens["partner"])
+    assert editor is not None and partner is not None
+    version = archive.reading.get_artifact(editor, UUID(artifact_id), draft=True)["version"]
+    returned = archive.review.return_draft(
+        editor, UUID(artifact_id), version, fields={"place": "Which school?"}
+    )
+    archive.review.answer(partner, UUID(artifact_id), "Desert View High.", comment_id="r1-place")
+    archive.artifacts.submit(partner, UUID(artifact_id), returned.version + 1)
+
+    client = demo.client("editor")
+    queue = client.get("/review")
+    item = queue.text.split(f'id="r-{artifact_id}"', 1)[1].split("</article>", 1)[0]
+    assert "Which school?" in item and "Desert View High." in item
+    reply = client.post(
+        f"/drafts/{artifact_id}/comments",
+        data={"csrf": csrf_of(queue.text), "text": "Thanks, publishing.", "back": "review"},
+        follow_redirects=False,
+    )
+    assert reply.status_code == 303
+    assert reply.headers["location"] == "/review?done=answered"
+
+
+def test_answers_that_cannot_be_taken_get_an_error_page(demo: Demo) -> None:
+    artifact_id = submitted_story(demo, "Error page story")
+    partner = demo.client("partner")
+    page = partner.get(f"/drafts/{artifact_id}/edit")
+    never_returned = partner.post(
+        f"/drafts/{artifact_id}/comments", data={"csrf": csrf_of(page.text), "text": "Hi"}
+    )
+    assert never_returned.status_code == 409
+    assert "never returned" in never_returned.text
+    stranger = demo.client("other-partner")
+    form = stranger.get("/drafts")
+    refused = stranger.post(
+        f"/drafts/{artifact_id}/comments", data={"csrf": csrf_of(form.text), "text": "Hi"}
+    )
+    assert refused.status_code == 404
+    assert "Error page story" not in refused.text
