@@ -119,3 +119,13 @@ def test_an_erased_person_is_removed_from_every_surface_and_every_store(
     assert artifact_id.encode() in stored  # the stores were read
     assert NAME.encode() not in stored
     assert NAME.encode("utf-16-le") not in stored
+
+
+def test_a_work_not_yet_projected_credits_its_persons_from_the_archive(
+    api: Api, ready_story: dict[str, Any]
+) -> None:
+    person_id = person(api, credit="initials")
+    artifact_id = story_with(api, ready_story, person_id)
+    jsonld = api.client.get(f"/api/v1/artifacts/{artifact_id}/jsonld")  # no indexer ran
+    assert jsonld.status_code == 200, jsonld.text
+    assert INITIALS in jsonld.text and NAME not in jsonld.text
