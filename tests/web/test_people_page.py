@@ -126,7 +126,11 @@ def test_the_page_in_spanish_and_for_others(demo: Demo) -> None:
     assert spanish.status_code == 200 and "Personas en este artefacto" in spanish.text
     assert demo.client("other-partner").get(path).status_code == 404
     assert demo.client("member").get(path).status_code == 403
-    bad = post(partner, f"{path}/consent", partner.get(path).text, person_id="nobody")
+    bad = post(partner, f"{path}/consent?lang=en", partner.get(path).text, person_id="nobody")
     assert bad.status_code == 422 and "Choose the person who consents." in bad.text
+    spanish_bad = post(
+        partner, f"{path}/consent?lang=es", partner.get(path).text, person_id="nobody"
+    )
+    assert "Elija a la persona que da su consentimiento." in spanish_bad.text
     forged = partner.post(f"{path}/new", data={"name": "X", "csrf": "forged"})
     assert forged.status_code == 403

@@ -23,6 +23,7 @@ from domain.errors import Conflict, Forbidden, InvalidInput, VersionConflict
 from domain.policy import require_role
 from services.api.deps import ArchiveDep
 from services.api.problems import status_for
+from services.api.web import i18n
 from services.api.web.form_pages import form_page
 from services.api.web.i18n import N_
 from services.api.web.routes.common import FormDep, ViewerDep, form_version, page_router, text
@@ -120,6 +121,9 @@ def _page(
         "notice": notice,
         "typed": {name: "" for name in TYPED} | (typed or {}),
     }
+    if failure:
+        with i18n.use(i18n.language_of(request.scope)):  # the reason in the page's language
+            failure = {**failure, "error": i18n.gettext(failure["error"])}
     return form_page(request, viewer, "people.html", context, failure)
 
 
@@ -163,7 +167,7 @@ def list_person(
     entry = {"person_id": text(form, "person_id"), "role": text(form, "role")}
     try:
         if not entry["person_id"]:
-            raise InvalidInput("Choose a person to list.", field="person_id")
+            raise InvalidInput(N_("Choose a person to list."), field="person_id")
         _relist(
             archive,
             principal,
@@ -263,7 +267,7 @@ def _uuid(value: str) -> UUID:
     try:
         return UUID(value)
     except ValueError:
-        raise InvalidInput("Choose the person who consents.", field="person_id") from None
+        raise InvalidInput(N_("Choose the person who consents."), field="person_id") from None
 
 
 def _day(value: str, field: str) -> date | None:
@@ -272,7 +276,7 @@ def _day(value: str, field: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise InvalidInput(f"{value!r} is not a date (YYYY-MM-DD).", field=field) from None
+        raise InvalidInput(N_("Write the date as YYYY-MM-DD."), field=field) from None
 
 
 def _moment(value: str) -> datetime | None:
