@@ -150,3 +150,53 @@ def test_the_script_routes_need_the_session_token(demo: Demo) -> None:
     member = demo.client("member")
     page = member.get("/capture")
     assert page.status_code == 403
+
+
+def test_drafts_lead_to_capture_and_the_editor_offers_to_insert_each_file(demo: Demo) -> None:
+    client = demo.client("partner")
+    drafts = client.get("/drafts").text
+    assert 'href="/capture?kind=excursion-synthesis"' in drafts
+    csrf, nonce = capture_form(client)
+    fields = {
+        "csrf": csrf,
+        "nonce": nonce,
+        "kind": "story",
+        "title": "Insertable",
+        "file_alt": "A kite",
+    }
+    files = {"file": ("kite.jpg", small_jpeg(), "image/jpeg")}
+    sent = client.post("/capture", data=fields, files=files, follow_redirects=False)
+    artifact_id = sent.headers["location"].split("/")[2].split("?")[0]
+    media_id = draft(demo, client, artifact_id)["media"][0]["id"]
+    editor = client.get(f"/drafts/{artifact_id}/edit").text
+    assert f'data-insert="{media_id}" data-insert-kind="image" data-insert-label="A kite"' in editor
+
+
+def test_the_capture_page_in_spanish_writes_spanish_headings_and_reads_them_back(
+    demo: Demo,
+) -> None:
+    client = demo.client("partner")
+    page = client.get("/capture?kind=excursion-synthesis", headers={"Accept-Language": "es"})
+    assert "¿Qué pregunta quería responder la excursión?" in page.text
+    nonce = re.search(r'name="nonce" value="([^"]+)"', page.text)
+    assert nonce is not None
+    fields = {
+        "csrf": csrf_of(page.text),
+        "nonce": nonce.group(1),
+        "kind": "excursion-synthesis",
+        "title": "Visita al huerto",
+        "answer_question": "¿Cómo aprende un huerto?",
+        "answer_saw": "Semillas y mapas.",
+    }
+    sent = client.post(
+        "/capture", data=fields, headers={"Accept-Language": "es"}, follow_redirects=False
+    )
+    assert sent.status_code == 303, sent.text
+    artifact_id = sent.headers["location"].split("/")[2].split("?")[0]
+    body = draft(demo, client, artifact_id)["body"]
+    assert (
+        body == "## La pregunta\n\n¿Cómo aprende un huerto?\n\n## Qué vimos\n\nSemillas y mapas.\n"
+    )
+    again = client.get(f"/capture/{artifact_id}", headers={"Accept-Language": "es"}).text
+    assert "Semillas y mapas.</textarea>" in again
+    assert "## Qué vimos" not in again  # read back as answers, not left in "anything else"

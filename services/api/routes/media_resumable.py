@@ -8,13 +8,14 @@ bytes whole, and ``POST /api/v1/media/{id}/complete`` checks and attaches them.
 from __future__ import annotations
 
 import tempfile
-from typing import Annotated
+from typing import IO, Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Header, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from domain.access import Principal
 from domain.app.media import MediaService
 from domain.app.resumable import ResumableUploads
 from domain.errors import InvalidInput, TooLarge
@@ -28,6 +29,18 @@ TUS_VERSION = "1.0.0"
 
 def uploads_for(media: MediaService, piece_limit: int) -> ResumableUploads:
     return ResumableUploads(media.archive, media.store, piece_limit)
+
+
+def append_piece(
+    media: MediaService,
+    piece_limit: int,
+    principal: Principal,
+    media_id: UUID,
+    offset: int,
+    body: IO[bytes],
+) -> tuple[int, int]:
+    """Store one piece (in a worker thread: it reads and writes the media store)."""
+    return uploads_for(media, piece_limit).append(principal, media_id, offset, body)
 
 
 def _headers(offset: int, length: int) -> dict[str, str]:
@@ -66,7 +79,6 @@ async def append_content(
     if content_type != PIECE_TYPE:
         raise InvalidInput(f"Send pieces as Content-Type: {PIECE_TYPE}.", field="content_type")
     limit = settings.media_part_size
-    uploads = uploads_for(media, limit)
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
         received = 0
         async for chunk in request.stream():
@@ -76,6 +88,6 @@ async def append_content(
             spool.write(chunk)
         spool.seek(0)
         offset, length = await run_in_threadpool(
-            uploads.append, principal, media_id, int(upload_offset), spool
+            append_piece, media, limit, principal, media_id, int(upload_offset), spool
         )
     return Response(status_code=204, headers=_headers(offset, length))

@@ -19,7 +19,7 @@ from domain.errors import InvalidInput, TooLarge
 from domain.policy import require_role
 from domain.values import KINDS
 from services.api.deps import ArchiveDep, MediaDep, SettingsDep
-from services.api.routes.media_resumable import PIECE_TYPE, uploads_for
+from services.api.routes.media_resumable import PIECE_TYPE, append_piece, uploads_for
 from services.api.web import capture_sync
 from services.api.web.session import CsrfRefused, sessions_of, viewer_for
 
@@ -111,7 +111,6 @@ async def append(
     if request.headers.get("content-type", "").split(";")[0].strip() != PIECE_TYPE:
         raise InvalidInput(f"Send pieces as {PIECE_TYPE}.", field="content_type")
     limit = settings.media_part_size
-    uploads = uploads_for(media, limit)
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
         received = 0
         async for chunk in request.stream():
@@ -121,7 +120,7 @@ async def append(
             spool.write(chunk)
         spool.seek(0)
         offset, length = await run_in_threadpool(
-            uploads.append, principal, media_id, int(upload_offset), spool
+            append_piece, media, limit, principal, media_id, int(upload_offset), spool
         )
     headers = {"Upload-Offset": str(offset), "Upload-Length": str(length), **NO_STORE}
     return Response(status_code=204, headers=headers)

@@ -312,7 +312,8 @@
     button.appendChild(hidden);
     button.addEventListener("click", function () {
       var id = item.dataset.media ? item.dataset.media : "local-" + reference;
-      insert(kind === "image" ? "![" + name + "](media:" + id + ")" : "[" + name + "](media:" + id + ")");
+      var text = name.replace(/[\[\]]/g, "");
+      insert(kind === "image" ? "![" + text + "](media:" + id + ")" : "[" + text + "](media:" + id + ")");
     });
     item.dataset.local = reference;
     item.append(label, marker, " ", button);
