@@ -44,7 +44,7 @@ __all__ = [
 class Artifact(Aggregate):
     id: UUID
     # The review conversation's returns, each {"by", "comments"} (rules in ``domain.review``).
-    returns: tuple[dict[str, Any], ...] = ()
+    returns: Sequence[dict[str, Any]] = ()  # a list once restored from a snapshot
 
     @event("Created")
     def __init__(

@@ -84,5 +84,8 @@ class ReviewCommands:
             "id": str(artifact.id),
             "version": artifact.version,
             "in_review": artifact.in_review,
-            "returns": review.conversation(self.store.events_of(artifact.id)),
+            # A draft never returned has no conversation: its events are not read.
+            "returns": review.conversation(self.store.events_of(artifact.id))
+            if artifact.returns
+            else [],
         }

@@ -133,3 +133,28 @@ def test_a_return_tells_the_contributors_and_an_answer_the_editors_who_returned_
         "CommentAnswered", by="ed-1", comment_id="r1-general", text="Sure", returned_by=["ed-1"]
     )
     assert [n.recipient for n in notifications_for(topic, reply, 11, directory)] == ["partner-1"]
+
+
+def test_the_conversation_survives_a_snapshot() -> None:
+    """After 50 events the archive snapshots an artifact; its returns come back from it."""
+    from uuid import UUID
+
+    from domain.application import Archive
+
+    archive = Archive()
+    partner = archive.tokens.authenticate(archive.tokens.issue("partner", "P")[0])
+    editor = archive.tokens.authenticate(archive.tokens.issue("editor", "E")[0])
+    assert partner is not None and editor is not None
+    created = archive.artifacts.create(partner, "story", {"title": "Draft"})
+    artifact_id = UUID(created.id)
+    version = archive.artifacts.submit(partner, artifact_id, created.version).version
+    version = archive.review.return_draft(editor, artifact_id, version, general="Hi").version
+    for number in range(55):
+        version = archive.artifacts.revise(
+            partner, artifact_id, version, {"title": f"Draft {number}"}
+        ).version
+    assert archive.snapshots is not None and list(archive.snapshots.get(artifact_id))
+    version = archive.artifacts.submit(partner, artifact_id, version).version
+    archive.review.return_draft(editor, artifact_id, version, fields={"title": "Again"})
+    rounds = archive.review.conversation(editor, artifact_id)["returns"]
+    assert [[c["id"] for c in r["comments"]] for r in rounds] == [["r1-general"], ["r2-title"]]
