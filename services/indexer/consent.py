@@ -29,13 +29,17 @@ from eventsourcing.persistence import Tracking
 from domain.app.consent_enforcement import ConsentEnforcement, Enforced
 from domain.app.consent_facts import KINDS, TOPICS, ConsentFacts
 from domain.application import Archive
+from domain.errors import ConcurrentWrite
 from domain.ports.clock import Clock
-from domain.ports.media import MediaStore
+from domain.ports.media import MediaStore, MediaStoreUnavailable
 from domain.vault_port import PersonalDataVault
 from infra.readmodel.consents import ConsentQueries, consents_beside
 
 log = logging.getLogger("commonplace.indexer")
 PURGE_EVERY = 5.0  # seconds between attempts to purge destroyed keys from the vault's storage
+# What may keep an artifact's decision for the next step: someone wrote the artifact at the
+# same moment, or the media store is away. The store's own failures are the views' TRANSIENT.
+RETRY_LATER: tuple[type[Exception], ...] = (ConcurrentWrite, MediaStoreUnavailable, OSError)
 
 
 class ConsentFollower:
@@ -132,7 +136,13 @@ class ConsentFollower:
         for artifact_id in facts.pending():
             listed = _listed(facts, artifact_id)
             standings = {pid: facts.standing(pid) for pid in listed}
-            outcome = self.enforcement.apply(UUID(artifact_id), standings, facts.terms_for(listed))
+            try:
+                outcome = self.enforcement.apply(
+                    UUID(artifact_id), standings, facts.terms_for(listed)
+                )
+            except RETRY_LATER as error:  # still pending: the next step applies it again
+                log.warning("Consent enforcement of %s deferred: %s", artifact_id, error)
+                continue
             if outcome.action in ("withdraw", "narrow") or outcome.deleted_keys:
                 log.info("Consent: %s %s", outcome.action, artifact_id)
                 self.enforced.append(outcome)
@@ -144,10 +154,12 @@ class ConsentFollower:
     def _purge(self) -> None:
         if self.vault is None or self.purge_at is None or self.clock.monotonic() < self.purge_at:
             return
-        if self.vault.purge(wait=0.0):
-            self.purge_at = None
-        else:
-            self.purge_at = self.clock.monotonic() + PURGE_EVERY
+        try:
+            purged = self.vault.purge(wait=0.0)
+        except Exception as error:  # the vault's store is away: never stop the indexer for it
+            log.warning("Could not purge the vault now: %s", error)
+            purged = False
+        self.purge_at = None if purged else self.clock.monotonic() + PURGE_EVERY
 
     def close(self) -> None:
         """Nothing to release: the state shares the event store's connections."""

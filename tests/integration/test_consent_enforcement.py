@@ -16,6 +16,7 @@ import pytest
 
 from domain import consent_rules
 from domain.artifact import Artifact
+from domain.ports.media import MediaStoreUnavailable
 from domain.results import now
 from infra.bootstrap import Container
 from services.indexer.consent import ConsentFollower
@@ -274,3 +275,46 @@ def _empty_state(container: Container, beside: Any) -> Any:
         for kind in ("artifacts", "terms", "standings", "meta"):
             cursor.execute(state.sql(f"DELETE FROM {{p}}cp_consent_{kind}"))
     return state
+
+
+class FlakyMediaStore:
+    """The container's media store, away for the first ``failures`` deletions."""
+
+    def __init__(self, store: Any, failures: int) -> None:
+        self.store = store
+        self.failures = failures
+
+    def delete(self, key: str) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise MediaStoreUnavailable("The object store did not answer.")
+        self.store.delete(key)
+
+
+def test_an_erasure_whose_media_store_is_away_is_applied_at_a_later_step(
+    container: Container, clock: FakeClock
+) -> None:
+    rosa = person(container)
+    consent(container, rosa, "adaptable")
+    artifact_id = story(container, [])
+    photo, keys = attach_photo(container, artifact_id)
+    version = load(container, artifact_id).version
+    container.archive.artifacts.revise(
+        PARTNER, artifact_id, version, {"persons": listed(rosa, "pictured", media=[photo])}
+    )
+    publish(container, artifact_id)
+    indexer = indexer_for(container, clock)
+    assert indexer.consents is not None
+    flaky = FlakyMediaStore(container.media.store, failures=1_000)
+    indexer.consents.enforcement.media = flaky  # type: ignore[assignment]
+    indexer.catch_up()
+    container.archive.people.erase(PARTNER, rosa)
+    indexer.catch_up()  # the media store fails: nothing is recorded, the decision stays pending
+    assert load(container, artifact_id).status == "published"
+    assert indexer.consents.facts is not None
+    assert indexer.consents.facts.pending() == [str(artifact_id)]
+    flaky.failures = 0  # the store is back
+    indexer.step()
+    assert load(container, artifact_id).status == "withdrawn"
+    assert all(not container.media.store.exists(key) for key in keys)
+    assert indexer.consents.facts.pending() == []
