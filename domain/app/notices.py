@@ -22,7 +22,7 @@ from domain.access import ANONYMOUS
 from domain.app.lineage import chain, local_id, site_of, visible_chain
 from domain.application import Archive
 from domain.artifact import Artifact
-from domain.errors import DomainError, InvalidInput, NotFound
+from domain.errors import Conflict, DomainError, InvalidInput, NotFound
 from domain.outbox import Notice, Outcome
 from domain.ports.clock import Clock
 from domain.ports.fetcher import FetchBusy, Fetcher, FetchFailed, FetchRefused
@@ -143,8 +143,14 @@ class AdaptationNotices:
     def receive(
         self, artifact_id: UUID, adaptation_url: str, notice_id: str | None = None
     ) -> dict[str, Any]:
-        if self.records.record(artifact_id) is None:
+        record = self.records.record(artifact_id)
+        if record is None:
             raise NotFound(f"No public artifact {artifact_id}.")
+        if not record.get("adaptable", True):  # its syndication is "shared": not to be adapted
+            raise Conflict(
+                "The people in this work agreed to it being shared as it is, not adapted; "
+                "no adaptation of it is recorded."
+            )
         ours = self.records.api_url(str(artifact_id))
         started = self.clock.monotonic()
         document = self._document(adaptation_url)

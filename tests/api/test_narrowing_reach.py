@@ -167,3 +167,19 @@ def test_a_work_with_nothing_narrowed_is_untouched(
     catch_up(container)
     jsonld = api.client.get(f"/api/v1/artifacts/{artifact_id}/jsonld").json()
     assert jsonld["name"] == TITLE and "conditionsOfAccess" not in jsonld
+
+
+def test_an_adaptation_of_a_shared_work_is_not_recorded_by_it(
+    api: Api, container: Container, ready_story: dict[str, Any]
+) -> None:
+    from services.indexer.outbox import sender_for
+    from tests.api.test_withdrawal_reach import adaptation, summary
+
+    shared, _ = published(api, {**ready_story, "syndication": "shared"})
+    adaptable, _ = published(api, ready_story)
+    adaptation(api, shared)
+    adaptation(api, adaptable)
+    sender_for(container).catch_up()  # each source hears of its adaptation
+    assert summary(api, adaptable, "anonymous")[0]["count"] == 1
+    assert summary(api, shared, "anonymous")[0]["count"] == 0
+    assert summary(api, shared, "editor")[0]["count"] == 0
