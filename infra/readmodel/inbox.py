@@ -29,6 +29,9 @@ SCHEMA = [
     "kind TEXT NOT NULL, title TEXT NOT NULL, artifact_id TEXT, position BIGINT NOT NULL, "
     "detail TEXT NOT NULL, created_at DOUBLE PRECISION NOT NULL, read_at DOUBLE PRECISION)",
     "CREATE INDEX IF NOT EXISTS cp_inbox_recipient ON {p}cp_inbox (recipient, created_at)",
+    # The header's unread count on every page: counted from this index alone.
+    "CREATE INDEX IF NOT EXISTS cp_inbox_unread ON {p}cp_inbox (recipient, read_at) "
+    "WHERE read_at IS NULL",
 ]
 
 
