@@ -199,3 +199,33 @@ def test_the_capture_pages_have_no_axe_violations_on_a_phone(
         problems["draft with a photo"] = found
     context.close()
     assert not problems, json.dumps(problems, indent=1)
+
+
+def test_what_was_not_sent_is_restored_when_the_page_is_opened_again(
+    phone_browser: Any, live: LiveSite
+) -> None:
+    title = "Seed libraries in the corridor"
+    context = phone_browser.new_context(**PHONE, locale="en-GB")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    sign_in(page, live, "partner")
+    # The server cannot be reached for the capture's sends (the page itself loads).
+    page.route(re.compile(r"/capture/sync$"), lambda route: route.abort("internetdisconnected"))
+    page.goto(f"{live.url}/capture?kind=excursion-synthesis")
+    page.get_by_label("A title").fill(title)
+    page.get_by_label("What did you see?").fill("Seed envelopes labelled by the students.")
+    page.wait_for_function(
+        "() => /No connection/.test(document.getElementById('capture-status').textContent)",
+        timeout=30_000,
+    )
+    page.reload()
+    assert page.get_by_label("A title").input_value() == title
+    assert page.get_by_label("What did you see?").input_value().startswith("Seed envelopes")
+    assert "restored" in page.locator("#capture-status").inner_text()
+    assert partner_drafts(live, title) == []
+
+    page.unroute_all()
+    wait_until_sent(page)
+    (draft,) = partner_drafts(live, title)
+    assert draft["body"] == "## What we saw\n\nSeed envelopes labelled by the students.\n"
+    context.close()

@@ -26,6 +26,7 @@
 
   // -- the capture kept in the browser ------------------------------------------
   var state = load();
+  var standing = state.restored ? M.restored : "";  // said until those changes are sent
 
   function fresh() {
     return { nonce: form.dataset.nonce, kind: form.dataset.kind, id: form.dataset.id || null,
@@ -104,6 +105,7 @@
 
   // -- what the page shows -------------------------------------------------------
   function show(text) {
+    if (!text && standing) text = standing;
     var count = pending();
     var parts = [];
     if (text) parts.push(text);
@@ -242,7 +244,13 @@
     show(M.sending);
     var step = function (said) {
       var work = next();
-      if (!work) { busy = false; offline = false; show(said === true ? M.submitted : ""); return; }
+      if (!work) {
+        busy = false;
+        offline = false;
+        standing = "";
+        show(said === true ? M.submitted : "");
+        return;
+      }
       work.then(step, function (error) {
         busy = false;
         if (error instanceof Refused) {
@@ -436,7 +444,7 @@
   if (state.restored) {
     writeFields();
     pendingUploads(state).forEach(function (u) { if (u.type !== "transcript") listItem(u.type, u.alt, u.local, false); });
-    show(M.restored);
+    show("");
   }
   if (pending() && (state.id || state.dirty || state.uploads.length)) pump();
 })();
