@@ -158,13 +158,17 @@ def test_a_resubmitted_draft_brings_its_conversation_to_the_queue(demo: Demo) ->
     returned = archive.review.return_draft(
         editor, UUID(artifact_id), version, fields={"place": "Which school?"}
     )
-    archive.review.answer(partner, UUID(artifact_id), "Desert View High.", comment_id="r1-place")
+    archive.review.answer(
+        partner, UUID(artifact_id), "Desert View High.\n<b>Room 4</b>", comment_id="r1-place"
+    )
     archive.artifacts.submit(partner, UUID(artifact_id), returned.version + 1)
 
     client = demo.client("editor")
     queue = client.get("/review")
     item = queue.text.split(f'id="r-{artifact_id}"', 1)[1].split("</article>", 1)[0]
-    assert "Which school?" in item and "Desert View High." in item
+    assert "Which school?" in item
+    assert "Desert View High.<br>&lt;b&gt;Room 4&lt;/b&gt;" in item  # lines kept, markup escaped
+    assert f'id="comment-{artifact_id}-r1-place"' in item
     reply = client.post(
         f"/drafts/{artifact_id}/comments",
         data={"csrf": csrf_of(queue.text), "text": "Thanks, publishing.", "back": "review"},
