@@ -55,8 +55,9 @@ def test_the_plain_form_creates_a_story_with_its_photo_in_one_send(demo: Demo) -
     sent = client.post("/capture", data=fields, files=files, follow_redirects=False)
     assert sent.status_code == 303, sent.text
     artifact_id = sent.headers["location"].split("/")[2].split("?")[0]
-    # The same form sent again (a repeat after a lost answer) finds the same draft.
-    again = client.post("/capture", data=fields, follow_redirects=False)
+    # The same form sent again (a repeat after a lost answer) finds the same draft and
+    # does not attach the photo twice.
+    again = client.post("/capture", data=fields, files=files, follow_redirects=False)
     assert again.status_code == 303
     assert again.headers["location"].split("/")[2].split("?")[0] == artifact_id
 

@@ -8,7 +8,7 @@ page's script (``capture.js``) keeps the capture in the browser and sends it thr
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import IO, Any
 from uuid import UUID
 
 from fastapi import Request
@@ -145,6 +145,12 @@ async def _receive(
         return await run_in_threadpool(_save, request, archive, media, viewer, form, artifact_id)
 
 
+def _attached(current: dict[str, Any], file: IO[bytes]) -> bool:
+    """Whether these bytes are attached already: a form sent again after a lost answer."""
+    sha256, _size = uploads.digest_and_size(file)
+    return any(m.get("sha256") == sha256 for m in current.get("media") or [])
+
+
 def _save(
     request: Request,
     archive: Archive,
@@ -174,7 +180,7 @@ def _save(
         sent = {"base_version": base, "title": values["title"], "answers": answers}
         current = capture_sync.write_text(archive, principal, artifact_id, sent)
         values.update(id=artifact_id, version=current["version"], media=current.get("media"))
-        if photo is not None:
+        if photo is not None and not _attached(current, photo.file):
             staged = uploads.stage(
                 media,
                 principal,
