@@ -157,8 +157,7 @@ def build_oai_repository(container: Container, page_size: int = PAGE_SIZE) -> OA
 
 def build_indexer(container: Container) -> Indexer:
     """The indexer over a container: consent enforcement, search, publications and inbox."""
-    from services.indexer.consent import ConsentFollower
-    from services.indexer.runner import Indexer
+    from services.indexer.runner import ConsentFollower, Indexer
 
     consents = ConsentFollower(
         container.archive, container.media.store, container.clock, vault=container.vault

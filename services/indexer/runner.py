@@ -29,7 +29,7 @@ from eventsourcing.persistence import Tracking
 from domain.application import Archive
 from domain.ports.search import SearchIndex
 from infra.coordination import Coordination
-from services.indexer.consent import ConsentFollower
+from services.indexer.consent import ConsentFollower as ConsentFollower  # for build_indexer
 from services.indexer.inbox import InboxView
 from services.indexer.projection import SearchProjection
 from services.indexer.publications import PublicationsProjection
