@@ -84,6 +84,11 @@ class Outbox(Protocol):
 
     def add(self, notices: Sequence[Notice], tracking: Tracking, now: float) -> None: ...
 
+    def accept(self, notice: Notice, now: float) -> bool:
+        """Store a notice received from another site, to be handled by the follower;
+        False if one with its id is stored already."""
+        ...
+
     def due(self, now: float, limit: int) -> list[OutboxEntry]: ...
 
     def claim(self, notice_id: str, seen_next: float, until: float) -> bool:

@@ -65,6 +65,30 @@ class OutboxQueries:
                 )
             self._insert_tracking(cursor, tracking)
 
+    def accept(self, notice: Notice, now: float) -> bool:
+        """Stores one notice received from elsewhere (no log position); False if its id
+        is stored already."""
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(
+                self.sql(
+                    "INSERT INTO {p}cp_outbox (id, kind, target, payload, position, state, "
+                    "attempts, created_at, next_attempt_at) VALUES (?,?,?,?,?,?,?,?,?) "
+                    "ON CONFLICT (id) DO NOTHING RETURNING id"
+                ),
+                (
+                    notice.id,
+                    notice.kind,
+                    notice.target,
+                    json.dumps(notice.payload),
+                    notice.position,
+                    PENDING,
+                    0,
+                    now,
+                    now,
+                ),
+            )
+            return cursor.fetchone() is not None
+
     def close(self) -> None:
         self.datastore.close()
 

@@ -71,7 +71,11 @@ def running_site(
     sender = OutboxSender(
         container.archive,
         container.outbox,
-        [container.adaptations.notices, container.adaptations.withdrawals],
+        [
+            container.adaptations.notices,
+            container.adaptations.withdrawals,
+            container.adaptations.withdrawals.receipt,
+        ],
         base_backoff=backoff[0],
         max_backoff=backoff[1],
         poll_interval=backoff[2],

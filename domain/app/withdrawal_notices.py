@@ -135,8 +135,8 @@ class WithdrawalNotices:
             return Outcome.give_up(error.detail)
         except (FetchFailed, FetchBusy) as error:
             return Outcome.again(error.detail)
-        if status in (200, 201):
-            return Outcome.done("withdrawn there" if status == 201 else "known there")
+        if status in (200, 201, 202):
+            return Outcome.done("accepted there" if status == 202 else "known there")
         if status in RETRY_STATUSES or status >= 500:
             return Outcome.again(f"{url} answered {status}.")
         return Outcome.give_up(f"{url} refused the notice ({status}).")

@@ -1,33 +1,41 @@
 """Receiving a withdrawal notice: verify who sent it and that it is true, then hide the adaptation.
 
-In order, and recording nothing unless every step passes:
+In the request (``receive``), recording nothing unless every step passes:
 
 1. the signature (``signatures.read_signature``) is well formed, binds this
    body, this target and a recent time, and its ``keyid`` is the site document
-   of the site the withdrawn source is on;
+   of the site the withdrawn source is on — else 403;
 2. that site's public key, fetched from its site document through the guarded
-   fetcher (cached for ``KEY_SECONDS``), verifies the signature — else 403;
+   fetcher (cached for ``KEY_SECONDS``), verifies the signature — else 403 (503
+   when the key cannot be fetched now);
 3. the adaptation here really was made from that source (it is in the
-   adaptation's lineage) — else 422;
-4. the source really is gone or no longer adaptable: fetched now, it answers
-   401, 403, 404 or 410, or a document that is not public and adaptable — else 409
-   (the sender tries again later);
-5. a notice id already recorded, or an adaptation no longer published, is
-   answered as known (200) and changes nothing.
+   adaptation's lineage) — else 422.
 
-Each fetch is bounded by the fetcher's deadline and size cap and takes a free
-fetch slot or none (``FetchBusy``, 503): a request waits at most two deadlines,
-and usually one, since keys are cached.
+The notice is then stored in the outbox as a ``RECEIVED`` entry keyed by the
+sender's site and notice id, and answered 202 (200 when that id is already
+stored, or already recorded on the adaptation). The request makes at most one
+fetch (the key, unless cached), bounded by the fetcher's deadline, taking a free
+fetch slot or none (``FetchBusy``, 503).
+
+In the follower (``deliver``, retried with backoff like every outbox entry):
+
+4. the source really is gone or no longer adaptable: fetched now, it answers
+   401, 403, 404 or 410, or a document that is not public and adaptable (tried
+   again later while it still answers, or cannot be reached);
+5. an adaptation no longer published, or a notice id already recorded on it,
+   changes nothing.
 
 Then the adaptation is withdrawn with the category ``source-withdrawn``, a
 neutral public reason and a note for editors naming the source, the site and
 the time. That withdrawal is an event like any other, so this site's own
-outbox tells the sites further down its lineage.
+outbox tells the sites further down its lineage. A notice for an adaptation of
+this site's own work skips the request (``WithdrawalNotices`` calls ``apply``).
 """
 
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 from uuid import UUID
 
@@ -35,10 +43,12 @@ from domain.app.lineage import chain, local_id, site_of
 from domain.app.signatures import WELL_KNOWN, BadSignature, SiteKeys, read_signature
 from domain.application import Archive
 from domain.errors import Conflict, DomainError, InvalidInput, NotFound
+from domain.outbox import Notice, Outbox, Outcome
 from domain.ports.clock import Clock
-from domain.ports.fetcher import Fetcher, FetchFailed
+from domain.ports.fetcher import FetchBusy, Fetcher, FetchFailed
 from domain.ports.publications import PublicRecords
 
+RECEIVED = "withdrawal-received"
 KEY_SECONDS = 600.0
 GONE_STATUSES = frozenset({401, 403, 404, 410})
 EVENTS = ("withdrawn", "narrowed")
@@ -55,6 +65,12 @@ class NotVerifiedYet(DomainError):
 
 
 class WithdrawalReceipt:
+    """Receives withdrawal notices, and (as the outbox's notifier of ``RECEIVED``
+    entries) applies them in the follower."""
+
+    kind: str = RECEIVED
+    topics: tuple[str, ...] = ()
+
     def __init__(
         self,
         archive: Archive,
@@ -71,8 +87,11 @@ class WithdrawalReceipt:
         self.site = records.base
         self._keys: dict[str, tuple[str, float]] = {}
 
-    def receive(self, artifact_id: UUID, body: bytes, headers: dict[str, str]) -> dict[str, Any]:
-        """A signed notice POSTed to this artifact; see the module's steps."""
+    def receive(
+        self, artifact_id: UUID, body: bytes, headers: dict[str, str], outbox: Outbox
+    ) -> dict[str, Any]:
+        """A signed notice POSTed to this artifact: steps 1 to 3 now, then it is stored
+        (once per notice id) for the follower, which makes steps 4 and 5 (``deliver``)."""
         target = self.records.api_url(str(artifact_id)) + "/withdrawal-notices"
         signed = read_signature(target, body, headers, self.clock.now().timestamp())
         notice = _notice(body)
@@ -87,7 +106,39 @@ class WithdrawalReceipt:
             raise BadSignature("This notice's signature does not verify. Nothing was recorded.")
         if notice["adaptation"] != self.records.api_url(str(artifact_id)):
             raise InvalidInput("This notice names another adaptation.", field="adaptation")
-        return self.apply(artifact_id, notice, notice["notice_id"], sender)
+        artifact = self.archive.artifacts.load(artifact_id)
+        _check_lineage(artifact.adapted_from, notice["source"])
+        if self.archive.adaptations.has_withdrawal_notice(artifact_id, notice["notice_id"]):
+            return {"recorded": False, "status": artifact.status}
+        fields = {k: notice.get(k) for k in ("notice_id", "source", "adaptation", "event", "at")}
+        entry = Notice(
+            id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"{sender}/notices/{notice['notice_id']}")),
+            kind=RECEIVED,
+            target=notice["adaptation"],
+            payload={"artifact_id": str(artifact_id), "sender": sender, **fields},
+        )
+        accepted = outbox.accept(entry, self.clock.now().timestamp())
+        return {"recorded": accepted, "status": "accepted" if accepted else "known"}
+
+    def notices(self, event: Any, position: int) -> list[Notice]:
+        return []  # its entries come from requests (``receive``), not from events
+
+    def deliver(self, notice: Notice) -> Outcome:
+        """The follower's half: confirm the source is gone, then withdraw; retried while
+        the source cannot be checked or still answers, as other notices are."""
+        given = notice.payload
+        try:
+            answer = self.apply(
+                UUID(str(given["artifact_id"])),
+                given,
+                str(given["notice_id"]),
+                str(given["sender"]),
+            )
+        except (NotVerifiedYet, FetchBusy, Conflict) as error:
+            return Outcome.again(error.detail)
+        except DomainError as error:
+            return Outcome.give_up(error.detail)
+        return Outcome.done("withdrawn here" if answer["recorded"] else "already withdrawn here")
 
     def apply(
         self, artifact_id: UUID, notice: dict[str, Any], notice_id: str, sender: str
@@ -95,11 +146,7 @@ class WithdrawalReceipt:
         """Steps 3 to 5 and the withdrawal, for a notice whose sender is established."""
         artifact = self.archive.artifacts.load(artifact_id)
         source = str(notice["source"])
-        if source not in {n.get("uri") for n in chain(artifact.adapted_from)}:
-            raise InvalidInput(
-                "This artifact was not adapted from that work. Nothing was recorded.",
-                field="source",
-            )
+        _check_lineage(artifact.adapted_from, source)
         if self.archive.adaptations.has_withdrawal_notice(artifact_id, notice_id):
             return {"recorded": False, "status": artifact.status}
         if artifact.status != "published":
@@ -163,6 +210,13 @@ def _adaptable(content: dict[str, Any]) -> bool:
         content.get("visibility") == "public"
         and content.get("syndication", "adaptable") == "adaptable"
     )
+
+
+def _check_lineage(adapted_from: dict[str, Any] | None, source: str) -> None:
+    if source not in {n.get("uri") for n in chain(adapted_from)}:
+        raise InvalidInput(
+            "This artifact was not adapted from that work. Nothing was recorded.", field="source"
+        )
 
 
 def _notice(body: bytes) -> dict[str, Any]:

@@ -170,7 +170,12 @@ def sender_for(container: Container) -> OutboxSender:
     from services.indexer.inbox import ArchiveDirectory
 
     directory = ArchiveDirectory(container.archive)
-    notifiers: list[Notifier] = [container.adaptations.notices, container.adaptations.withdrawals]
+    adaptations = container.adaptations
+    notifiers: list[Notifier] = [
+        adaptations.notices,
+        adaptations.withdrawals,
+        adaptations.withdrawals.receipt,
+    ]
     email = email_notifier(container, directory)
     if email is not None:
         notifiers.append(email)

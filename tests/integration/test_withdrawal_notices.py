@@ -224,12 +224,28 @@ def test_forged_unsigned_and_repeated_notices(tmp_path: Path, database: Database
         body, headers = signed(a_keys, key_id, target, payload, "n-3")
         tampered = cb.post(target, content=body.replace(b"n-3", b"n-4"), headers=headers)
         assert tampered.status_code == 403
-        # Truly signed by A, but A's story is still published: nothing is withdrawn.
+        # Truly signed by A, but A's story is still published: B accepts the notice, and
+        # its follower finds the source still there, so nothing is withdrawn (tried again).
         body, headers = signed(a_keys, key_id, target, payload, "n-5")
         premature = cb.post(target, content=body, headers=headers)
-        assert premature.status_code == 409, premature.text
+        assert premature.status_code == 202, premature.text
+        waiting = eventually(
+            lambda: [
+                n
+                for n in notices(b, cb, on_b)["notices"]
+                if n["kind"] == "withdrawal-received" and n["attempts"] >= 1
+            ]
+        )[0]
+        assert waiting["state"] == "pending"
+        assert "still answers as a public, adaptable work" in waiting["reason"]
         assert status(cb, on_b) == 200
         assert "Withdrawn" not in history_types(b, cb, on_b)
+        elsewhere = cb.post(
+            api(b, on_b).replace(on_b, origin_story(b, cb)) + "/withdrawal-notices",
+            content=body,
+            headers=headers,
+        )
+        assert elsewhere.status_code == 403  # signed for another target
 
         withdraw(a, ca, origin)
         eventually(lambda: status(cb, on_b) == 410)
@@ -241,6 +257,14 @@ def test_forged_unsigned_and_repeated_notices(tmp_path: Path, database: Database
         repeated = cb.post(target, content=body, headers=headers)
         assert repeated.status_code == 200, repeated.text
         assert repeated.json()["recorded"] is False
+        # The premature notice, retried by B's follower, now finds nothing left to do.
+        eventually(
+            lambda: all(
+                n["state"] == "sent"
+                for n in notices(b, cb, on_b)["notices"]
+                if n["kind"] == "withdrawal-received"
+            )
+        )
         # Still recorded once after an editor publishes the adaptation again.
         draft = cb.get(f"/api/v1/artifacts/{on_b}?view=draft", headers=b.headers("editor"))
         cb.post(

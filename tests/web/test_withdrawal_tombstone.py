@@ -32,7 +32,9 @@ class Site(Demo):
         super().__init__(container)
         adaptations = container.adaptations
         self.sender = OutboxSender(
-            container.archive, container.outbox, [adaptations.notices, adaptations.withdrawals]
+            container.archive,
+            container.outbox,
+            [adaptations.notices, adaptations.withdrawals, adaptations.withdrawals.receipt],
         )
 
     @contextmanager

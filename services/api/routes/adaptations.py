@@ -75,33 +75,33 @@ async def adaptation_notice(
 
 @router.post(
     "/api/v1/artifacts/{artifact_id}/withdrawal-notices",
-    status_code=201,
+    status_code=202,
     responses={
         **BUSY,
         403: {"description": "Unsigned, or the signature does not verify; nothing recorded"},
-        409: {"description": "The source still answers as public and adaptable"},
+        422: {"description": "This artifact was not adapted from that work"},
     },
 )
 async def withdrawal_notice(
-    artifact_id: UUID, request: Request, adaptations: AdaptationsDep
+    artifact_id: UUID, request: Request, adaptations: AdaptationsDep, outbox: OutboxDep
 ) -> Response:
     """Another site says the work this adaptation was made from was withdrawn (signed).
 
-    The signature is checked with the sender's published key and the source is fetched
-    to confirm it is gone; then the adaptation is withdrawn until an editor reviews it.
-    201 when withdrawn, 200 when this notice was already recorded or the adaptation is
-    no longer published. See docs/notices.md for the format.
+    The signature is checked with the sender's published key now; the notice is then
+    kept, and the indexer's outbox follower confirms the source is gone and withdraws
+    the adaptation until an editor reviews it. 202 when accepted, 200 when this notice
+    was already received. See docs/notices.md for the format.
     """
     body = await request.body()
     headers = dict(request.headers)
     receipt = adaptations.withdrawals.receipt
     try:
-        answer = await fetching(receipt.receive, artifact_id, body, headers)
+        answer = await fetching(receipt.receive, artifact_id, body, headers, outbox)
     except NotVerifiedYet as later:
         return problem(503, later.title, later.detail, headers={"Retry-After": "30"})
     if isinstance(answer, Response):
         return answer
-    return JSON(answer, 201 if answer["recorded"] else 200)
+    return JSON(answer, 202 if answer["recorded"] else 200)
 
 
 @router.get("/api/v1/artifacts/{artifact_id}/notices")
