@@ -7,10 +7,10 @@ sequence number of the batch that last changed it; a removed document keeps a
 tombstone row (``alive = 0``), so readers can bring in-memory columns up to date
 by reading only ``seq > last seen``, and rowids are never reused. ``vocab`` and
 ``typo_keys`` (a symmetric-delete table) are kept current by every write, so a new
-word can be corrected as soon as it is indexed; ``stems`` holds each vocabulary word's
-Snowball stem in each stemmed language (see ``stemming``), kept current the same way,
-so a new word's other forms find it at once. Everything, and the eventsourcing
-tracking record, is written in one transaction per batch.
+word can be corrected as soon as it is indexed; ``stems`` holds vocabulary words' Snowball
+stems (every word's in English, Spanish artifacts' words' in Spanish: see ``stemming``),
+kept current the same way, so a new word's other forms find it at once. Everything,
+and the eventsourcing tracking record, is written in one transaction per batch.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import orjson
 from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
 
-from infra.search.stemming import stem_rows
+from infra.search.stemming import EVERY_WORD, STEMMERS, base_language, stem_rows
 from infra.search.text import deletes, words
 
 FORMAT = "4"  # 4: the stems table
@@ -132,6 +132,7 @@ class FtsStore(SQLiteTrackingRecorder):
             _insert(c, rows, seq)
             if not self.bulk:
                 add_words(c, documents.values())
+            add_own_language_stems(c, documents.values())
             if tracking is not None:
                 self._insert_tracking(c, tracking)
         if purge:
@@ -268,10 +269,21 @@ def add_words(c: SQLiteCursor, documents: Iterable[dict[str, Any]]) -> None:
     add_stems(c, new)
 
 
-def add_stems(c: SQLiteCursor, terms: list[str]) -> None:
-    c.executemany(
-        "INSERT OR IGNORE INTO stems (lang, stem, term) VALUES (?, ?, ?)", stem_rows(terms)
-    )
+def add_stems(c: SQLiteCursor, terms: list[str], lang: str = EVERY_WORD) -> None:
+    rows = stem_rows(terms, (lang,))
+    c.executemany("INSERT OR IGNORE INTO stems (lang, stem, term) VALUES (?, ?, ?)", rows)
+
+
+def add_own_language_stems(c: SQLiteCursor, documents: Iterable[dict[str, Any]]) -> None:
+    """Stems in their own language of the words of artifacts in a stemmed language other
+    than ``EVERY_WORD`` (whose stems cover every word: see ``stemming``)."""
+    by_language: dict[str, set[str]] = {}
+    for doc in documents:
+        lang = base_language(doc.get("language"))
+        if lang != EVERY_WORD and lang in STEMMERS:
+            by_language.setdefault(lang, set()).update(_document_words(doc))
+    for lang, found in by_language.items():
+        add_stems(c, sorted(found), lang)
 
 
 def add_typo_keys(c: SQLiteCursor, terms: list[str]) -> None:

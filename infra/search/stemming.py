@@ -10,6 +10,8 @@ in their folded forms: ``evaluacion`` and ``evaluaciones`` stem alike).
 
 PyStemmer's Stemmer objects are not safe to share between threads; each is used under
 a lock (a stem takes about a microsecond).
+
+Which words have stems in which language: see ``EVERY_WORD``.
 """
 
 from __future__ import annotations
@@ -25,6 +27,13 @@ ALGORITHMS = {"en": "english", "es": "spanish"}
 STEMMERS = {lang: Stemmer.Stemmer(ALGORITHMS[lang]) for lang in SEARCH_LANGUAGES}
 _lock = threading.Lock()
 MIN_LENGTH = 3  # shorter words (and prefixes being typed) are not expanded
+# English stems cover every indexed word, whatever its artifact's language (the English
+# stemmer mostly takes off an -s from Spanish words: ``familias``, ``familia``). Other
+# languages' stems cover only the words of artifacts in that language, so that a query
+# of unknown language is not stemmed by Spanish rules where English text is concerned
+# (Spanish would make ``their`` and ``the`` one word), and a rebuild reads the text of
+# those artifacts only (the vocabulary of the rest comes from FTS5's own).
+EVERY_WORD = "en"
 
 
 def languages_for(lang: str | None) -> tuple[str, ...]:
@@ -39,11 +48,11 @@ def stems(lang: str, words: Sequence[str]) -> list[str]:
     return found
 
 
-def stem_rows(words: Sequence[str]) -> list[tuple[str, str, str]]:
-    """``(lang, stem, word)`` rows for the ``stems`` table, every language."""
+def stem_rows(words: Sequence[str], languages: Sequence[str]) -> list[tuple[str, str, str]]:
+    """``(lang, stem, word)`` rows for the ``stems`` table, in each of ``languages``."""
     chosen = [w for w in words if len(w) >= MIN_LENGTH and not w.isdigit()]
     rows: list[tuple[str, str, str]] = []
-    for lang in STEMMERS:
+    for lang in languages:
         rows.extend((lang, stem, w) for stem, w in zip(stems(lang, chosen), chosen, strict=True))
     return rows
 

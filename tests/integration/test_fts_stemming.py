@@ -56,10 +56,22 @@ def test_spanish_forms_share_a_stem_with_or_without_accents(index: SqliteFtsInde
 
 
 def test_a_query_in_english_is_stemmed_in_english_only(index: SqliteFtsIndex) -> None:
-    index.apply([doc("x1", title="Relationes")], [], Tracking(APP, 2))
+    index.apply([doc("x1", language="es", title="Relationes")], [], Tracking(APP, 2))
     # Spanish stems "relationes" and "relation" alike, English does not.
     assert "x1" in ids(index, q="relation ", lang="es")
     assert "x1" not in ids(index, q="relation ", lang="en")
+
+
+def test_english_text_is_not_stemmed_by_spanish_rules(index: SqliteFtsIndex) -> None:
+    index.apply([doc("x2", title="The circle")], [], Tracking(APP, 2))
+    # Spanish takes -ir off verbs: "their" would be "the". Only Spanish artifacts' words
+    # have Spanish stems, so an English "the" is not found by a query of unknown language.
+    assert ids(index, q="their circle ") == set()
+    index.apply([doc("x3", language="es", title="The circle")], [], Tracking(APP, 3))
+    assert ids(index, q="their circle ", lang="en") == set()
+    assert ids(index, q="their circle ", lang="es") == {"x2", "x3"}, (
+        "a form found through a Spanish artifact is looked for in every artifact"
+    )
 
 
 def test_an_index_written_before_stems_asks_for_a_rebuild(tmp_path: Path) -> None:

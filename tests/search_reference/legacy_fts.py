@@ -29,7 +29,8 @@ from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRe
 
 from domain.ports.search import Hit, InvalidQuery, Rebuild, SearchIndex, SearchQuery, SearchResult
 from infra.search.fts_match import MAX_FORMS
-from infra.search.stemming import MIN_LENGTH, languages_for, stem_rows, stems
+from infra.search.fts_store import _document_words
+from infra.search.stemming import EVERY_WORD, MIN_LENGTH, languages_for, stem_rows, stems
 from infra.search.text import ParsedQuery, TypoIndex, parse
 
 MARK_START, MARK_END = "\x02", "\x03"
@@ -358,8 +359,16 @@ class SqliteFtsIndex(SearchIndex):
         if self._stems is None or self._stems[0] != name:
             table: dict[tuple[str, str], list[str]] = {}
             terms = sorted(row[0] for row in conn.execute("SELECT term FROM fts_vocab"))
-            for lang, stem, term in stem_rows(terms):
+            rows = stem_rows(terms, (EVERY_WORD,))
+            spanish = set()
+            sql = "SELECT doc FROM docs WHERE language = 'es' OR language LIKE 'es-%'"
+            for (raw,) in conn.execute(sql):
+                spanish |= _document_words(json.loads(raw))
+            rows += stem_rows(sorted(spanish), ("es",))
+            for lang, stem, term in rows:
                 table.setdefault((lang, stem), []).append(term)
+            for words in table.values():
+                words.sort()
             self._stems = (name, table)
         found: dict[str, None] = {}
         for lang in languages:
