@@ -139,6 +139,13 @@ def test_narrowing_a_source_out_of_adaptation_withdraws_its_adaptations(site: Si
     archive = site.container.archive
     artifact = archive.load(Artifact, UUID(origin))
     at = datetime.now(UTC)
+    # Still public and adaptable: nothing to tell.
+    artifact.narrow("public", "adaptable", reason="No change.", by="system", at=at)
+    archive.store.save(artifact)
+    site.sender.catch_up()
+    with site.api("editor") as client:
+        assert client.get(f"/api/v1/artifacts/{origin}/notices").json()["notices"] == []
+    artifact = archive.load(Artifact, UUID(origin))
     artifact.narrow("members", "none", reason="Consent narrowed.", by="system", at=at)
     archive.store.save(artifact)
     site.sender.catch_up()
@@ -146,5 +153,4 @@ def test_narrowing_a_source_out_of_adaptation_withdraws_its_adaptations(site: Si
         withdrawal = client.get(f"/api/v1/artifacts/{adaptation}/notices").json()["withdrawal"]
         assert withdrawal["category"] == "source-withdrawn"
         assert "was narrowed there" in withdrawal["note"]
-        # Narrowed but still public and adaptable would call for no notice at all.
         assert client.get(f"/api/v1/artifacts/{origin}/notices").json()["sites"]["sent"] == 1
