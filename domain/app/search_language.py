@@ -14,7 +14,7 @@ SPANISH_MARKS = frozenset("ñÑ¿¡")  # letters and marks no other language sea
 def query_language(q: str, lang: str | None) -> str | None:
     """The language a query is in: ``lang`` (the reader's) when search knows it, else
     Spanish when the query has a letter or mark only Spanish uses here, else unknown."""
-    if lang is not None:
+    if lang:  # an empty lang= is no language
         if not LANGUAGE_TAG.fullmatch(lang):
             raise InvalidInput(
                 f"lang must be a language tag such as es or en-GB, not {lang[:40]!r}.",
