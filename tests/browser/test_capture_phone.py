@@ -229,3 +229,31 @@ def test_what_was_not_sent_is_restored_when_the_page_is_opened_again(
     (draft,) = partner_drafts(live, title)
     assert draft["body"] == "## What we saw\n\nSeed envelopes labelled by the students.\n"
     context.close()
+
+
+def test_the_full_editor_inserts_an_attached_photo_at_the_cursor(
+    phone_browser: Any, live: LiveSite
+) -> None:
+    context = phone_browser.new_context(**PHONE, locale="en-GB")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    sign_in(page, live, "partner")
+    page.goto(f"{live.url}/capture?kind=story")
+    page.get_by_label("A title").fill("A kite over the playground")
+    photo = {"name": "kite.jpg", "mimeType": "image/jpeg", "buffer": big_photo()}
+    page.get_by_label("Take or choose a photo").set_input_files(files=[photo])
+    page.get_by_label("What the photo shows").fill("A red kite above the school roof")
+    page.get_by_role("button", name="Add this photo").click()
+    wait_until_sent(page)
+    page.get_by_role("link", name="Open in the full editor (Markdown)").click()
+    body = page.get_by_label("The text")
+    body.fill("Before.\n\nAfter.")
+    body.evaluate("b => b.setSelectionRange(9, 9)")
+    body.press("ArrowRight")  # the cursor is where the person left it, not only at the end
+    body.press("ArrowLeft")
+    page.get_by_role("button", name="Insert in the text “kite.jpg”").click()
+    (draft,) = partner_drafts(live, "A kite over the playground")
+    media_id = draft["media"][0]["id"]
+    expected = f"Before.\n\n![A red kite above the school roof](media:{media_id})After."
+    assert body.input_value() == expected
+    context.close()

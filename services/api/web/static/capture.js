@@ -171,6 +171,8 @@
     form.dataset.id = data.id;
     form.action = "/capture/" + data.id;
     form.elements.version.value = data.version;
+    document.getElementById("full-editor-link").href = "/drafts/" + data.id + "/edit";
+    document.getElementById("full-editor").hidden = false;
     var kinds = document.querySelector(".capture-kinds");
     if (kinds) kinds.hidden = true;  // the kind is chosen once the draft exists
     if (location.pathname !== "/capture/" + data.id) history.replaceState(null, "", "/capture/" + data.id);
