@@ -19,6 +19,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
 from eventsourcing.persistence import InfrastructureFactory, TrackingRecorder
 from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
@@ -272,6 +273,20 @@ class PostgresPublications(PublicationsQueries, PostgresTrackingRecorder):
             SQL(self.sql("ALTER TABLE {p}cp_publications ADD COLUMN IF NOT EXISTS record TEXT"))  # type: ignore[arg-type]
         )
         self.sql_create_statements.extend(SQL(self.sql(s)) for s in SCRUB)  # type: ignore[misc]
+
+    def _forget_old_copies(self) -> bool:
+        """Rewrite the table, so that no replaced row version (an erased person's name
+        among them) stays in its files; False if a lock held it back (the next batch
+        tries again). The server's write-ahead log keeps a copy (see docs/consent.md)."""
+        with self.datastore.get_connection() as connection:  # autocommit: VACUUM needs it
+            try:
+                connection.execute("SET lock_timeout = '5s'")
+                connection.execute(SQL(self.sql("VACUUM FULL {p}cp_publications")))
+            except psycopg.errors.LockNotAvailable:
+                return False
+            finally:
+                connection.execute("RESET lock_timeout")
+        return True
 
 
 Publications = SqlitePublications | PostgresPublications
