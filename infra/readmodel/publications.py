@@ -282,7 +282,7 @@ class PostgresPublications(PublicationsQueries, PostgresTrackingRecorder):
             try:
                 connection.execute("SET lock_timeout = '5s'")
                 connection.execute(SQL(self.sql("VACUUM FULL {p}cp_publications")))
-            except psycopg.errors.LockNotAvailable:
+            except psycopg.Error:  # a lock held it back, or the server: the next batch retries
                 return False
             finally:
                 connection.execute("RESET lock_timeout")
