@@ -85,6 +85,7 @@ class FtsStore(SQLiteTrackingRecorder):
         self.path = path
         self.bulk = bulk  # a rebuild's fresh file: indexes and vocabulary come at the end
         self._bulk_ids: dict[str, int] = {}  # while bulk: which id has which rowid
+        self.purge_pending = False
         super().__init__(SQLiteDatastore(str(path), lock_timeout=10))
         self.create_table()
         if bulk:  # no incremental merging while loading; one 'optimize' at the end instead
@@ -105,7 +106,8 @@ class FtsStore(SQLiteTrackingRecorder):
     ) -> None:
         documents = {d["id"]: d for d in upserts}
         removed = [i for i in deletions if i not in documents]
-        purge = PURGE in removed  # an erasure: no earlier copy of a document may remain
+        # An erasure: no earlier copy of a document may remain (tried again until done).
+        purge = PURGE in removed or self.purge_pending
         with self.datastore.transaction(commit=True) as c:
             c.execute("PRAGMA secure_delete = ON")  # replaced and deleted rows are overwritten
             c.execute("SELECT coalesce(max(seq), 0) + 1, coalesce(max(rowid), 0) FROM attrs")
@@ -136,12 +138,12 @@ class FtsStore(SQLiteTrackingRecorder):
             if tracking is not None:
                 self._insert_tracking(c, tracking)
         if purge:
-            self.forget_old_copies()
+            self.purge_pending = not self.forget_old_copies()
 
     def forget_old_copies(self) -> bool:
         """Checkpoint the write-ahead log into the file and truncate it, so that no earlier
         copy of a replaced or deleted document stays in storage; False while a reader
-        still needs an older copy (a later purge, or SQLite's own checkpoints, finish it)."""
+        still needs an older copy (then the next write tries again)."""
         with self.datastore.get_connection(commit=True) as connection:
             cursor = connection.cursor()
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
