@@ -82,7 +82,6 @@ class Harvest:
     total: int | None = None
 
 
-
 def clean(value: object) -> str:
     """Text as XML 1.0 allows it (control characters dropped)."""
     text = str(value)
@@ -177,4 +176,3 @@ def time_window(start: str | None, end: str | None) -> tuple[float | None, float
         float(from_ts) if from_ts is not None else None,
         float(until_ts) if until_ts is not None else None,
     )
-

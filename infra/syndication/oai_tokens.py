@@ -134,4 +134,3 @@ def _optional_number(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise TypeError("expected a number")
     return float(value)
-

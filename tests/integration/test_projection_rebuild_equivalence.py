@@ -293,7 +293,7 @@ def assert_labelled_as_the_catalogue_ends(container: Container, rows: list[Any])
 
 # A person listed, credited anew and erased, and the artifact narrowed, with the live
 # indexer between each: always tried, whatever else is generated.
-PERSONS_EXAMPLE = [
+PERSONS_EXAMPLE: list[tuple[Any, ...]] = [
     ("create", "tucson", [], None),
     ("person", "full-name"),
     ("list", 0, 0, "named"),
