@@ -94,12 +94,14 @@ def test_a_person_is_credited_on_every_surface_and_follows_a_change_of_credit(
 
 
 def test_an_anonymous_person_is_named_by_the_phrase_only(
-    api: Api, container: Container, ready_story: dict[str, Any]
+    api: Api, container: Container, settings: Settings, ready_story: dict[str, Any]
 ) -> None:
     person_id = person(api, credit="anonymous")
     artifact_id = story_with(api, ready_story, person_id, summary="A morning walk.")
     catch_up(container)
     shown_everywhere(surfaces(api, container, artifact_id), UNNAMED, NAME)
+    stored = raw_stores(settings)  # their name was never written anywhere in clear
+    assert artifact_id.encode() in stored and NAME.encode() not in stored
 
 
 def test_an_erased_person_is_removed_from_every_surface_and_every_store(
