@@ -109,6 +109,7 @@ PROMPTS: dict[str, tuple[Prompt, ...]] = {
     ),
 }
 MORE = "more"
+MORE_HEADING = N_("Anything else")
 
 
 def prompts_for(kind: str) -> tuple[Prompt, ...]:
@@ -116,13 +117,16 @@ def prompts_for(kind: str) -> tuple[Prompt, ...]:
 
 
 def compose(kind: str, answers: dict[str, str]) -> str:
-    """The Markdown text: each answered prompt under its heading, then the rest."""
+    """The Markdown text: each answered prompt under its heading, then the rest (under
+    "Anything else" unless it starts with a heading of its own)."""
     sections = []
     for prompt in prompts_for(kind):
         answer = _clean(answers.get(prompt.key, ""))
         if answer:
             sections.append(f"## {gettext(prompt.heading)}\n\n{answer}")
     more = _clean(answers.get(MORE, ""))
+    if more and not more.startswith("## "):  # a heading keeps it apart from the last answer
+        more = f"## {gettext(MORE_HEADING)}\n\n{more}"
     if more:
         sections.append(more)
     return "\n\n".join(sections) + ("\n" if sections else "")
@@ -132,6 +136,7 @@ def answers_from(kind: str, body: str) -> dict[str, str]:
     """The answers a text holds: the sections under the prompts' headings (in English or
     in the page's language); text before them or under other headings is "more"."""
     headings: dict[str, str] = {}
+    headings[MORE_HEADING.casefold()] = headings[gettext(MORE_HEADING).casefold()] = MORE
     for prompt in prompts_for(kind):
         headings[prompt.heading.casefold()] = prompt.key
         headings[gettext(prompt.heading).casefold()] = prompt.key
@@ -140,6 +145,9 @@ def answers_from(kind: str, body: str) -> dict[str, str]:
     for line in body.replace("\r\n", "\n").split("\n"):
         if line.startswith("## "):
             key = headings.get(line[3:].strip().casefold())
+            if key == MORE:
+                current = MORE
+                continue
             if key is not None and key not in answers:
                 current = key
                 answers[key] = []
