@@ -56,7 +56,8 @@ def test_headings_follow_the_page_language_and_either_language_reads_back() -> N
 
 def test_anything_else_is_kept_apart_from_the_last_answer() -> None:
     body = compose("story", {"what-next": "A harvest.", MORE: "Thanks to the families."})
-    assert body == "## What comes next\n\nA harvest.\n\n## Anything else\n\nThanks to the families.\n"
+    expected = "## What comes next\n\nA harvest.\n\n## Anything else\n\nThanks to the families.\n"
+    assert body == expected
     assert answers_from("story", body) == {
         "what-next": "A harvest.",
         MORE: "Thanks to the families.",
