@@ -272,3 +272,26 @@ def test_the_full_editor_inserts_an_attached_photo_at_the_cursor(
     expected = f"Before.\n\n![A red kite above the school roof](media:{media_id})After."
     assert body.input_value() == expected
     context.close()
+
+
+def test_capture_works_as_a_plain_form_without_javascript(
+    phone_browser: Any, live: LiveSite
+) -> None:
+    title = "Bean rows without a script"
+    context = phone_browser.new_context(**PHONE, locale="en-GB", java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, live, "partner")
+    page.goto(f"{live.url}/capture?kind=story")
+    assert page.get_by_role("button", name="Record audio").is_hidden()  # needs the script
+    page.get_by_label("A title").fill(title)
+    page.get_by_label("What happened?").fill("We planted beans in rows.")
+    photo = {"name": "beans.jpg", "mimeType": "image/jpeg", "buffer": big_photo()}
+    page.get_by_label("Take or choose a photo").set_input_files(files=[photo])
+    page.get_by_label("What the photo shows").fill("Bean seedlings in a row")
+    page.get_by_role("button", name="Create the draft").click()
+    page.wait_for_url(re.compile(r"/capture/[0-9a-f-]{36}\?done=saved$"))
+    assert page.get_by_role("status").inner_text() == "Saved."
+    (draft,) = partner_drafts(live, title)
+    assert [m["alt"] for m in draft["media"]] == ["Bean seedlings in a row"]
+    assert draft["body"] == "## What happened\n\nWe planted beans in rows.\n"
+    context.close()
