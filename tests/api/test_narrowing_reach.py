@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+import pytest
+
 from infra.bootstrap import Container
 from infra.syndication.records import NOT_ADAPTABLE
 from tests import media_samples
@@ -183,3 +185,23 @@ def test_an_adaptation_of_a_shared_work_is_not_recorded_by_it(
     assert summary(api, adaptable, "anonymous")[0]["count"] == 1
     assert summary(api, shared, "anonymous")[0]["count"] == 0
     assert summary(api, shared, "editor")[0]["count"] == 0
+
+
+def test_no_new_presigned_link_once_the_work_is_narrowed(
+    api: Api, container: Container, ready_story: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.api.test_media_api import StandInPresigningStore
+
+    story = draft(api, ready_story)
+    photo = attach(api, story["id"], media_samples.png(), "image/png", alt="River")
+    publish(api, story["id"], photo["etag"])
+    monkeypatch.setattr(container.media, "store", StandInPresigningStore(container.media.store))
+    url = f"/media/{photo['media_id']}"
+    served = api.client.get(url, follow_redirects=False)
+    assert served.status_code == 307 and served.headers["cache-control"] == "public, max-age=30"
+
+    narrow(container, story["id"], "members", "none")
+    refused = api.client.get(url, follow_redirects=False)
+    assert refused.status_code == 404 and "location" not in refused.headers
+    member = api.client.get(url, follow_redirects=False, headers=api.as_("member"))
+    assert member.status_code == 307 and member.headers["cache-control"] == "private, no-store"
