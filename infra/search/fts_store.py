@@ -23,8 +23,8 @@ import orjson
 from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
 
-from infra.search.stemming import EVERY_WORD, STEMMERS, base_language, stem_rows
-from infra.search.text import deletes, words
+from infra.search import fts_stems
+from infra.search.text import deletes
 
 FORMAT = "4"  # 4: the stems table
 COLUMNS = ("title", "summary", "body", "places", "contributors", "themes")
@@ -49,8 +49,7 @@ SCHEMA = [
     "CREATE TABLE IF NOT EXISTS vocab (term TEXT PRIMARY KEY) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS typo_keys (key TEXT NOT NULL, term TEXT NOT NULL, "
     "PRIMARY KEY (key, term)) WITHOUT ROWID",
-    "CREATE TABLE IF NOT EXISTS stems (lang TEXT NOT NULL, stem TEXT NOT NULL, "
-    "term TEXT NOT NULL, PRIMARY KEY (lang, stem, term)) WITHOUT ROWID",
+    fts_stems.SCHEMA,
 ]
 # Built after a bulk load (a rebuild), at once for the live index.
 INDEXES = [
@@ -92,6 +91,7 @@ class FtsStore(SQLiteTrackingRecorder):
             with self.datastore.transaction(commit=True) as c:
                 c.execute("INSERT INTO fts (fts, rank) VALUES ('automerge', 0)")
                 c.execute("INSERT INTO fts (fts, rank) VALUES ('crisismerge', 2000)")
+                fts_stems.start_bulk(c)
 
     def construct_create_table_statements(self) -> list[str]:
         statements = super().construct_create_table_statements() + SCHEMA
@@ -132,9 +132,11 @@ class FtsStore(SQLiteTrackingRecorder):
                 if self.bulk:
                     self._bulk_ids[doc["id"]] = rowid
             _insert(c, rows, seq)
-            if not self.bulk:
+            if self.bulk:
+                fts_stems.bulk_add(c, documents.values())
+            else:
                 add_words(c, documents.values())
-            add_own_language_stems(c, documents.values())
+                fts_stems.add_own_language_stems(c, documents.values())
             if tracking is not None:
                 self._insert_tracking(c, tracking)
         if purge:
@@ -161,7 +163,7 @@ class FtsStore(SQLiteTrackingRecorder):
             c.execute("SELECT term FROM vocab")
             terms = [row[0] for row in c.fetchall()]
             add_typo_keys(c, terms)
-            add_stems(c, terms)
+            fts_stems.finish_bulk(c, terms)
         self.bulk = False
         self._bulk_ids.clear()
 
@@ -243,20 +245,11 @@ def attribute_row(rowid: int, doc: dict[str, Any], seq: int) -> tuple[Any, ...]:
     )
 
 
-def _document_words(doc: dict[str, Any]) -> set[str]:
-    found: set[str] = set()
-    for name in ("title", "summary", "body"):
-        found.update(words(doc[name]))
-    for name in ("place_names", "contributors", "themes"):
-        found.update(words(" ".join(doc[name])))
-    return found
-
-
 def add_words(c: SQLiteCursor, documents: Iterable[dict[str, Any]]) -> None:
     """New words into the vocabulary and the typo table, as they are indexed."""
     found: set[str] = set()
     for doc in documents:
-        found |= _document_words(doc)
+        found |= fts_stems.document_words(doc)
     if not found:
         return
     candidates = sorted(found)
@@ -268,24 +261,7 @@ def add_words(c: SQLiteCursor, documents: Iterable[dict[str, Any]]) -> None:
     new = [w for w in candidates if w not in known]
     c.executemany("INSERT OR IGNORE INTO vocab (term) VALUES (?)", [(w,) for w in new])
     add_typo_keys(c, new)
-    add_stems(c, new)
-
-
-def add_stems(c: SQLiteCursor, terms: list[str], lang: str = EVERY_WORD) -> None:
-    rows = stem_rows(terms, (lang,))
-    c.executemany("INSERT OR IGNORE INTO stems (lang, stem, term) VALUES (?, ?, ?)", rows)
-
-
-def add_own_language_stems(c: SQLiteCursor, documents: Iterable[dict[str, Any]]) -> None:
-    """Stems in their own language of the words of artifacts in a stemmed language other
-    than ``EVERY_WORD`` (whose stems cover every word: see ``stemming``)."""
-    by_language: dict[str, set[str]] = {}
-    for doc in documents:
-        lang = base_language(doc.get("language"))
-        if lang != EVERY_WORD and lang in STEMMERS:
-            by_language.setdefault(lang, set()).update(_document_words(doc))
-    for lang, found in by_language.items():
-        add_stems(c, sorted(found), lang)
+    fts_stems.add_stems(c, new)
 
 
 def add_typo_keys(c: SQLiteCursor, terms: list[str]) -> None:

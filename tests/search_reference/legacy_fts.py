@@ -29,7 +29,7 @@ from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRe
 
 from domain.ports.search import Hit, InvalidQuery, Rebuild, SearchIndex, SearchQuery, SearchResult
 from infra.search.fts_match import MAX_FORMS
-from infra.search.fts_store import _document_words
+from infra.search.fts_stems import document_words
 from infra.search.stemming import EVERY_WORD, MIN_LENGTH, languages_for, stem_rows, stems
 from infra.search.text import ParsedQuery, TypoIndex, parse
 
@@ -363,7 +363,7 @@ class SqliteFtsIndex(SearchIndex):
             spanish = set()
             sql = "SELECT doc FROM docs WHERE language = 'es' OR language LIKE 'es-%'"
             for (raw,) in conn.execute(sql):
-                spanish |= _document_words(json.loads(raw))
+                spanish |= document_words(json.loads(raw))
             rows += stem_rows(sorted(spanish), ("es",))
             for lang, stem, term in rows:
                 table.setdefault((lang, stem), []).append(term)
