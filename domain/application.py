@@ -11,7 +11,9 @@ group of commands and queries, kept in small modules by concern:
 - ``archive.adaptations``: adaptations and reports of them (``adaptation_commands``);
 - ``archive.tokens``: access tokens (``tokens``);
 - ``archive.people``: persons and their consents, sealed by the vault (``people_commands``);
-- ``archive.review``: returning a draft with comments and answering them (``review_commands``).
+- ``archive.review``: returning a draft with comments and answering them (``review_commands``);
+- ``archive.responses``: members' responses to published artifacts (``response_commands``);
+- ``archive.collections``: curated collections of published work (``collection_commands``).
 
 The rules of an artifact's lifecycle are the ``Artifact`` aggregate's own; the
 commands check who may act, load, call the aggregate and save.
@@ -33,13 +35,16 @@ from domain.artifact_persons import ArtifactPersons
 from domain.artifact_queries import ArtifactQueries
 from domain.catalogue import event_topic
 from domain.catalogue_service import Catalogue
+from domain.collection_commands import CollectionCommands
 from domain.content import ContentChecker
 from domain.media_commands import MediaCommands
 from domain.people_commands import People
+from domain.response_commands import ResponseCommands
 from domain.results import CommandResult, now
 from domain.review_commands import ReviewCommands
 from domain.store import ApplicationStore
 from domain.tokens import Tokens
+from domain.translation_commands import TranslationCommands
 from domain.vault_port import InMemoryVault, PersonalDataVault
 
 __all__ = ["ARTIFACT_CREATED", "Archive", "CommandResult", "now"]
@@ -67,12 +72,15 @@ class Archive(Application[UUID]):
         vault = vault or InMemoryVault()  # the fake vault in memory
         persons = ArtifactPersons(self.store, vault)
         self.artifacts = ArtifactCommands(self.store, self.content, persons)
-        self.reading = ArtifactQueries(self.store, persons)
+        self.translations = TranslationCommands(self.store, self.artifacts)
+        self.reading = ArtifactQueries(self.store, persons, self.translations)
         self.media = MediaCommands(self.store, self.artifacts)
         self.adaptations = AdaptationCommands(self.store, self.artifacts)
         self.tokens = Tokens(self.store)
         self.review = ReviewCommands(self.store)
+        self.responses = ResponseCommands(self.store)
         self.people = People(self.store, vault)
+        self.collections = CollectionCommands(self.store)
 
     def load(self, cls: type[A], aggregate_id: UUID, version: int | None = None) -> A:
         """The aggregate of class ``cls`` (at ``version``), or NotFound."""

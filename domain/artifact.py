@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
 from domain.artifact_fields import (
     COMMON_FIELDS,
@@ -26,6 +26,7 @@ from domain.artifact_fields import (
     missing_for_publication,
 )
 from domain.errors import Conflict, InvalidInput, NotFound, PublishRequirementsMissing
+from domain.translations import LanguageVersion
 from domain.values import clean_text
 
 __all__ = [
@@ -41,7 +42,7 @@ __all__ = [
 ]
 
 
-class Artifact(Aggregate):
+class Artifact(LanguageVersion):  # may be a translation (``domain.translations``)
     id: UUID
     # The review conversation's returns, each {"by", "comments"} (rules in ``domain.review``).
     returns: Sequence[dict[str, Any]] = ()  # a list once restored from a snapshot

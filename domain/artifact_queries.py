@@ -16,15 +16,23 @@ from domain.errors import Forbidden, NotFound
 from domain.history import content_at, content_diff, history_entries
 from domain.store import Store
 from domain.summaries import ArtifactSummaries, Facets
+from domain.translation_commands import TranslationCommands
 from domain.vault_port import InMemoryVault
 from domain.views import artifact_view
 
 
 class ArtifactQueries:
-    def __init__(self, store: Store, persons: ArtifactPersons | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        persons: ArtifactPersons | None = None,
+        translations: TranslationCommands | None = None,
+    ) -> None:
         """``persons`` shows listed persons with the archive's vault (the in-memory
-        vault by default, for stores whose artifacts list no one)."""
+        vault by default, for stores whose artifacts list no one); ``translations``
+        adds each artifact's language versions to its view."""
         self.store = store
+        self.translations = translations
         self.summaries = ArtifactSummaries(store)
         self.persons = persons or ArtifactPersons(store, InMemoryVault())
 
@@ -64,7 +72,10 @@ class ArtifactQueries:
         if not draft:
             policy.check_readable(principal, current)  # the present decides: withdrawn is gone
             policy.check_readable(principal, artifact)
-        return self.persons.in_view(principal, current.owners, artifact_view(artifact, draft=draft))
+        view = artifact_view(artifact, draft=draft)
+        if self.translations is not None:
+            view.update(self.translations.versions(principal, current))
+        return self.persons.in_view(principal, current.owners, view)
 
     def _version_wanted(
         self, current: Artifact, version: int | None, as_of: datetime | None

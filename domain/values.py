@@ -41,6 +41,7 @@ CONTRIBUTOR_ROLES = (
     "local-leader",
     "lead-learner",
     "adapter",
+    "translator",
 )
 
 ALL_RIGHTS_RESERVED = "all-rights-reserved"

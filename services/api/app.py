@@ -25,9 +25,11 @@ from services.api.routes import (
     media,
     oai,
     people,
+    responses,
     review,
     search,
     syndication,
+    translations,
 )
 from services.api.web.session import WebSessions
 
@@ -76,6 +78,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(inbox.router)
     app.include_router(people.router)
     app.include_router(review.router)
+    app.include_router(responses.router)
+    app.include_router(translations.router)
 
     @app.get("/api/v1/health", tags=["system"])
     async def health(archive: ArchiveDep) -> JSON:

@@ -20,6 +20,7 @@ from services.api.deps import (
 )
 from services.api.responses import JSON, etag_for
 from services.api.routes.syndication import jsonld_response
+from services.api.routes.translations import with_version_urls
 from services.api.schemas import (
     ArtifactCreate,
     ArtifactOut,
@@ -131,6 +132,7 @@ def get_artifact(
     # Only the sources this reader may see (a members-only source stays hidden from others).
     data["adapted_from"] = adaptations.visible_source(principal, data.get("adapted_from"))
     data["adaptations"] = answers.adaptations_for(principal, data)
+    data = with_version_urls(answers.base_url, data)
     return JSON(answers.json(data), headers={"ETag": etag_for(data["version"])})
 
 
