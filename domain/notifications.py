@@ -14,6 +14,14 @@ tells a draft's contributors it came back with comments, and ``answered`` tells
 the editors who returned it (and its contributors) that someone answered; neither
 carries the comments themselves, which only the draft's page shows.
 
+Responses (``domain/response.py``) raise three kinds: ``response_pending`` tells
+the editors that a response awaits moderation, ``response_approved`` and
+``response_declined`` tell its author what the editors decided (with the reason
+for declining). Their notifications name the artifact responded to.
+
+``notification_links.link`` gives the page a notification points its reader at,
+the same in the inbox and in emails.
+
 A kind without a source yet: ``consent`` (a consent about to expire or withdrawn)
 is named here so that principals can already choose how to receive it; the
 events that raise it are not built yet, and ``TOPIC_KINDS`` gains an entry when
@@ -33,6 +41,7 @@ from domain.access import Principal
 from domain.artifact import Artifact
 from domain.catalogue import event_topic
 from domain.errors import InvalidInput
+from domain.response import Response
 from domain.store import Store
 
 NAMESPACE = uuid5(NAMESPACE_URL, "https://commonplace.invalid/notifications")
@@ -45,7 +54,23 @@ WITHDRAWN = "withdrawn"  # its contributors
 ADAPTED = "adapted"  # adapted on another site (a verified adaptation report): contributors
 CONSENT = "consent"  # a consent about to expire or withdrawn (no event yet)
 DELIVERY_FAILED = "delivery_failed"  # a notice to another site given up: the editors
-KINDS = (SUBMITTED, RETURNED, ANSWERED, PUBLISHED, WITHDRAWN, ADAPTED, CONSENT, DELIVERY_FAILED)
+RESPONSE_PENDING = "response_pending"  # a response awaits moderation: the editors
+RESPONSE_APPROVED = "response_approved"  # a response approved: its author
+RESPONSE_DECLINED = "response_declined"  # a response declined, with the reason: its author
+KINDS = (
+    SUBMITTED,
+    RETURNED,
+    ANSWERED,
+    PUBLISHED,
+    WITHDRAWN,
+    ADAPTED,
+    CONSENT,
+    DELIVERY_FAILED,
+    RESPONSE_PENDING,
+    RESPONSE_APPROVED,
+    RESPONSE_DECLINED,
+)
+RESPONSE_KINDS = frozenset({RESPONSE_PENDING, RESPONSE_APPROVED, RESPONSE_DECLINED})
 
 OFF = "off"  # nothing
 INBOX = "inbox"  # the inbox on the site only
@@ -56,6 +81,7 @@ DEFAULT_CHANNEL = EMAIL
 EDITORS = "editors"
 CONTRIBUTORS = "contributors"
 CONVERSATION = "conversation"  # the editors who returned the draft, and its contributors
+RESPONDER = "responder"  # the author of a response
 # Which event topics call for which kind, and who hears of it.
 TOPIC_KINDS: dict[str, tuple[str, str]] = {
     event_topic(Artifact, "Submitted"): (SUBMITTED, EDITORS),
@@ -64,6 +90,9 @@ TOPIC_KINDS: dict[str, tuple[str, str]] = {
     event_topic(Artifact, "AdaptationReported"): (ADAPTED, CONTRIBUTORS),
     event_topic(Artifact, "Returned"): (RETURNED, CONTRIBUTORS),
     event_topic(Artifact, "CommentAnswered"): (ANSWERED, CONVERSATION),
+    event_topic(Response, "Submitted"): (RESPONSE_PENDING, EDITORS),
+    event_topic(Response, "Approved"): (RESPONSE_APPROVED, RESPONDER),
+    event_topic(Response, "Declined"): (RESPONSE_DECLINED, RESPONDER),
 }
 TOPICS = tuple(TOPIC_KINDS)
 
@@ -76,6 +105,9 @@ SUBJECTS = {
     ADAPTED: "Adapted on another site: {title}",
     CONSENT: "About a consent: {title}",
     DELIVERY_FAILED: "A notice to another site could not be delivered: {title}",
+    RESPONSE_PENDING: "A response awaits moderation: {title}",
+    RESPONSE_APPROVED: "Your response was approved: {title}",
+    RESPONSE_DECLINED: "Your response was declined: {title}",
 }
 
 
@@ -120,7 +152,8 @@ def notifications_for(
     if rule is None:
         return []
     kind, audience = rule
-    artifact_id = event.originator_id
+    # A response's notifications are about the artifact responded to.
+    artifact_id = UUID(event.artifact_id) if kind in RESPONSE_KINDS else event.originator_id
     recipients = _audience(audience, event, artifact_id, directory)
     by = str(getattr(event, "by", "") or "")
     detail = _detail(kind, event)
@@ -143,6 +176,8 @@ def notifications_for(
 def _audience(audience: str, event: Any, artifact_id: UUID, directory: Directory) -> list[str]:
     if audience == EDITORS:
         return directory.editors()
+    if audience == RESPONDER:
+        return [str(event.author)]
     contributors = directory.contributors(artifact_id)
     if audience == CONVERSATION:
         return [*(str(editor) for editor in getattr(event, "returned_by", []) or []), *contributors]
@@ -152,6 +187,9 @@ def _audience(audience: str, event: Any, artifact_id: UUID, directory: Directory
 def _detail(kind: str, event: Any) -> dict[str, Any]:
     if kind == RETURNED:
         return {"comments": len(getattr(event, "comments", []) or [])}
+    if kind in RESPONSE_KINDS:
+        found = {"response_id": str(event.originator_id)}
+        return {**found, "reason": str(event.reason)} if kind == RESPONSE_DECLINED else found
     if kind == WITHDRAWN:
         return {"reason": str(getattr(event, "reason", ""))}
     if kind == ADAPTED:

@@ -19,6 +19,7 @@ from typing import Any
 
 from eventsourcing.utils import get_topic
 
+from domain.notification_links import link
 from domain.notifications import (
     EMAIL,
     TOPICS,
@@ -128,8 +129,9 @@ class EmailNotifier:
         lines = [notification.subject, ""]
         for key, value in notification.detail.items():
             lines.append(f"{key.replace('_', ' ').capitalize()}: {value}")
-        if notification.artifact_id:
-            lines.append(f"{self.base_url}/artifacts/{notification.artifact_id}")
+        page = link(notification.kind, notification.artifact_id, notification.detail)
+        if page:  # a draft's page for a draft, the public page once published
+            lines.append(f"{self.base_url}{page}")
         lines += ["", f"Your inbox and what you receive: {self.base_url}/inbox"]
         return "\n".join(lines) + "\n"
 

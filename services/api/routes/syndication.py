@@ -33,6 +33,7 @@ from services.api.deps import (
     SettingsDep,
 )
 from services.api.problems import BadRequest
+from services.api.response_views import jsonld_comments
 from services.api.responses import JSON, dumps
 
 router = APIRouter(tags=["syndication"])
@@ -56,6 +57,9 @@ def public_record(records: Records, archive: Archive, artifact_id: UUID) -> dict
 def jsonld_response(records: Records, archive: Archive, artifact_id: UUID) -> Response:
     record = public_record(records, archive, artifact_id)
     document = records.jsonld(record)
+    # Approved responses whose authors chose to syndicate them (never in packages or feeds).
+    comments = jsonld_comments(archive.responses.syndicated(artifact_id), document["url"])
+    document = {**document, "comment": comments} if comments else document
     return Response(dumps(document), media_type=JSONLD, headers={"Vary": "Accept"})
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import Request
 from starlette.responses import RedirectResponse, Response
 
+from domain.notification_links import link
 from domain.notifications import CHANNELS, KINDS, Preferences
 from services.api.deps import ArchiveDep, ClockDep, InboxDep
 from services.api.web.routes.common import (
@@ -45,6 +46,7 @@ def inbox_page(
         "kinds": KINDS,
         "channels": CHANNELS,
         "notice": NOTICES.get(done or ""),
+        "link": link,  # each item's page: a draft's own pages while it is a draft
     }
     return render(request, viewer, "inbox.html", context)
 
