@@ -20,6 +20,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.errors import Conflict, InvalidInput
 from domain.people import Person
+from domain.values import clean_text
 from domain.vault_port import PersonErased
 
 
@@ -90,7 +91,11 @@ def _enum(kind: type[StrEnum], value: str, field: str) -> Any:
 
 def check_evidence(method: Method, evidence: dict[str, str]) -> dict[str, str]:
     needed = EVIDENCE.get(method)
-    cleaned = {k: v.strip() for k, v in evidence.items() if isinstance(v, str) and v.strip()}
+    cleaned = {
+        clean_text(k, "evidence"): clean_text(v, "evidence").strip()
+        for k, v in evidence.items()
+        if isinstance(v, str) and v.strip()
+    }
     if needed and needed not in cleaned:
         raise InvalidInput(f"A {method.value} consent needs its {needed}.", field=needed)
     return cleaned

@@ -67,7 +67,9 @@ class PersonDetails:
 def _text(value: str | None, field: str, limit: int) -> str:
     text = unicodedata.normalize("NFC", (value or "")).strip()
     if len(text) > limit:
-        raise InvalidInput(f"The {field.replace('_', ' ')} is longer than {limit} characters.")
+        raise InvalidInput(
+            f"The {field.replace('_', ' ')} is longer than {limit} characters.", field=field
+        )
     if any(unicodedata.category(ch) == "Cc" for ch in text):
         raise InvalidInput(f"The {field.replace('_', ' ')} holds control characters.", field=field)
     return text
