@@ -31,8 +31,10 @@ PERSON_BODIES: list[tuple[str, Any]] = [
     ("minor as a word", {"name": "Ada", "minor": "maybe"}),
     ("unknown credit", {"name": "Ada", "credit": "nickname"}),
     ("minor without a guardian", {"name": "Ada", "minor": True}),
-    ("not a date", {"name": "Ada", "minor": True, "guardian_contact": "g@x.org",
-                    "minor_until": "soon"}),
+    (
+        "not a date",
+        {"name": "Ada", "minor": True, "guardian_contact": "g@x.org", "minor_until": "soon"},
+    ),
     ("unknown field", {"name": "Ada", "date_of_birth": "2014-01-01"}),
     ("a list", [{"name": "Ada"}]),
 ]
@@ -58,8 +60,11 @@ def test_a_body_that_is_not_json_is_refused(api: Api) -> None:
 CONSENT_BODIES: list[tuple[str, dict[str, Any], int]] = [
     ("a time with no zone", {"given_at": "2026-11-01T10:00:00"}, 422),
     ("an expiry with no zone", {"expires_at": "2027-01-01T00:00:00"}, 422),
-    ("an expiry before it was given", {"given_at": "2026-11-01T10:00:00+00:00",
-                                       "expires_at": "2026-10-01T00:00:00+00:00"}, 422),
+    (
+        "an expiry before it was given",
+        {"given_at": "2026-11-01T10:00:00+00:00", "expires_at": "2026-10-01T00:00:00+00:00"},
+        422,
+    ),
     ("an unknown scope", {"scope": "everything"}, 422),
     ("an empty list of scopes", {"scope": []}, 422),
     ("an unknown method", {"method": "telepathy"}, 422),
@@ -110,9 +115,11 @@ def test_another_partners_person_is_out_of_reach(api: Api, ready_story: dict[str
     # Listing another partner's person in one's own draft.
     draft = api.client.post(
         "/api/v1/artifacts",
-        json={"kind": "story", **ready_story, "persons": [
-            {"person_id": person["id"], "role": "named"}
-        ]},
+        json={
+            "kind": "story",
+            **ready_story,
+            "persons": [{"person_id": person["id"], "role": "named"}],
+        },
         headers=api.as_("other-partner"),
     )
     refused(draft, 403)
@@ -149,7 +156,9 @@ def test_revising_with_hostile_input(api: Api) -> None:
         ({"minor": True, "guardian_contact": ""}, 422),
         ({"name": "Ada\x07"}, 422),
     ):
-        answer = api.client.patch(path, json=body, headers=api.as_("partner", **{"If-Match": '"2"'}))
+        answer = api.client.patch(
+            path, json=body, headers=api.as_("partner", **{"If-Match": '"2"'})
+        )
         refused(answer, status)
     stale = api.client.patch(
         path, json={"credit": "anonymous"}, headers=api.as_("partner", **{"If-Match": '"1"'})
