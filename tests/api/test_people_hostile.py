@@ -87,7 +87,7 @@ def test_bad_consents_are_refused_clearly(
     api: Api, case: str, changes: dict[str, Any], status: int
 ) -> None:
     adult = changes.pop("_adult", False)
-    fields = {"minor": False, "guardian_contact": None} if adult else {}
+    fields: dict[str, Any] = {"minor": False, "guardian_contact": None} if adult else {}
     person = recorded(api, **fields)
     person_id = changes.pop("_person_id", person["id"])
     problem = refused(give(api, person_id, **changes), status)
