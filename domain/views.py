@@ -31,6 +31,10 @@ def artifact_view(artifact: Artifact, *, draft: bool) -> dict[str, Any]:
         view.update(
             revision=artifact.revision,
             in_review=artifact.in_review,
+            # Sent back with comments and not submitted again since (nor published as is).
+            returned=bool(artifact.returns)
+            and artifact.submitted_version is None
+            and artifact.has_unpublished_changes,
             has_unpublished_changes=artifact.has_unpublished_changes,
             owners=list(artifact.owners),
         )

@@ -14,6 +14,7 @@ from services.api.web.routes import (
     people,
     places,
     reading,
+    responses,
     review,
 )
 
@@ -21,3 +22,4 @@ router = APIRouter(include_in_schema=False)
 for module in (assets, reading, browse, account, editing, review, places, convenings, inbox):
     router.include_router(module.router)
 router.include_router(people.router)  # the people in a draft
+router.include_router(responses.router)  # members' responses and their moderation
