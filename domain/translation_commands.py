@@ -19,7 +19,7 @@ from domain.artifact import COMMON_FIELDS, PUBLISHED, Artifact
 from domain.artifact_commands import ArtifactCommands
 from domain.artifact_persons import listed_persons
 from domain.errors import Conflict, InvalidInput, NotFound
-from domain.results import CommandResult, result_of
+from domain.results import CommandResult, result_of, unchanged
 from domain.store import Store
 from domain.translations import TranslationIndex, is_outdated, original_id
 from domain.values import KINDS, check_language, clean_text
@@ -67,6 +67,32 @@ class TranslationCommands:
         assert principal.id is not None
         translation = Artifact(id=uuid4(), kind=original.kind, content=checked, by=principal.id)  # type: ignore[call-arg]
         translation.record_original(original=_link(original, content, name), by=principal.id)
+        return result_of(translation, self.store.save(translation))
+
+    def link(
+        self, principal: Principal, translation_id: UUID, original_id_: UUID, translator: str
+    ) -> CommandResult:
+        """Record that an existing artifact translates another (editors: for work written
+        in two languages before it came here); linking it again to the same original
+        records nothing."""
+        policy.require_role(principal, Role.EDITOR, "link language versions")
+        translation = self.artifacts.load(translation_id)
+        original = self.artifacts.load(original_id_)
+        if original_id(translation.translation_of) == original.id:
+            return unchanged(translation)
+        if translation.translation_of is not None or original.translation_of is not None:
+            raise Conflict("A translation links to one original, which is no translation itself.")
+        content = original.published["content"] if original.published else original.content
+        language = translation.content.get("language") or "en"
+        if language == (content.get("language") or "en"):
+            raise InvalidInput(f"Both are in {language}.", field="language")
+        if any(v.content.get("language") == language for v in self._versions(original.id)):
+            raise Conflict(f"There is already a version in {language}.")
+        assert principal.id is not None
+        translation.record_original(
+            original=_link(original, content, clean_text(translator, "translator")),
+            by=principal.id,
+        )
         return result_of(translation, self.store.save(translation))
 
     def _readable_content(self, principal: Principal, original: Artifact) -> dict[str, Any]:

@@ -16,10 +16,9 @@ DEMO_EDITOR = Principal(id="demo-editor", name="Demo editor", role=Role.EDITOR)
 DEMO_PARTNER = Principal(id="demo-partner", name="Demo storytelling partner", role=Role.PARTNER)
 
 # Everything a revision may set, except the synthesis links filled in from keys below.
-# PENDING (language versions): a Spanish or English version of another demo artifact
-# carries ``"translation_of": {"key": <the original's key>, "translator": <name>}`` in
-# demo.json. Until artifacts can be linked as translations, the loader ignores that key
-# and each language version is loaded as an artifact of its own.
+# A Spanish or English version of another demo artifact carries ``"translation_of":
+# {"key": <the original's key>, "translator": <name>}`` in demo.json: it is loaded as an
+# artifact of its own, crediting the translator, then linked to its original.
 CONTENT_KEYS = tuple(k for k in COMMON_FIELDS + KIND_FIELDS if k != "presentations")
 
 
@@ -40,6 +39,12 @@ def load_demo(archive: Archive) -> dict[str, int]:
     artifacts = sorted(data["artifacts"], key=lambda a: a["kind"] == "excursion-synthesis")
     for spec in artifacts:
         ids[spec["key"]] = _load_artifact(archive, spec, ids)
+    for spec in artifacts:
+        link = spec.get("translation_of")
+        if link:
+            archive.translations.link(
+                DEMO_EDITOR, ids[spec["key"]], ids[link["key"]], link["translator"]
+            )
     return {
         "places": len(data["places"]),
         "convenings": len(data["convenings"]),
@@ -64,6 +69,10 @@ def _load_catalogue(archive: Archive, data: dict[str, Any]) -> None:
 
 def _load_artifact(archive: Archive, spec: dict[str, Any], ids: dict[str, UUID]) -> UUID:
     content = {k: spec[k] for k in CONTENT_KEYS if spec.get(k) is not None}
+    translator = (spec.get("translation_of") or {}).get("translator")
+    credit = {"name": translator, "role": "translator"}
+    if translator and credit not in content.get("contributors", []):
+        content["contributors"] = [*content.get("contributors", []), credit]
     if spec["kind"] == "excursion-synthesis":
         content["presentations"] = [str(ids[key]) for key in spec.get("presentations", [])]
     try:

@@ -19,6 +19,7 @@ ROLE_LABELS = {
     "local-leader": N_("Local leader"),
     "lead-learner": N_("Lead learner"),
     "adapter": N_("Adapter"),
+    "translator": N_("Translator"),
     "facilitator": N_("Facilitator"),
     "host": N_("Host"),
 }
