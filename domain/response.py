@@ -89,15 +89,16 @@ class Response(Aggregate):
         self.reason = ""
         self.moderated_by: str | None = None
 
-    def _check_pending(self, action: str) -> None:
+    def _check_pending(self) -> None:
         if self.status != PENDING:
             raise Conflict(
-                f"Only a response waiting for moderation can be {action}; this one is "
-                f"{self.status}."
+                "Only a response waiting for moderation can be approved or declined; "
+                "this one was already moderated.",
+                response_status=self.status,
             )
 
     def approve(self, by: str) -> None:
-        self._check_pending("approved")
+        self._check_pending()
         self._approve(by=by, author=self.author, artifact_id=self.artifact_id)
 
     @event("Approved")
@@ -106,7 +107,7 @@ class Response(Aggregate):
         self.moderated_by = by
 
     def decline(self, by: str, reason: str) -> None:
-        self._check_pending("declined")
+        self._check_pending()
         checked = decline_reason(reason)
         self._decline(by=by, reason=checked, author=self.author, artifact_id=self.artifact_id)
 

@@ -9,6 +9,8 @@ quotes the domain put around it. More specific templates come before general one
 
 from __future__ import annotations
 
+from services.api import problem_messages_conversation as conversation
+
 
 def N_(message: str) -> str:
     """Marks a message for the catalogue (``pybabel extract -k N_``)."""
@@ -234,6 +236,9 @@ DETAILS: tuple[str, ...] = (
         "the indexer may be behind or stopped. Try again shortly."
     ),
 )
+
+# The review conversation's and the responses' details are kept in their own module.
+DETAILS += conversation.DETAILS
 
 # The messages of request validation, by the validator's error ``type`` (the type
 # stays in the problem's ``errors`` as the machine-readable code).

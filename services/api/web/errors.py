@@ -21,6 +21,7 @@ from domain import errors
 from domain.policy import NotSignedIn
 from domain.ports.media import MediaStoreUnavailable
 from domain.ports.search import InvalidQuery, SearchUnavailable
+from services.api import problem_text
 from services.api.problems import status_for
 from services.api.web.i18n import N_, gettext
 
@@ -81,17 +82,26 @@ def error_response(
     return render(request, viewer, "error.html", context, status=status, headers=headers)
 
 
+def localised_detail(request: Request, exc: errors.DomainError) -> str:
+    """The error's detail in the page's language (as the API gives it in its problems)."""
+    lang = problem_text.language_of(request.scope)
+    missing = exc.extra.get("missing")
+    if isinstance(exc, errors.PublishRequirementsMissing) and isinstance(missing, list):
+        return problem_text.publish_requirements([str(m) for m in missing], lang)
+    return problem_text.detail(exc.detail, lang, template=exc.template, **exc.params)
+
+
 def page_for_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, NotSignedIn):
         if request.method == "GET":
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/signin?next={quote(target)}", status_code=303)
-        return error_response(request, 403, exc.detail)
+        return error_response(request, 403, localised_detail(request, exc))
     if isinstance(exc, errors.Gone):
         reason = str(exc.extra.get("reason") or "")
         return error_response(request, 410, "", reason=reason, tombstone=True)
     if isinstance(exc, errors.DomainError):
-        return error_response(request, status_for(exc), exc.detail)
+        return error_response(request, status_for(exc), localised_detail(request, exc))
     if isinstance(exc, RequestValidationError):
         in_path = any(e.get("loc", ("",))[0] == "path" for e in exc.errors())
         if in_path:

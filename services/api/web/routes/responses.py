@@ -19,6 +19,7 @@ from domain.errors import InvalidInput
 from domain.policy import require_role
 from services.api.deps import ArchiveDep
 from services.api.response_views import shown
+from services.api.web.errors import localised_detail
 from services.api.web.i18n import N_
 from services.api.web.routes.common import FormDep, ViewerDep, page_router, text
 from services.api.web.session import Viewer
@@ -76,7 +77,7 @@ def respond(
         )
     except InvalidInput as error:
         view = archive.reading.get_artifact(viewer.principal, artifact_id)
-        context = {"artifact": view, "text": body, "error": error.detail}
+        context = {"artifact": view, "text": body, "error": localised_detail(request, error)}
         return render(request, viewer, "respond.html", context, status=422)
     return _back(str(artifact_id), "sent", result.id)
 
