@@ -33,10 +33,12 @@ from infra.fetch import GuardedFetcher
 from infra.markdown import MarkdownRenderer
 from infra.media.inspector import IsolatedInspector
 from infra.outbox import build_outbox
+from infra.readmodel.collections import CollectionsView, collections_beside
 from infra.readmodel.inbox import Inbox, build_inbox
 from infra.readmodel.publications import Publications, build_publications
 from infra.settings import Settings
 from infra.site_keys import load_site_keys
+from infra.syndication.collection_sets import CollectionSets
 from infra.syndication.oai import PAGE_SIZE, OAIRepository, load_secret
 from infra.syndication.records import Records
 from infra.vault import build_vault
@@ -66,6 +68,11 @@ class Container:
     def oai(self) -> OAIRepository:
         """The OAI-PMH repository, built on first use (it may create the signing secret)."""
         return build_oai_repository(self)
+
+    @cached_property
+    def collections(self) -> CollectionsView:
+        """The collections read model, in the event store's database (on its connections)."""
+        return collections_beside(getattr(self.archive.recorder, "datastore"))  # noqa: B009
 
     def close(self) -> None:
         self.publications.datastore.close()
@@ -145,7 +152,9 @@ def build_oai_repository(container: Container, page_size: int = PAGE_SIZE) -> OA
     secret = configured.encode() if configured else load_secret(settings.data_dir)
     return OAIRepository(
         archive=container.archive,
-        publications=container.publications,
+        publications=CollectionSets(
+            container.publications, container.collections, container.archive
+        ),
         records=container.records,
         base_url=settings.base_url,
         secret=secret,
@@ -157,7 +166,7 @@ def build_oai_repository(container: Container, page_size: int = PAGE_SIZE) -> OA
 
 def build_indexer(container: Container) -> Indexer:
     """The indexer over a container: consent enforcement, search, publications and inbox."""
-    from services.indexer.runner import ConsentFollower, Indexer
+    from services.indexer.runner import CollectionsFollower, ConsentFollower, Indexer
 
     consents = ConsentFollower(
         container.archive, container.media.store, container.clock, vault=container.vault
@@ -170,6 +179,7 @@ def build_indexer(container: Container) -> Indexer:
         publications=container.publications,
         inbox=container.inbox,
         consents=consents,
+        collections=CollectionsFollower(container.archive, container.collections),
         poll_interval=container.settings.indexer_poll_seconds,
     )
 

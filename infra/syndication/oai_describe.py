@@ -112,6 +112,8 @@ class Description:
                 return f"Kind: {label[:1].upper()}{label[1:]}"
             if family == "principle":
                 return f"Principle: {principles.get(value, value)}"
+            if family == "collection":  # infra/syndication/collection_sets.py
+                return f"Collection: {self.publications.collection_title(value)}"
             if family == "place":
                 place = self.archive.catalogue.get_place_record(value)
                 return f"Place: {place.name if place is not None else value}"

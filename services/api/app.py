@@ -21,6 +21,8 @@ from services.api.routes import (
     adaptations,
     artifacts,
     catalogue,
+    collection_feeds,
+    collections,
     inbox,
     media,
     oai,
@@ -78,6 +80,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(inbox.router)
     app.include_router(people.router)
     app.include_router(review.router)
+    app.include_router(collections.router)
+    app.include_router(collection_feeds.router)
     app.include_router(responses.router)
     app.include_router(translations.router)
 

@@ -29,6 +29,7 @@ from eventsourcing.persistence import Tracking
 from domain.application import Archive
 from domain.ports.search import SearchIndex
 from infra.coordination import Coordination
+from services.indexer.collections import CollectionsFollower as CollectionsFollower
 from services.indexer.consent import ConsentFollower as ConsentFollower  # for build_indexer
 from services.indexer.inbox import InboxView
 from services.indexer.projection import SearchProjection
@@ -100,6 +101,7 @@ class Indexer:
         references: ReferencesFollower | None = None,
         inbox: Any = None,
         consents: ConsentFollower | None = None,
+        collections: Any = None,  # services/indexer/collections.py
         batch_size: int = 500,
         poll_interval: float = 0.05,
         max_backoff: float = 30.0,
@@ -126,6 +128,9 @@ class Indexer:
         self.inbox = InboxView(archive, inbox, batch_size) if inbox is not None else None
         if self.inbox is not None:
             self.views.append(View("inbox", self.inbox.step))
+        self.collections = collections
+        if collections is not None:
+            self.views.append(View("collections", collections.step))
         self.lead = View("lead", lambda: 0)  # errors while taking or checking the lead lock
         self.status: dict[str, Any] = {"last_error": None, "retries": 0, "pid": os.getpid()}
         self._saved_at = 0.0
@@ -135,7 +140,8 @@ class Indexer:
         """Apply the next batch to each view; returns how many notifications were covered."""
         consents = self.consents.step() if self.consents is not None else 0
         inbox = self.inbox.step() if self.inbox is not None else 0
-        return consents + self.step_search() + self.step_publications() + inbox
+        collections = self.collections.step() if self.collections is not None else 0
+        return consents + self.step_search() + self.step_publications() + inbox + collections
 
     def step_publications(self) -> int:
         if self.publications is None:

@@ -1,0 +1,72 @@
+"""OAI-PMH sets of collections: ``collection:<slug>`` holds the artifacts of a collection.
+
+``CollectionSets`` stands in front of the publications read model for the OAI-PMH
+repository: it adds a set per collection to ``setspecs`` (so ListSets names them),
+and answers ``listing`` and ``count`` for a collection's set from the rows of the
+artifacts the collection holds now. Those rows are what the repository serves for
+any set: a public artifact's record, or a ``deleted`` tombstone (no title, no
+metadata) once it was withdrawn or narrowed to members, so that a harvester learns
+it left. Links to other sites are not records of this repository. Everything else
+is the publications read model's own answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.errors import NotFound
+
+PREFIX = "collection:"
+
+
+class CollectionSets:
+    def __init__(self, publications: Any, collections: Any, archive: Any) -> None:
+        self.publications = publications
+        self.collections = collections  # the collections read model
+        self.archive = archive
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.publications, name)
+
+    def setspecs(self) -> list[tuple[str, int]]:
+        found = list(self.publications.setspecs())
+        for row in self.collections.listing():
+            found.append((PREFIX + row.slug, 0))
+        return sorted(found)
+
+    def collection_title(self, slug: str) -> str:
+        row = self.collections.by_slug(slug)
+        return str(row.title) if row is not None else slug
+
+    def listing(self, *, setspec: str | None = None, **window: Any) -> list[Any]:
+        if setspec is None or not setspec.startswith(PREFIX):
+            return list(self.publications.listing(setspec=setspec, **window))
+        after_seq, limit = window.pop("after_seq", 0), window.pop("limit", 100)
+        window.pop("records", None)
+        rows = [row for row in self._rows(setspec, **window) if row.seq > after_seq]
+        return rows[:limit]
+
+    def count(self, *, setspec: str | None = None, **window: Any) -> int:
+        if setspec is None or not setspec.startswith(PREFIX):
+            return int(self.publications.count(setspec=setspec, **window))
+        return len(self._rows(setspec, **window))
+
+    def _rows(
+        self, setspec: str, from_ts: float | None = None, until_ts: float | None = None
+    ) -> list[Any]:
+        """The rows of the set's artifacts in the time window, in log order."""
+        try:
+            collection = self.archive.collections.load(setspec.removeprefix(PREFIX))
+        except NotFound:
+            return []
+        rows = [self.publications.get(artifact_id) for artifact_id in collection.artifact_ids()]
+        return sorted(
+            (
+                row
+                for row in rows
+                if row is not None
+                and (from_ts is None or row.datestamp >= from_ts)
+                and (until_ts is None or row.datestamp < until_ts)
+            ),
+            key=lambda row: row.seq,
+        )
