@@ -8,6 +8,7 @@ from services.api.web.routes import (
     account,
     assets,
     browse,
+    collections,
     convenings,
     editing,
     inbox,
@@ -22,4 +23,5 @@ router = APIRouter(include_in_schema=False)
 for module in (assets, reading, browse, account, editing, review, places, convenings, inbox):
     router.include_router(module.router)
 router.include_router(people.router)  # the people in a draft
+router.include_router(collections.router)  # curated collections and their forms
 router.include_router(responses.router)  # members' responses and their moderation
