@@ -31,6 +31,7 @@ from domain.policy import require_role
 from domain.ports.clock import Clock
 from domain.ports.fetcher import Fetcher, FetchFailed
 from domain.ports.publications import PublicRecords
+from domain.values import CONTRIBUTOR_ROLES
 
 TERM_PATH = "/api/v1/browse/terms/"
 __all__ = ["AdaptationService", "copy_content", "remote_ancestry", "site_of"]
@@ -51,6 +52,7 @@ class AdaptationService:
         self.site = records.base
         self.notices = AdaptationNotices(archive, records, fetcher, clock)
         self.withdrawals = WithdrawalNotices(archive, records, fetcher, clock, keys)
+        self.notices.when_gone = self.withdrawals.receipt.source_refused
 
     # -- adapting ------------------------------------------------------------
 
@@ -145,7 +147,7 @@ class AdaptationService:
             "licence": _text(document.get("license")) or "all-rights-reserved",
             "themes": [k for k in _list(document.get("keywords")) if isinstance(k, str)],
             "terms": self._known_terms(_list(document.get("educationalAlignment"))),
-            "contributors": [p for p in people if p["name"]],
+            "contributors": [p for p in people if p["name"] and p["role"] in CONTRIBUTOR_ROLES],
         }
 
     def _known_terms(self, alignments: list[Any]) -> list[str]:

@@ -13,6 +13,7 @@ served from the site it claims to be from.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -57,6 +58,9 @@ class AdaptationNotices:
         self.fetcher = fetcher
         self.clock = clock
         self.site = records.base
+        #: What to do when a work told of an adaptation is not there any more
+        #: (``WithdrawalReceipt.source_refused``, set by ``AdaptationService``).
+        self.when_gone: Callable[[UUID, str, str, str], Outcome] | None = None
 
     # -- sending -------------------------------------------------------------
 
@@ -124,7 +128,12 @@ class AdaptationNotices:
             return Outcome.done("recorded" if status == 201 else "known")
         if status in RETRY_STATUSES or status >= 500:
             return Outcome.again(f"{notice.target} answered {status}.")
-        return Outcome.give_up(f"{notice.target} refused the notice ({status}).")
+        refused = f"{notice.target} refused the notice ({status})."
+        if status in (404, 410) and self.when_gone is not None:
+            # The source may have been withdrawn before it learnt of this adaptation, so
+            # it will never send a withdrawal notice for it: look, as a notice would.
+            return self.when_gone(artifact_id, notice.target, notice.id, refused)
+        return Outcome.give_up(refused)
 
     def _deliver_here(self, notice: Notice, ours: str) -> Outcome:
         target_id = local_id(self.site, notice.target)
@@ -134,6 +143,11 @@ class AdaptationNotices:
             answer = self.receive(target_id, ours, notice.id)
         except (FetchFailed, FetchBusy) as error:
             return Outcome.again(error.detail)
+        except NotFound as error:  # the source is not public here (any more)
+            if self.when_gone is None:
+                return Outcome.give_up(error.detail)
+            adaptation = UUID(str(notice.payload["artifact_id"]))
+            return self.when_gone(adaptation, notice.target, notice.id, error.detail)
         except DomainError as error:
             return Outcome.give_up(error.detail)
         return Outcome.done("recorded" if answer["recorded"] else "known")

@@ -165,6 +165,27 @@ class WithdrawalReceipt:
         self.archive.adaptations.withdraw_for_source(artifact_id, REASON, note, notice_id)
         return {"recorded": True, "status": "withdrawn"}
 
+    def source_refused(
+        self, artifact_id: UUID, source: str, notice_id: str, refused: str
+    ) -> Outcome:
+        """This site's adaptation notice was refused because its source is not there:
+        if the source is gone (as step 4 decides), withdraw the adaptation as a notice
+        would have; otherwise give the notice up with the refusal."""
+        try:
+            if not self._source_gone(source):
+                return Outcome.give_up(refused)
+        except (NotVerifiedYet, FetchBusy) as error:
+            return Outcome.again(error.detail)
+        notice = {"source": source, "event": "withdrawn", "at": None}
+        try:
+            answer = self.apply(artifact_id, notice, notice_id, self.site)
+        except Conflict as error:
+            return Outcome.again(error.detail)
+        except DomainError as error:
+            return Outcome.give_up(f"{refused} {error.detail}")
+        done = "it was withdrawn here" if answer["recorded"] else "nothing left to do"
+        return Outcome.done(f"{refused} The source is gone; {done}.")
+
     def _public_key(self, key_id: str) -> str:
         cached = self._keys.get(key_id)
         if cached is not None and cached[1] > self.clock.monotonic():

@@ -20,7 +20,13 @@ import pytest
 from domain.app.signatures import WELL_KNOWN, sign_post
 from domain.app.withdrawal_notices import body_of
 from infra.site_keys import load_site_keys
-from tests.integration.test_sites import adapt_remote, eventually, origin_story
+from tests.integration.test_sites import (
+    adapt_remote,
+    draft_from,
+    eventually,
+    origin_story,
+    outbox_entries,
+)
 from tests.sites import Site, running_site
 
 Database = Callable[[], tuple[str, str] | None]
@@ -277,3 +283,30 @@ def test_forged_unsigned_and_repeated_notices(tmp_path: Path, database: Database
         assert history_types(b, cb, on_b).count("Withdrawn") == 1
         site = ca.get(WELL_KNOWN).json()
         assert site["public_key"] == {"alg": "ed25519", "key": a_keys.public_key}
+
+
+def test_an_adaptation_published_after_its_source_was_withdrawn_is_hidden_too(
+    tmp_path: Path, database: Database
+) -> None:
+    with (
+        running_site(tmp_path / "a", database=database()) as a,
+        running_site(tmp_path / "b", database=database()) as b,
+        a.client() as ca,
+        b.client() as cb,
+    ):
+        origin = origin_story(a, ca)
+        on_b, etag = draft_from(b, cb, api(a, origin))
+        withdraw(a, ca, origin)  # A knows of no adaptation yet: it sends no notice
+        published = cb.post(
+            f"/api/v1/artifacts/{on_b}/publish",
+            headers=b.headers("editor", **{"If-Match": etag}),
+        )
+        assert published.status_code == 200, published.text
+        # B's adaptation notice is refused (404); B then finds A's story gone (410).
+        eventually(lambda: status(cb, on_b) == 410)
+        withdrawal = notices(b, cb, on_b)["withdrawal"]
+        assert withdrawal["category"] == "source-withdrawn"
+        assert api(a, origin) in withdrawal["note"]
+        told = [e for e in outbox_entries(b, cb, api(a, origin)) if e["kind"] == "adaptation"]
+        assert told[0]["state"] == "sent"
+        assert "The source is gone" in told[0]["note"]

@@ -154,3 +154,30 @@ def test_narrowing_a_source_out_of_adaptation_withdraws_its_adaptations(site: Si
         assert withdrawal["category"] == "source-withdrawn"
         assert "was narrowed there" in withdrawal["note"]
         assert client.get(f"/api/v1/artifacts/{origin}/notices").json()["sites"]["sent"] == 1
+
+
+def test_a_local_adaptation_published_after_its_source_was_withdrawn_is_hidden(
+    site: Site,
+) -> None:
+    origin = site.story()
+    with site.api("editor") as client:
+        draft = client.post(
+            "/api/v1/adaptations", json={"source": {"artifact_id": origin}, "place": "england"}
+        )
+        noted = client.patch(
+            f"/api/v1/artifacts/{draft.json()['id']}",
+            json={"adaptation_note": "Retold for England"},
+            headers={"If-Match": draft.headers["ETag"]},
+        )
+        site.withdraw(origin)
+        published = client.post(
+            f"/api/v1/artifacts/{draft.json()['id']}/publish",
+            headers={"If-Match": noted.headers["ETag"]},
+        )
+        assert published.status_code == 200, published.text
+        site.sender.catch_up()
+        adaptation = draft.json()["id"]
+        state = client.get(f"/api/v1/artifacts/{adaptation}/notices").json()
+    assert state["status"] == "withdrawn"
+    assert state["withdrawal"]["category"] == "source-withdrawn"
+    assert site.client().get(f"/artifacts/{adaptation}").status_code == 410
