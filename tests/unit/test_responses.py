@@ -35,8 +35,8 @@ PARTNER = Principal("partner-1", "Pat", Role.PARTNER)
 
 
 def new_response(**changes: Any) -> Response:
-    fields = {"artifact_id": str(ARTIFACT), "author": "member-1", "author_name": "Ana"}
-    fields.update(text="Thoughtful.", syndicate=False, **changes)
+    fields: dict[str, Any] = {"artifact_id": str(ARTIFACT), "author": "member-1"}
+    fields.update(author_name="Ana", text="Thoughtful.", syndicate=False, **changes)
     return Response(id=uuid4(), **fields)  # type: ignore[call-arg]
 
 

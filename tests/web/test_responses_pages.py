@@ -4,9 +4,9 @@ the queue, the author withdraws; who sees what; the pages in Spanish."""
 from __future__ import annotations
 
 import re
+from typing import Any
 from uuid import UUID
 
-import httpx
 from fastapi.testclient import TestClient
 
 from tests.conftest import READY_STORY
@@ -25,7 +25,7 @@ def published_story(demo: Demo, title: str) -> str:
     return created.id
 
 
-def respond(client: TestClient, artifact_id: str, text: str, **extra: str) -> httpx.Response:
+def respond(client: TestClient, artifact_id: str, text: str, **extra: str) -> Any:
     page = client.get(f"/artifacts/{artifact_id}")
     assert page.status_code == 200, page.text
     return client.post(
@@ -156,3 +156,20 @@ def test_the_pages_in_spanish(demo: Demo) -> None:
     queue = editor.get("/responses/moderation?lang=es")
     assert "Respuestas por moderar" in queue.text
     assert "Aprobar" in queue.text
+
+
+def test_an_error_page_gives_the_detail_in_spanish(demo: Demo) -> None:
+    artifact_id = published_story(demo, "A story with a Spanish error page")
+    member = demo.client("member")
+    respond(member, artifact_id, "To be declined in Spanish.")
+    [response_id] = response_ids(member.get(f"/artifacts/{artifact_id}").text)
+    editor = demo.client("editor")
+    queue = editor.get("/responses/moderation?lang=es")
+    refused = editor.post(
+        f"/responses/{response_id}/decline?lang=es",
+        data={"csrf": csrf_of(queue.text), "reason": " "},
+    )
+    assert refused.status_code == 422
+    assert refused.headers["content-language"] == "es"
+    assert "Indica un motivo para rechazar la respuesta" in refused.text
+    assert "Give a reason for declining" not in refused.text
