@@ -17,8 +17,9 @@ from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from domain.access import Role
-from domain.errors import Conflict, InvalidInput, NotFound, VersionConflict
+from domain.errors import Conflict, DomainError, InvalidInput, NotFound, VersionConflict
 from domain.policy import require_role
+from services.api import problem_text
 from services.api.deps import ArchiveDep, RendererDep
 from services.api.routes.collections import CollectionsViewDep, urls
 from services.api.web.i18n import N_
@@ -35,10 +36,12 @@ STALE = N_("This collection changed after you loaded it; look at it again and re
 REFUSED = (InvalidInput, Conflict, VersionConflict)
 
 
-def _message(error: Exception) -> str:
+def _message(error: DomainError) -> str:
+    """What went wrong, in the page's language."""
+    lang = problem_text.current_language()
     if isinstance(error, VersionConflict):
-        return STALE
-    return str(getattr(error, "detail", error))
+        return problem_text.detail(STALE, lang, template=STALE)
+    return problem_text.detail(error.detail, lang, template=error.template, **error.params)
 
 
 @router.get("/collections")
