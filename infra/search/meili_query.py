@@ -154,7 +154,9 @@ def field(document: Any, name: str) -> Any:
 
 def hit(raw: dict[str, Any]) -> Hit:
     """A hit from a raw Meilisearch hit, its snippet marked up and escaped."""
-    formatted = {k: unwrapped(v) for k, v in (raw.get("_formatted") or {}).items()}
+    formatted = {
+        k: unwrapped(v) for k, v in (raw.get("_formatted") or {}).items() if k in LOCALIZED
+    }
     text = next(
         (formatted[k] for k in ("body", "summary", "title") if MARK_START in str(formatted.get(k))),
         unwrapped(raw.get("summary")) or str(formatted.get("body", ""))[:200],
