@@ -32,6 +32,8 @@ from uuid import UUID
 
 from eventsourcing.persistence import PersistenceError, Tracking
 
+from infra.readmodel.publication_versions import TranslationLink, VersionsQueries
+
 
 class PublicationsWriteFailed(PersistenceError):
     """The publications read model could not record a batch (nothing of it was kept)."""
@@ -71,7 +73,7 @@ class Relabel:
     purge: bool = False
 
 
-PublicationChange = PublicationEvent | Relabel
+PublicationChange = PublicationEvent | Relabel | TranslationLink
 
 
 def _encode(value: object) -> str:
@@ -86,7 +88,7 @@ def dump_record(record: dict[str, Any] | None) -> str | None:
     return None if record is None else json.dumps(record, default=_encode, separators=(",", ":"))
 
 
-class PublicationsWrites:
+class PublicationsWrites(VersionsQueries):
     """The writing half of the view, shared by the SQLite and PostgreSQL adapters."""
 
     datastore: Any
@@ -104,6 +106,8 @@ class PublicationsWrites:
                 for event in events:
                     if isinstance(event, Relabel):
                         self._relabel(cursor, event)
+                    elif isinstance(event, TranslationLink):
+                        self._link_translation(cursor, event)
                     else:
                         self._apply_one(cursor, event)
                 self._insert_tracking(cursor, tracking)

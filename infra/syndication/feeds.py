@@ -61,8 +61,8 @@ def _element(parent: Any, name: str, **attributes: str) -> Any:
     return etree.SubElement(parent, f"{{{ATOM}}}{name}", **safe)
 
 
-def _link(parent: Any, href: str, rel: str, media_type: str) -> None:
-    _element(parent, "link", href=href, rel=rel, type=media_type)
+def _link(parent: Any, href: str, rel: str, media_type: str, **more: str) -> None:
+    _element(parent, "link", href=href, rel=rel, type=media_type, **more)
 
 
 def _atom_entry(feed: Any, record: dict[str, Any]) -> None:
@@ -74,7 +74,9 @@ def _atom_entry(feed: Any, record: dict[str, Any]) -> None:
     _text(
         entry, "published", (record.get("first_published_at") or record["published_at"]).isoformat()
     )
-    _link(entry, urls["page"], "alternate", "text/html")
+    _link(entry, urls["page"], "alternate", "text/html", hreflang=record["language"])
+    for version in record.get("versions") or []:  # the same work in other languages
+        _link(entry, version["url"], "alternate", "text/html", hreflang=version["language"])
     _link(entry, urls["jsonld"], "alternate", "application/ld+json")
     _link(entry, urls["package"], "enclosure", "application/zip")
     for person in record["contributors"] or [{"name": "Commonplace", "role": "publisher"}]:
@@ -123,5 +125,10 @@ def _json_item(record: dict[str, Any]) -> dict[str, Any]:
             "kind": record["kind"],
             "version": record["version"],
             "licence": record["licence"]["uri"],
+            # The same work in other languages (JSON Feed has no field of its own for them).
+            "language_versions": [
+                {"url": v["url"], "language": v["language"], "title": v["title"]}
+                for v in record.get("versions") or []
+            ],
         },
     }

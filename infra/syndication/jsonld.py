@@ -66,7 +66,25 @@ def jsonld_document(record: dict[str, Any], base: str) -> dict[str, Any]:
         document["isBasedOn"] = based_on([source, *source.get("ancestors", [])])
     if record.get("adaptation_note"):
         document["schema:editorsNote"] = record["adaptation_note"]
+    original = record.get("translation_of")
+    if original:
+        document["translationOfWork"] = version_node(original)
+    else:  # the original names its translations
+        translations = [version_node(v) for v in record.get("versions") or []]
+        if translations:
+            document["workTranslation"] = translations
     return document
+
+
+def version_node(version: dict[str, Any]) -> dict[str, Any]:
+    """Another language version of the same work."""
+    return {
+        "@id": version["api"],
+        "@type": "CreativeWork",
+        "url": version["url"],
+        "name": version["title"],
+        "inLanguage": version["language"],
+    }
 
 
 def media_node(media: dict[str, Any], base: str) -> dict[str, Any]:

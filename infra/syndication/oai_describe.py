@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from babel import Locale, UnknownLocaleError
 from lxml import etree
 
 from domain.errors import NotFound
@@ -112,6 +113,8 @@ class Description:
                 return f"Kind: {label[:1].upper()}{label[1:]}"
             if family == "principle":
                 return f"Principle: {principles.get(value, value)}"
+            if family == "language":
+                return f"Language: {language_name(value)}"
             if family == "collection":  # infra/syndication/collection_sets.py
                 return f"Collection: {self.publications.collection_title(value)}"
             if family == "place":
@@ -120,3 +123,12 @@ class Description:
             return spec
 
         return name
+
+
+def language_name(tag: str) -> str:
+    """A language's name in that language (Español), or the tag when Babel knows none."""
+    try:
+        name = Locale.parse(tag, sep="-").get_display_name(tag.replace("-", "_")) or tag
+    except (ValueError, UnknownLocaleError):
+        return tag
+    return name[:1].upper() + name[1:]

@@ -27,10 +27,15 @@ CONTENT_TYPE = "text/xml; charset=utf-8"
 PAGE_SIZE = 100
 TOKEN_TTL_SECONDS = 3600
 
-# Every published artifact has a kind, at least one principle and a place, and
+# Every published artifact has a kind, a language, at least one principle and a place, and
 # a tombstone keeps the sets it had; so each of these parents of the set
 # hierarchy (``kind`` above ``kind:story``) holds every item in the repository.
-PARENT_SETS = {"kind": "Kind", "principle": "Principle of practice", "place": "Place"}
+PARENT_SETS = {
+    "kind": "Kind",
+    "language": "Language",
+    "principle": "Principle of practice",
+    "place": "Place",
+}
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SECOND = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")

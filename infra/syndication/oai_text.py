@@ -104,6 +104,8 @@ def dublin_core(record: dict[str, Any], publisher: str | None = None) -> str:
     source = _source(record)
     if source is not None:
         parts.append(element("dc:relation", source["uri"]))
+    for version in record.get("versions") or []:  # the same work in other languages
+        parts.append(element("dc:relation", version["api"]))
     licence = record.get("licence") or {}
     if licence.get("uri") and licence["uri"] != ALL_RIGHTS_RESERVED:
         parts.append(element("dc:rights", licence["uri"]))

@@ -99,6 +99,8 @@ def dublin_core(record: dict[str, Any], publisher: str | None = None) -> Any:
     source = _source(record)
     if source is not None:
         sub(root, dc + "relation", source["uri"])
+    for version in record.get("versions") or []:  # the same work in other languages
+        sub(root, dc + "relation", version["api"])
     licence = record.get("licence") or {}
     if licence.get("uri") and licence["uri"] != ALL_RIGHTS_RESERVED:
         sub(root, dc + "rights", licence["uri"])

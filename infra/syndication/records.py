@@ -27,6 +27,7 @@ from infra.syndication.stored import (
     stored_record,
     when,
 )
+from infra.syndication.versions import language_versions
 
 __all__ = [
     "AUTHOR_ROLES",
@@ -183,6 +184,7 @@ class Records:
                 "jsonld": self.jsonld_url(artifact_id),
                 "package": self.package_url(artifact_id),
             },
+            **language_versions(self.rows.publications, self.base, artifact_id),
             **extra,
         }
         if not body_html:

@@ -61,8 +61,9 @@ class Labeller:
         return {"place": place, "terms": terms}
 
     def sets(self, kind: str, content: dict[str, Any]) -> tuple[str, ...]:
-        """OAI sets: the kind, each principle of practice, and the place with all around it."""
-        specs = [f"kind:{kind}"]
+        """OAI sets: the kind, the language, each principle of practice, and the place with
+        all around it."""
+        specs = [f"kind:{kind}", f"language:{content.get('language') or 'en'}"]
         specs += [
             f"principle:{term.split(':', 1)[1]}"
             for term in content.get("terms") or []

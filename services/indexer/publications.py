@@ -37,6 +37,8 @@ from eventsourcing.persistence import Notification
 from domain.application import Archive
 from domain.artifact import Artifact
 from domain.catalogue import event_topic
+from domain.translations import TRANSLATION_OF, original_id
+from infra.readmodel.publication_versions import TranslationLink
 from infra.readmodel.publications import PublicationChange, PublicationEvent, Relabel
 from infra.syndication.persons import travels
 from infra.syndication.stored import stored_record
@@ -51,6 +53,7 @@ ADAPTED_FROM = event_topic(Artifact, "AdaptedFrom")
 TOPICS = (
     CREATED,
     ADAPTED_FROM,
+    TRANSLATION_OF,
     PUBLISHED,
     WITHDRAWN,
     NARROWED,
@@ -79,6 +82,7 @@ class PublicationsProjection:
         self.handlers: dict[str, Handler] = {
             CREATED: self._created,
             ADAPTED_FROM: self._adapted_from,
+            TRANSLATION_OF: self._translation_of,
             PUBLISHED: self._publication,
             WITHDRAWN: self._publication,
             NARROWED: self._publication,
@@ -120,6 +124,13 @@ class PublicationsProjection:
         facts = self.memo.get(str(event.originator_id))
         if facts is not None:  # else the aggregate is loaded when it is published
             facts.adapted_from = event.source
+
+    def _translation_of(
+        self, found: list[PublicationChange], notification: Notification, event: Any
+    ) -> None:
+        original = original_id(event.original)  # None: an original on another site
+        if original is not None:
+            found.append(TranslationLink(notification.id, str(event.originator_id), str(original)))
 
     def _publication(
         self, found: list[PublicationChange], notification: Notification, event: Any

@@ -86,6 +86,7 @@ commands = st.one_of(
         st.sampled_from(["public", "members"]),
         st.sampled_from(["none", "shared"]),
     ),
+    st.tuples(st.just("translate"), artifact, st.sampled_from(["es", "fr"])),
     st.tuples(st.just("index")),
     st.tuples(st.just("restart")),
 )
@@ -139,7 +140,10 @@ def run(world: World, command: tuple[Any, ...]) -> None:
         archive.catalogue.update_convening(SYSTEM, "tucson-2023", {"title": command[1]})
     elif name == "term":
         edit_term(world, *command[1:])
-    else:
+    elif name == "translate" and command[1] < len(world.artifacts):
+        made = archive.translations.translate(PARTNER, world.artifacts[command[1]], command[2])
+        world.artifacts.append(UUID(made.id))
+    elif name != "translate":
         person_command(world, command)
 
 
@@ -216,8 +220,10 @@ def search_state(container: Container) -> tuple[dict[str, Any], list[Any]]:
     return documents, search_answers(container)
 
 
-def publications_state(view: Any) -> tuple[list[Any], list[Any], list[Any]]:
-    return view.listing(limit=1000, records=True), view.changes(0, 1000), view.setspecs()
+def publications_state(view: Any) -> tuple[list[Any], list[Any], list[Any], list[Any]]:
+    rows = view.listing(limit=1000, records=True)
+    versions = [view.versions(row.artifact_id) for row in rows]  # the language versions
+    return rows, view.changes(0, 1000), view.setspecs(), versions
 
 
 def projected_again(container: Container, elsewhere: dict[str, str]) -> Any:
@@ -347,3 +353,22 @@ def test_a_sequence_with_every_catalogue_change_is_equal_too() -> None:
             ("withdraw", 0),
         ]
     )
+
+
+TRANSLATIONS_EXAMPLE: list[tuple[Any, ...]] = [
+    ("create", "desert-view", [], None),
+    ("publish", 0, "public"),
+    ("translate", 0, "es"),
+    ("index",),
+    ("publish", 1, "public"),
+    ("translate", 1, "fr"),
+    ("publish", 2, "members"),
+    ("index",),
+    ("withdraw", 1),
+    ("publish", 0, "public"),
+]
+
+
+def test_a_sequence_with_language_versions_is_equal_too() -> None:
+    """Translations linked, published for everyone or for members, and withdrawn."""
+    check(TRANSLATIONS_EXAMPLE)
