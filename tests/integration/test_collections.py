@@ -12,6 +12,7 @@ from domain.application import Archive
 from domain.artifact import Artifact
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound, VersionConflict
 from domain.policy import NotSignedIn
+from infra.bootstrap import Container, build_indexer
 from tests.conftest import EDITOR, MEMBER, OTHER_PARTNER, PARTNER
 
 
@@ -125,3 +126,31 @@ def test_withdrawn_and_narrowed_work_leaves_the_collection_at_once(
     curators = archive.collections.get(EDITOR, "year")
     assert curators["unavailable"] == [{"id": str(gone)}]
     assert "Withdrawn story" not in str(curators)
+
+
+def test_the_indexer_projects_collections_under_their_own_tracking_name(
+    container: Container, ready_story: dict[str, object]
+) -> None:
+    archive = container.archive
+    artifact = published(archive, ready_story, "Morning circles")
+    v = archive.collections.create(PARTNER, "first", "First").version
+    archive.collections.add_artifact(PARTNER, "first", v, artifact)
+    archive.collections.create(EDITOR, "second", "Second")
+    indexer = build_indexer(container)
+    indexer.catch_up()
+    rows = container.collections.listing()
+    assert {(r.slug, r.title, r.owner) for r in rows} == {
+        ("first", "First", PARTNER.id),
+        ("second", "Second", EDITOR.id),
+    }
+    assert [r.slug for r in container.collections.listing(owner=PARTNER.id)] == ["first"]
+    # Its position is its own; the publications view, in the same table on SQLite, keeps its.
+    assert container.collections.max_tracking_id("Archive#collections") == archive.head
+    assert container.publications.max_tracking_id(archive.name) == archive.head
+    row = container.collections.by_slug("second")
+    assert row is not None
+    archive.collections.edit(EDITOR, "second", row.version, title="Second, renamed")
+    indexer.catch_up()
+    renamed = container.collections.by_slug("second")
+    assert renamed is not None and renamed.title == "Second, renamed"
+    assert "collections" in {view.name for view in indexer.views}
