@@ -169,10 +169,11 @@ class WithdrawalReceipt:
         self, artifact_id: UUID, source: str, notice_id: str, refused: str
     ) -> Outcome:
         """This site's adaptation notice was refused because its source is not there:
-        if the source is gone (as step 4 decides), withdraw the adaptation as a notice
-        would have; otherwise give the notice up with the refusal."""
+        if the source was withdrawn (it answers 410; a draft or a members-only work
+        that was never public here is not), withdraw the adaptation as a notice would
+        have; otherwise give the notice up with the refusal."""
         try:
-            if not self._source_gone(source):
+            if not self._source_withdrawn(source):
                 return Outcome.give_up(refused)
         except (NotVerifiedYet, FetchBusy) as error:
             return Outcome.again(error.detail)
@@ -204,6 +205,22 @@ class WithdrawalReceipt:
             raise BadSignature("The sender's site document publishes no usable key.")
         self._keys[key_id] = (key["key"], self.clock.monotonic() + KEY_SECONDS)
         return str(key["key"])
+
+    def _source_withdrawn(self, source: str) -> bool:
+        here = local_id(self.site, source)
+        if here is not None:
+            try:
+                return self.archive.artifacts.load(here).status == "withdrawn"
+            except NotFound:
+                return False
+        try:
+            self.fetcher.get_json(source)
+        except FetchFailed as error:
+            if error.extra.get("answered") == 410:
+                return True
+            if error.extra.get("answered") is None or error.extra["answered"] >= 500:
+                raise NotVerifiedYet(f"The source could not be checked: {error.detail}") from None
+        return False
 
     def _source_gone(self, source: str) -> bool:
         """Whether the source answers now as withdrawn or no longer public and adaptable."""

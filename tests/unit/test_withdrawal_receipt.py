@@ -74,3 +74,13 @@ def test_a_source_that_does_not_answer_is_checked_again_later(tmp_path: Path) ->
     server_error = FetchFailed(f"{SOURCE} answered 503.", url=SOURCE, answered=503)
     with pytest.raises(NotVerifiedYet):
         receipt(StandInFetcher(server_error), tmp_path)._source_gone(SOURCE)
+
+
+@pytest.mark.parametrize(("status", "withdrawn"), [(410, True), (404, False), (401, False)])
+def test_a_refused_adaptation_notice_counts_as_withdrawn_only_for_410(
+    status: int, withdrawn: bool, tmp_path: Path
+) -> None:
+    failed = FetchFailed(f"{SOURCE} answered {status}.", url=SOURCE, answered=status)
+    assert receipt(StandInFetcher(failed), tmp_path)._source_withdrawn(SOURCE) is withdrawn
+    still_there = StandInFetcher({"@id": SOURCE})
+    assert receipt(still_there, tmp_path)._source_withdrawn(SOURCE) is False
