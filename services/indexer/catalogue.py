@@ -36,6 +36,7 @@ class TermEntry:
     label: str
     description: str
     parent: str | None  # the broader term's key
+    labels: tuple[tuple[str, str], ...] = ()  # (language, label) in other languages
 
 
 @dataclass
@@ -125,6 +126,7 @@ def _set_framework(state: CatalogueState, slug: str, fields: dict[str, Any]) -> 
             term["label"],
             term.get("description") or "",
             f"{slug}:{term['parent']}" if term.get("parent") else None,
+            _other_labels(term),
         )
         for term in fields["terms"]
     }
@@ -132,6 +134,14 @@ def _set_framework(state: CatalogueState, slug: str, fields: dict[str, Any]) -> 
         del state.terms[key]
     state.terms.update(new)
     return Touched(terms={k for k in old.keys() | new.keys() if old.get(k) != new.get(k)})
+
+
+def _other_labels(term: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """A term's labels in other languages (a framework's ``labels`` per language)."""
+    labels = term.get("labels") or {}
+    return tuple(
+        sorted((lang, str(v["label"])) for lang, v in labels.items() if (v or {}).get("label"))
+    )
 
 
 def _titled(kind: str) -> tuple[Handler, Handler]:

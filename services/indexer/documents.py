@@ -12,6 +12,10 @@ from services.indexer.persons import PersonsFold, persons_of
 
 __all__ = ["DocumentBuilder", "media_summary", "plain_text"]
 
+# Ends the body's own text in a search document; the names of its terms in other
+# languages follow (U+2063 INVISIBLE SEPARATOR: no word character, never shown).
+LABELS_MARK = "\n\n\u2063"
+
 
 class DocumentBuilder:
     """Builds documents with the catalogue and the persons as the view's own folds have them."""
@@ -79,6 +83,7 @@ class DocumentBuilder:
         broader = [self.catalogue.terms[t].parent for t in terms if t in self.catalogue.terms]
         located = next((p for p in reversed(places) if p.lat is not None), None)
         derived = {
+            "body": self.with_term_labels(document["body"], terms),
             "term_filter": list(dict.fromkeys(terms + [b for b in broader if b])),
             "place_path": [p.slug for p in places],
             "place_names": [p.name for p in places],
@@ -88,6 +93,14 @@ class DocumentBuilder:
             "persons": self.credited(document.get("persons") or []),
         }
         return {**document, **derived}
+
+    def with_term_labels(self, body: str, terms: list[str]) -> str:
+        """The body's own text, then its terms' names in other languages (the Spanish
+        names of the principles among them), so that searching for one finds it."""
+        own = body.partition(LABELS_MARK)[0]
+        entries = [self.catalogue.terms[t] for t in terms if t in self.catalogue.terms]
+        labels = [label for entry in entries for _, label in entry.labels]
+        return f"{own}{LABELS_MARK}{' · '.join(labels)}" if labels else own
 
     def credited(self, persons: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Each listed person with their credited name (None for one the fold never met)."""
