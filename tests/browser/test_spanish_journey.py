@@ -1,6 +1,7 @@
 """A Spanish-speaking family member's journey, in a real browser (Debian's Chromium):
 switch the site to Spanish, find stories by a principle's Spanish name and by a place,
-read a story written in Spanish; then axe-core checks the Spanish pages visited.
+read a story written in Spanish and open its English version; then axe-core checks the
+Spanish pages visited.
 
 The journey runs under the pages' real Content-Security-Policy. axe is injected as an
 inline script, which that policy forbids, so the pages are checked afterwards in a
@@ -23,6 +24,7 @@ from tests.web.live import LiveSite
 pytestmark = pytest.mark.browser
 
 STORY = "Lo que en mi casa contamos como progreso"
+ENGLISH_STORY = "What we count as progress in my house"
 PRINCIPLE = "Invitar con intención"
 
 
@@ -75,6 +77,22 @@ def test_a_family_member_reads_a_story_in_spanish(browser: Any, page: Any, site:
     assert page.locator("html").get_attribute("lang") == "es"
     visited.append(page.url)
     shoot(page, "story-es")
+
+    # Its English version, from "También en": the story in English, the pages in Spanish.
+    versions = page.get_by_role("navigation", name="Otros idiomas")
+    expect(versions).to_contain_text("También en:")
+    versions.get_by_role("link", name="English").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == ENGLISH_STORY
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert page.locator("article.artifact").get_attribute("lang") == "en"
+    expect(
+        page.get_by_role("navigation", name="Otros idiomas").get_by_role("link", name="Español")
+    ).to_be_visible()
+    hreflangs = page.locator('head link[rel="alternate"][hreflang]')
+    assert sorted(hreflangs.evaluate_all("ls => ls.map(l => l.hreflang)")) == ["en", "es"]
+    visited.append(page.url)
+    shoot(page, "story-english-version")
 
     # axe-core on every Spanish page of the journey.
     checking = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
