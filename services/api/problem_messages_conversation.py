@@ -51,7 +51,6 @@ DETAILS: tuple[str, ...] = (
     N_("Only its author may withdraw a response."),
     N_("This response was already withdrawn."),
     N_(
-        "The artifact of this response is no longer published, so the response "
-        "cannot be moderated."
+        "The artifact of this response is no longer published, so the response cannot be moderated."
     ),
 )
