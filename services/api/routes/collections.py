@@ -29,7 +29,8 @@ Introduction = Annotated[str, Field(max_length=20000, description="Markdown")]
 Note = Annotated[str, Field(max_length=1000)]
 
 
-async def get_collections_view(request: Request) -> CollectionsView:
+def get_collections_view(request: Request) -> CollectionsView:
+    """The collections read model (made on first use, which writes: so in the thread pool)."""
     view: CollectionsView = request.app.state.container.collections
     return view
 
