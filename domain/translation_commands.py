@@ -56,8 +56,8 @@ class TranslationCommands:
         name = clean_text(translator, "translator").strip() or principal.name
         fields = (set(COMMON_FIELDS) | KINDS[original.kind].fields) - NOT_COPIED
         copied = {k: v for k, v in content.items() if k in fields}
-        copied["contributors"] = [
-            *(copied.get("contributors") or []),
+        copied["contributors"] = [  # the translator of the text it starts from is not theirs
+            *(c for c in copied.get("contributors") or [] if c.get("role") != "translator"),
             {"name": name, "role": "translator"},
         ]
         copied["language"] = language
@@ -66,8 +66,21 @@ class TranslationCommands:
         self.artifacts.persons.check_listing(principal, listed, listed_persons(content))
         assert principal.id is not None
         translation = Artifact(id=uuid4(), kind=original.kind, content=checked, by=principal.id)  # type: ignore[call-arg]
-        translation.record_original(original=_link(original, content, name), by=principal.id)
+        root = self._work_original(original)  # a translation's translation: the same work
+        link = _link(root, _content_of(root), name)
+        if root.id != original.id:
+            link["from"] = {"id": str(original.id), "language": content.get("language") or "en"}
+        translation.record_original(original=link, by=principal.id)
         return result_of(translation, self.store.save(translation))
+
+    def _work_original(self, artifact: Artifact) -> Artifact:
+        found = original_id(artifact.translation_of)
+        if found is None:
+            return artifact
+        try:
+            return self.store.load(Artifact, found)
+        except NotFound:
+            return artifact
 
     def link(
         self, principal: Principal, translation_id: UUID, original_id_: UUID, translator: str
@@ -82,7 +95,7 @@ class TranslationCommands:
             return unchanged(translation)
         if translation.translation_of is not None or original.translation_of is not None:
             raise Conflict("A translation links to one original, which is no translation itself.")
-        content = original.published["content"] if original.published else original.content
+        content = _content_of(original)
         language = translation.content.get("language") or "en"
         if language == (content.get("language") or "en"):
             raise InvalidInput(f"Both are in {language}.", field="language")
@@ -147,6 +160,11 @@ class TranslationCommands:
 
     def versions_of(self, principal: Principal, artifact_id: UUID) -> dict[str, Any]:
         return self.versions(principal, self.artifacts.load(artifact_id))
+
+
+def _content_of(artifact: Artifact) -> dict[str, Any]:
+    """What was published of it, or its draft."""
+    return dict(artifact.published["content"] if artifact.published else artifact.content)
 
 
 def _readable(principal: Principal, artifact: Artifact) -> bool:
