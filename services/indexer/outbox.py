@@ -66,9 +66,16 @@ class OutboxSender:
 
     # -- from events to entries ----------------------------------------------
 
+    @property
+    def tracking_name(self) -> str:
+        """The outbox's own tracking row. Every read model in the event store's database
+        shares one ``tracking`` table: under the application's bare name the outbox would
+        take the publications view's position and never notice what that view had read."""
+        return f"{self.archive.name}#outbox"
+
     def enqueue(self) -> int:
         """Stores the notices the next batch of events calls for; returns the batch size."""
-        position = self.outbox.max_tracking_id(self.archive.name) or 0
+        position = self.outbox.max_tracking_id(self.tracking_name) or 0
         batch = self.archive.recorder.select_notifications(position + 1, self.batch_size)
         if not batch:
             return 0
@@ -79,7 +86,7 @@ class OutboxSender:
                 event = self.archive.mapper.to_domain_event(item)
                 for notifier in interested:
                     notices.extend(notifier.notices(event, item.id))
-        self.outbox.add(notices, Tracking(self.archive.name, batch[-1].id), self.clock())
+        self.outbox.add(notices, Tracking(self.tracking_name, batch[-1].id), self.clock())
         return len(batch)
 
     # -- delivering ----------------------------------------------------------

@@ -12,7 +12,7 @@ from eventsourcing.utils import get_topic
 from domain.application import Archive
 from domain.artifact import Artifact
 from domain.outbox import FAILED, PENDING, SENT, Notice, Outcome
-from infra.bootstrap import Container, build, seed_frameworks
+from infra.bootstrap import Container, build, build_indexer, seed_frameworks
 from infra.settings import Settings
 from services.indexer.outbox import OutboxSender
 from tests.conftest import EDITOR, PARTNER, READY_STORY, seed_places
@@ -66,12 +66,32 @@ def test_entries_follow_the_log_once_and_survive_a_restart(settings: Settings) -
         assert follower.enqueue() == 0
         head = first.archive.head
     with build(settings) as again:
-        assert again.outbox.max_tracking_id(again.archive.name) == head
+        assert again.outbox.max_tracking_id(f"{again.archive.name}#outbox") == head
         follower = sender(again, FakeNotifier(), clock)
         assert follower.enqueue() == 0  # nothing is stored twice after a restart
         entries = again.outbox.entries()
         assert [(e.notice.id, e.state) for e in entries] == [(f"n-{artifact}", PENDING)]
         assert again.outbox.counts() == {PENDING: 1, SENT: 0, FAILED: 0}
+
+
+def test_the_outbox_keeps_its_own_place_when_the_publications_view_is_ahead(
+    settings: Settings,
+) -> None:
+    """Both follow the log in the event store's database; neither skips the other's events."""
+    clock = Clock()
+    with build(settings) as container:
+        seed_frameworks(container.archive)
+        seed_places(container.archive)
+        artifact = published(container.archive)
+        archive = container.archive
+        indexer = build_indexer(container)
+        while indexer.step_publications():
+            pass
+        follower = sender(container, FakeNotifier(), clock)
+        while follower.enqueue():
+            pass
+        assert [e.notice.id for e in container.outbox.entries()] == [f"n-{artifact}"]
+        assert container.publications.max_tracking_id(archive.name) == archive.head
 
 
 def test_failures_back_off_exponentially_then_are_given_up(container: Container) -> None:
