@@ -94,7 +94,9 @@ class InboxQueries:
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute(
                 self.sql(
-                    "SELECT * FROM {p}cp_inbox " + where + " ORDER BY created_at DESC, id LIMIT ?"
+                    "SELECT * FROM {p}cp_inbox "
+                    + where
+                    + " ORDER BY created_at DESC, position DESC, id LIMIT ?"
                 ),
                 (recipient, limit),
             )
