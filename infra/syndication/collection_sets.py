@@ -41,20 +41,19 @@ class CollectionSets:
     def listing(self, *, setspec: str | None = None, **window: Any) -> list[Any]:
         if setspec is None or not setspec.startswith(PREFIX):
             return list(self.publications.listing(setspec=setspec, **window))
-        after_seq, limit = window.pop("after_seq", 0), window.pop("limit", 100)
-        window.pop("records", None)
-        rows = [row for row in self._rows(setspec, **window) if row.seq > after_seq]
+        after_seq, limit = window.get("after_seq", 0), window.get("limit", 100)
+        rows = [row for row in self._rows(setspec, window) if row.seq > after_seq]
         return rows[:limit]
 
     def count(self, *, setspec: str | None = None, **window: Any) -> int:
         if setspec is None or not setspec.startswith(PREFIX):
             return int(self.publications.count(setspec=setspec, **window))
-        return len(self._rows(setspec, **window))
+        return len(self._rows(setspec, window))
 
-    def _rows(
-        self, setspec: str, from_ts: float | None = None, until_ts: float | None = None
-    ) -> list[Any]:
-        """The rows of the set's artifacts in the time window, in log order."""
+    def _rows(self, setspec: str, window: dict[str, Any]) -> list[Any]:
+        """The rows of the set's artifacts in the time window, in log order (other
+        arguments of the window narrow the repository's own sets, not a collection's)."""
+        from_ts, until_ts = window.get("from_ts"), window.get("until_ts")
         try:
             collection = self.archive.collections.load(setspec.removeprefix(PREFIX))
         except NotFound:

@@ -15,7 +15,7 @@ from lxml import etree
 from pyld import jsonld
 
 from domain.artifact import Artifact
-from infra.bootstrap import Container, build_indexer
+from infra.bootstrap import Container, build_indexer, build_oai_repository
 from tests.api.test_syndication import published
 from tests.conftest import Api
 
@@ -310,3 +310,24 @@ def test_the_oai_set_of_a_collection(
     assert sorted(found) == sorted(ids[:2])
     empty = api.client.get("/oai?verb=ListRecords&metadataPrefix=oai_dc&set=collection:nothing")
     assert b'code="noRecordsMatch"' in empty.content
+
+
+def test_a_collection_set_is_harvested_page_by_page_and_by_date(
+    api: Api, container: Container, ready_story: dict[str, Any]
+) -> None:
+    ids, _ = filled(api, ready_story)
+    index(container)
+    repository = build_oai_repository(container, page_size=1)
+    ask = [("verb", "ListIdentifiers"), ("metadataPrefix", "oai_dc")]
+    found: list[str] = []
+    arguments = [*ask, ("set", "collection:tucson-2023")]
+    while True:
+        answer = etree.fromstring(repository.respond(arguments))
+        found += [h.findtext(f"{OAI}identifier") for h in answer.iter(f"{OAI}header")]
+        token = answer.findtext(f".//{OAI}resumptionToken")
+        if not token:
+            break
+        arguments = [("verb", "ListIdentifiers"), ("resumptionToken", token)]
+    assert sorted(i.rsplit(":", 1)[1] for i in found) == sorted(ids[:2])
+    later = [*ask, ("set", "collection:tucson-2023"), ("from", "2999-01-01")]
+    assert b'code="noRecordsMatch"' in repository.respond(later)
