@@ -34,7 +34,6 @@ from tests.api.test_media_api import StandInPresigningStore
 from tests.api.test_people_api import raw_stores
 from tests.conftest import READY_STORY
 from tests.integration.test_sites import adapt_remote, eventually
-from tests.integration.test_tracking_positions import SHARED_POSITION
 from tests.integration.test_withdrawal_notices import Database, database, notices, status
 from tests.sites import Site, running_site
 
@@ -289,21 +288,9 @@ def presigning(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
-def known_sqlite_problem(request: pytest.FixtureRequest) -> None:
-    """The sender and the publications view share a position on SQLite (see
-    tests/integration/test_tracking_positions.py): the feeds miss the story and the
-    notice stalls. Both tests pass on SQLite once the sender tracks under its own name."""
-    if "sqlite" in request.node.callspec.id:
-        request.applymarker(pytest.mark.xfail(reason=SHARED_POSITION, strict=True))
-
-
 def test_a_guardian_withdraws_consent_and_every_surface_and_site_follows(
-    tmp_path: Path,
-    database: Database,
-    monkeypatch: pytest.MonkeyPatch,
-    request: pytest.FixtureRequest,
+    tmp_path: Path, database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    known_sqlite_problem(request)
     with (
         site_with_indexer(tmp_path / "a", database=database()) as (a, indexer, people_a),
         running_site(tmp_path / "b", database=database()) as b,
@@ -350,9 +337,8 @@ def test_a_guardian_withdraws_consent_and_every_surface_and_site_follows(
 
 
 def test_a_site_down_at_the_withdrawal_hides_its_adaptation_when_it_comes_back(
-    tmp_path: Path, database: Database, request: pytest.FixtureRequest
+    tmp_path: Path, database: Database
 ) -> None:
-    known_sqlite_problem(request)
     stores = {"a": database(), "b": database()}
     with site_with_indexer(tmp_path / "a", database=stores["a"]) as (a, indexer, _):
         a_port = urlsplit(a.url).port or 0
