@@ -192,4 +192,6 @@ def _shown_original(
     readable = next((v for v in shown if v["id"] == found.get("id")), None)
     if readable is not None:
         found["title"] = readable["title"]
+    elif found.get("uri"):  # another site's work: that site decides who reads it
+        found.update(title=translation_of.get("title") or "", page=translation_of.get("page"))
     return found

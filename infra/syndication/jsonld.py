@@ -69,6 +69,13 @@ def jsonld_document(record: dict[str, Any], base: str) -> dict[str, Any]:
     original = record.get("translation_of")
     if original:
         document["translationOfWork"] = version_node(original)
+    elif source and source.get("relation") == "translation":  # another site's work
+        document["translationOfWork"] = {
+            "@id": source["uri"],
+            "@type": "CreativeWork",
+            "url": source.get("page") or source["uri"],
+            "name": source.get("title") or "",
+        }
     else:  # the original names its translations
         translations = [version_node(v) for v in record.get("versions") or []]
         if translations:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from infra.bootstrap import Container
 from tests.conftest import Api
 
 
@@ -137,3 +138,23 @@ def test_a_translation_is_outdated_when_its_original_is_republished_until_revise
     assert read(api, original)["outdated"] is False  # an original is never outdated
     revise(api, translation, {"summary": "Un resumen nuevo."})
     assert read(api, translation)["outdated"] is False
+
+
+def test_a_work_of_this_site_named_by_its_address_is_translated_here(
+    api: Api, container: Container, ready_story: dict[str, Any]
+) -> None:
+    original = create(api, ready_story).json()["id"]
+    publish(api, original)
+    base = container.settings.base_url.rstrip("/")
+    made = api.client.post(
+        "/api/v1/translations",
+        json={
+            "source_url": f"{base}/api/v1/artifacts/{original}",
+            "place": "tucson",
+            "language": "es",
+        },
+        headers=api.as_("partner"),
+    )
+    assert made.status_code == 201, made.text
+    assert made.json()["translation_of"]["id"] == original
+    assert made.json()["adapted_from"] is None  # a local translation is no adaptation

@@ -9,13 +9,14 @@ from uuid import UUID
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from domain.app.translations import CrossSiteTranslations
 from services.api.artifact_answers import AnswersDep
-from services.api.deps import ArchiveDep, PrincipalDep
+from services.api.deps import AdaptationsDep, ArchiveDep, PrincipalDep
 from services.api.responses import JSON
 from services.api.schemas import ArtifactOut
 from services.api.urls import absolute
 
-router = APIRouter(prefix="/api/v1/artifacts", tags=["artifacts"])
+router = APIRouter(prefix="/api/v1", tags=["artifacts"])
 
 
 class TranslationRequest(BaseModel):
@@ -25,7 +26,7 @@ class TranslationRequest(BaseModel):
     )
 
 
-@router.post("/{artifact_id}/translations", status_code=201, response_model=ArtifactOut)
+@router.post("/artifacts/{artifact_id}/translations", status_code=201, response_model=ArtifactOut)
 def translate_artifact(
     artifact_id: UUID,
     body: TranslationRequest,
@@ -39,6 +40,27 @@ def translate_artifact(
         principal, artifact_id, body.language, translator=body.translator
     )
     # Without the command's view, the answer is read again with the language versions.
+    return answers.written(principal, replace(result, view=None), status=201)
+
+
+class RemoteTranslationRequest(TranslationRequest):
+    source_url: str = Field(max_length=2000, description="The JSON-LD address of the work")
+    place: str = Field(max_length=80, description="The place (slug) the translation is for")
+
+
+@router.post("/translations", status_code=201, response_model=ArtifactOut)
+def translate_from_address(
+    body: RemoteTranslationRequest,
+    adaptations: AdaptationsDep,
+    answers: AnswersDep,
+    principal: PrincipalDep,
+) -> JSON:
+    """Start a translation of the work at ``source_url``, here or on another Commonplace
+    site (partners and editors). Another site's work keeps its lineage, as an adaptation
+    does, marked as a translation."""
+    result = CrossSiteTranslations(adaptations).translate(
+        principal, body.source_url, body.place, body.language, translator=body.translator
+    )
     return answers.written(principal, replace(result, view=None), status=201)
 
 
