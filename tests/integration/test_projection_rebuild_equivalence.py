@@ -364,11 +364,20 @@ TRANSLATIONS_EXAMPLE: list[tuple[Any, ...]] = [
     ("translate", 1, "fr"),
     ("publish", 2, "members"),
     ("index",),
-    ("withdraw", 1),
-    ("publish", 0, "public"),
+    ("create", "england", [], None),
+    ("publish", 3, "public"),
+    ("translate", 3, "es"),
+    ("publish", 4, "public"),
+    ("index",),
+    ("withdraw", 4),
 ]
 
 
 def test_a_sequence_with_language_versions_is_equal_too() -> None:
     """Translations linked, published for everyone or for members, and withdrawn."""
     check(TRANSLATIONS_EXAMPLE)
+
+
+@pytest.mark.postgres
+def test_a_sequence_with_language_versions_is_equal_on_postgresql(postgres_url: str) -> None:
+    check(TRANSLATIONS_EXAMPLE, postgres_url)
