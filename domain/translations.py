@@ -90,9 +90,11 @@ class TranslationIndex:
             self.originals[translation_id] = found
             self.translations.setdefault(found, []).append(translation_id)
 
-    def versions(self, artifact_id: UUID) -> list[UUID]:
-        """Every language version of the work ``artifact_id`` belongs to, original first."""
-        self.refresh()
+    def versions(self, artifact_id: UUID, *, refresh: bool = True) -> list[UUID]:
+        """Every language version of the work ``artifact_id`` belongs to, original first
+        (``refresh=False``: as the log was at the last refresh, for a page of results)."""
+        if refresh:
+            self.refresh()
         work = self.originals.get(artifact_id, artifact_id)
         return [work, *self.translations.get(work, [])]
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from domain.access import Principal
 from domain.app.search_language import query_language
+from domain.app.translations import versions_of
 from domain.application import Archive
 from domain.errors import InvalidInput, NotFound
 from domain.ports.clock import Clock
@@ -172,6 +173,7 @@ class SearchService:
                     if hit.distance_km is not None
                     else None,
                     "url": f"/api/v1/artifacts/{hit.id}",
+                    "versions": versions_of(self, hit.id, query),  # in other languages
                 }
                 for hit in result.hits
             ],

@@ -12,7 +12,7 @@ as any local artifact is (``archive.translations``).
 from __future__ import annotations
 
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from domain.access import Principal, Role
 from domain.app.adaptations import AdaptationService
@@ -84,3 +84,22 @@ def _original(source: dict[str, Any], language: str, translator: str) -> dict[st
         "version": source.get("version"),
         "translator": translator,
     }
+
+
+def versions_of(service: Any, hit_id: str, query: Any) -> list[dict[str, Any]]:
+    """A search hit's other language versions that the same search could find (their
+    documents in the service's index: public, or members-only for members)."""
+    shown = []
+    for version in service.archive.translations.index.versions(UUID(hit_id)):
+        document = None if str(version) == hit_id else service.index.document(str(version))
+        if document is None or (document.get("members_only") and not query.include_members):
+            continue
+        shown.append(
+            {
+                "id": str(version),
+                "language": document.get("language") or "en",
+                "title": document.get("title") or "",
+                "url": f"/api/v1/artifacts/{version}",
+            }
+        )
+    return shown

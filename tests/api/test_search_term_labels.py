@@ -7,7 +7,7 @@ from typing import Any
 
 from infra.bootstrap import Container
 from tests.api.test_syndication import catch_up
-from tests.api.test_translations import create, publish
+from tests.api.test_translations import create, publish, revise, translate
 from tests.conftest import Api
 
 
@@ -35,3 +35,25 @@ def test_a_principles_spanish_name_finds_the_artifacts_it_describes(
     document = container.search.document(invited)
     assert document is not None
     assert document["body"].startswith("Morning circles")  # the artifact's own text first
+
+
+def test_a_search_hit_offers_its_readable_language_versions(
+    api: Api, container: Container, ready_story: dict[str, Any]
+) -> None:
+    original = create(api, ready_story).json()["id"]
+    publish(api, original)
+    spanish = translate(api, original).json()["id"]
+    revise(api, spanish, {"title": "Círculos matutinos en Desert View", "visibility": "members"})
+    publish(api, spanish)
+    catch_up(container)
+
+    def hits(who: str) -> dict[str, Any]:
+        answer = api.client.get(
+            "/api/v1/search", params={"q": "Desert View"}, headers=api.as_(who)
+        ).json()
+        return {hit["id"]: hit for hit in answer["hits"]}
+
+    assert hits("anonymous")[original]["versions"] == []  # members-only: not offered
+    seen = hits("member")
+    assert [(v["id"], v["language"]) for v in seen[original]["versions"]] == [(spanish, "es")]
+    assert [(v["id"], v["language"]) for v in seen[spanish]["versions"]] == [(original, "en")]
