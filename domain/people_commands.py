@@ -101,6 +101,9 @@ class People:
         if fields["name"] is None:
             for field in PERSONAL:
                 fields.pop(field)
+        if not may_manage(principal, person):  # whether someone is a child is theirs to know
+            for field in ("minor", "minor_until"):
+                fields.pop(field)
         return fields
 
     def _readable(self, principal: Principal, person_id: UUID) -> Person:

@@ -58,8 +58,8 @@ class PersonOut(BaseModel):
     version: int
     shown_as: str = Field(description="The credited name, as every public surface shows it.")
     credit: CreditName
-    minor: bool
-    minor_until: date | None
+    minor: bool | None = Field(None, description="Only for editors and the recording partner.")
+    minor_until: date | None = None
     erased: bool
     recorded_by: str
     name: str | None = Field(None, description="Only for editors and the recording partner.")
