@@ -89,6 +89,10 @@ def _enum(kind: type[StrEnum], value: str, field: str) -> Any:
         ) from None
 
 
+EVIDENCE_ITEMS = 10
+EVIDENCE_LENGTH = 300
+
+
 def check_evidence(method: Method, evidence: dict[str, str]) -> dict[str, str]:
     needed = EVIDENCE.get(method)
     cleaned = {
@@ -96,6 +100,14 @@ def check_evidence(method: Method, evidence: dict[str, str]) -> dict[str, str]:
         for k, v in evidence.items()
         if isinstance(v, str) and v.strip()
     }
+    if len(cleaned) > EVIDENCE_ITEMS or any(
+        len(k) > 40 or len(v) > EVIDENCE_LENGTH for k, v in cleaned.items()
+    ):
+        raise InvalidInput(
+            f"Evidence is at most {EVIDENCE_ITEMS} items of at most {EVIDENCE_LENGTH} "
+            "characters each.",
+            field=needed or "evidence",
+        )
     if needed and needed not in cleaned:
         raise InvalidInput(f"A {method.value} consent needs its {needed}.", field=needed)
     return cleaned
