@@ -337,7 +337,6 @@ def test_the_capped_place_tree_opens_below_the_selected_place(loaded: SearchInde
     assert more["places"] == {"us": 2, "uk": 1} and more["kind"] == {"story": 2}
 
 
-
 def test_a_new_word_is_forgiven_its_typos_as_soon_as_it_is_indexed(loaded: SearchIndex) -> None:
     assert ids(loaded, q="zanzibarion") == [], "an unknown word (the typo tables are consulted)"
     loaded.apply([doc("n1", title="Zanzibarian circles")], [], Tracking(APP, 11))
