@@ -11,9 +11,11 @@ axe-core finds no violations on the pages on the way.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import threading
+import zipfile
 from collections.abc import Iterator
 from types import TracebackType
 from typing import Any
@@ -179,6 +181,7 @@ def test_capture_review_publish_collect_with_inbox_and_email(
         assert sorted(m["kind"] for m in draft["media"]) == ["audio", "image", "transcript"]
         image = next(m for m in draft["media"] if m["kind"] == "image")
         assert f"![{ALT}](media:{image['id']})" in draft["body"]
+        assert draft["syndication"] == "adaptable"  # the default, as for drafts made by the API
         artifact_id = draft["id"]
 
         # The editor returns it with a comment.
@@ -234,6 +237,11 @@ def test_capture_review_publish_collect_with_inbox_and_email(
         editor.get_by_role("button", name="Add to the collection").click()
         editor.wait_for_url("**/collections/creeks-in-spring?done=saved")
         assert TITLE in editor.locator(".collection-item h3").all_inner_texts()
+        package = editor.request.get(f"{site.url}/api/v1/collections/creeks-in-spring/package")
+        with zipfile.ZipFile(io.BytesIO(package.body())) as bag:
+            names = bag.namelist()
+        assert any(f"-{artifact_id}/" in n and n.endswith("artifact.md") for n in names), names
+        assert sum(n.endswith(".jpg") for n in names) == 1, names  # its photo travels with it
         no_violations(editor, "a collection")
 
         # A member responds; the editor's moderation queue shows it.
@@ -255,22 +263,26 @@ def test_capture_review_publish_collect_with_inbox_and_email(
         editor_context.close()
 
     # Every email is sent once: the outbox holds no email still to send, and each
-    # notification reached the test SMTP server exactly once.
+    # notification of the journey reached the test SMTP server exactly once. (When the
+    # sender starts, it may still be reading the demo archive's events after Eda's token
+    # exists; the demo's drafts in review then reach Eda too, so only this story counts.)
     outbox = site.container.outbox
+
+    def journey_mail(address: str) -> list[str]:
+        found = (" ".join(str(m["Subject"]).split()) for m in smtp.to(address))
+        return sorted(subject for subject in found if subject.endswith(f": {TITLE}"))
 
     def all_sent() -> bool:
         entries = [e for e in outbox.entries() if e.notice.target in (PARTNER_EMAIL, EDITOR_EMAIL)]
-        return len(entries) == 6 and all(e.state == SENT for e in entries)
+        sent = len(journey_mail(PARTNER_EMAIL)) + len(journey_mail(EDITOR_EMAIL))
+        return sent >= 6 and all(e.state == SENT for e in entries)
 
     for _ in range(600):
-        if all_sent() and len(smtp.messages) >= 6:
+        if all_sent():
             break
         threading.Event().wait(0.05)
     sender_for(site.container).catch_up()  # a second sender finds nothing left to send
-    subjects = {
-        address: sorted(m["Subject"] for m in smtp.to(address))
-        for address in (PARTNER_EMAIL, EDITOR_EMAIL)
-    }
+    subjects = {address: journey_mail(address) for address in (PARTNER_EMAIL, EDITOR_EMAIL)}
     assert subjects == {
         PARTNER_EMAIL: [
             f"[Commonplace] Published: {TITLE}",

@@ -173,6 +173,7 @@ def empty_values(kind: str) -> dict[str, Any]:
         "evidence": [],
         "presentations": [],
         "adaptation_note": None,
+        "syndication": "adaptable",  # the domain's default (domain/artifact_fields.py)
         "media": [],
         "adapted_from": None,
         "in_review": False,
