@@ -34,3 +34,25 @@ def test_the_page_renders_capped_facets_and_the_more_link(demo: Demo) -> None:
     assert 'id="facet-place"' in html and "Show more places" not in html
     assert re.search(r'class="count">\d+<', html)
     assert demo.client().get("/search?more=nonsense").status_code == 200, "ignored, not an error"
+
+
+def test_the_language_group_names_each_language_in_itself_and_toggles_it(demo: Demo) -> None:
+    archive = demo.container.archive
+    facets = {"languages": [{"language": "en", "count": 17}, {"language": "es", "count": 6}]}
+    state = SearchState.from_query(QueryParams("q=familias&language=es"))
+    found = {g.id: g for g in facet_groups(archive, state, facets, framework_trees(archive))}
+    values = {v.label: v for v in found["language"].values}
+    assert (values["English"].count, values["Español"].count) == (17, 6)
+    assert values["Español"].selected and not values["English"].selected
+    assert "language" not in values["Español"].url  # choosing it again takes the filter off
+    assert "language=en" in values["English"].url
+
+
+def test_the_demo_search_page_offers_the_spanish_artifacts(demo: Demo) -> None:
+    demo.index()
+    html = demo.client().get("/search").text
+    assert 'id="facet-language"' in html
+    spanish = demo.client().get("/search?language=es&q=progreso").text
+    assert "Lo que en mi casa contamos como progreso" in spanish
+    english = demo.client().get("/search?language=en&q=progreso").text
+    assert "Lo que en mi casa contamos como progreso" not in english

@@ -11,9 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from babel.core import UnknownLocaleError
+
 from domain.application import Archive
 from domain.ports.search import DEFAULT_FACET_LIMIT
-from services.api.web.i18n import N_
+from services.api.web.i18n import N_, own_name
 from services.api.web.searching import SearchState
 from services.api.web.templating import kind_label
 from services.api.web.vocab import PRINCIPLES, FrameworkTree, convening_titles, place_names
@@ -89,6 +91,7 @@ def facet_groups(
             ],
         )
     )
+    groups.append(_language_group(state, facets))
     for group in groups:
         facet = MORE_OF.get(group.id, "frameworks")
         if state.more != facet and _shown(group.values) >= DEFAULT_FACET_LIMIT:
@@ -96,7 +99,33 @@ def facet_groups(
     return [g for g in groups if g.values]
 
 
-MORE_OF = {"place": "places", "kind": "kinds", "year": "years", "convening": "convenings"}
+MORE_OF = {
+    "place": "places",
+    "kind": "kinds",
+    "year": "years",
+    "convening": "convenings",
+    "language": "languages",
+}
+
+
+def _language_name(code: str) -> str:
+    try:
+        return own_name(code.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):  # a tag Babel does not know: as written
+        return code
+
+
+def _language_group(state: SearchState, facets: dict[str, Any]) -> FacetGroup:
+    """The artifacts' languages, each named in itself (English, Español)."""
+    counts = {v["language"]: v["count"] for v in facets.get("languages", [])}
+    selected = (state.language,) if state.language else ()
+    values = [
+        FacetValue(
+            _language_name(code), n, state.has("language", code), state.toggle("language", code)
+        )
+        for code, n in _with_selected(counts, selected)
+    ]
+    return FacetGroup("language", N_("Languages"), values)
 
 
 def _shown(values: list[FacetValue]) -> int:
