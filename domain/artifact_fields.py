@@ -11,6 +11,7 @@ sites may adapt it; the default, as before the field existed), ``shared``
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from domain.values import KINDS
@@ -91,6 +92,11 @@ def missing_for_publication(
 
 # ``![alt](media:ID)`` or ``[text](media:ID "title")``: the link destination only.
 _MEDIA_REFERENCE = re.compile(r"\]\(\s*<?media:([^\s)>]*)")
+
+
+def syndication_of(content: Mapping[str, Any]) -> str:
+    """How far a public artifact travels; content saved without a choice is adaptable."""
+    return str(content.get("syndication") or "adaptable")
 
 
 def media_references(body: str) -> list[str]:

@@ -16,6 +16,7 @@ from uuid import UUID
 
 from domain import consent_rules
 from domain.access import Principal
+from domain.artifact_fields import syndication_of
 from domain.consent import Standing
 from domain.consent_rules import Exposure
 from domain.credit import credited_name
@@ -34,7 +35,7 @@ def listed_persons(content: dict[str, Any]) -> list[dict[str, str]]:
 
 def exposure_of(content: dict[str, Any]) -> Exposure:
     """How far the content travels once published, as the consent rules see it."""
-    syndication = content.get("syndication") or "adaptable"
+    syndication = syndication_of(content)
     return Exposure(
         str(content.get("visibility") or "public"),
         shared=syndication in ("shared", "adaptable"),

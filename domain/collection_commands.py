@@ -20,6 +20,7 @@ from uuid import UUID
 from domain import policy
 from domain.access import Principal, Role
 from domain.artifact import PUBLISHED, Artifact
+from domain.artifact_fields import syndication_of
 from domain.collection import Collection, checked_slug, collection_id
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound, VersionConflict
 from domain.results import CommandResult, result_of, unchanged
@@ -194,6 +195,6 @@ class CollectionCommands:
             "language": content.get("language") or "en",
             "visibility": content.get("visibility"),
             "licence": content.get("licence"),
-            "syndication": content.get("syndication", "adaptable"),
+            "syndication": syndication_of(content),
             "note": item.get("note", ""),
         }

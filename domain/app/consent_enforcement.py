@@ -24,6 +24,7 @@ from uuid import UUID
 
 from domain import consent_rules
 from domain.artifact import PUBLISHED, Artifact
+from domain.artifact_fields import syndication_of
 from domain.consent import ConsentTerms, Standing
 from domain.consent_rules import Decision, Exposure
 from domain.errors import NotFound
@@ -46,7 +47,7 @@ class Enforced:
 
 
 def exposure_of(content: Mapping[str, Any]) -> Exposure:
-    syndication = content.get("syndication", "adaptable")
+    syndication = syndication_of(content)
     return Exposure(
         str(content.get("visibility") or "members"),
         shared=syndication in ("shared", "adaptable"),
@@ -54,7 +55,7 @@ def exposure_of(content: Mapping[str, Any]) -> Exposure:
     )
 
 
-def syndication_of(exposure: Exposure) -> str:
+def syndication_for(exposure: Exposure) -> str:
     if exposure.visibility != "public":
         return "none"  # members-only is never syndicated
     return "adaptable" if exposure.adaptable else "shared" if exposure.shared else "none"
@@ -122,7 +123,7 @@ class ConsentEnforcement:
         elif decision.action == "narrow":
             artifact.narrow(
                 visibility=decision.exposure.visibility,
-                syndication=syndication_of(decision.exposure),
+                syndication=syndication_for(decision.exposure),
                 reason=consent_rules.NARROWED_REASON,
                 by=ACTOR,
                 at=at,

@@ -24,6 +24,7 @@ from domain.app.signatures import WELL_KNOWN, SiteKeys, sign_post
 from domain.app.withdrawal_receipt import NotVerifiedYet, WithdrawalReceipt
 from domain.application import Archive
 from domain.artifact import Artifact
+from domain.artifact_fields import syndication_of
 from domain.errors import Conflict, DomainError
 from domain.outbox import FAILED, PENDING, SENT, Notice, Outbox, OutboxEntry, Outcome
 from domain.ports.clock import Clock
@@ -45,10 +46,7 @@ def body_of(payload: dict[str, Any], notice_id: str) -> bytes:
 
 
 def still_adaptable(content: dict[str, Any]) -> bool:
-    return (
-        content.get("visibility") == "public"
-        and content.get("syndication", "adaptable") == "adaptable"
-    )
+    return content.get("visibility") == "public" and syndication_of(content) == "adaptable"
 
 
 class WithdrawalNotices:

@@ -42,6 +42,7 @@ from uuid import UUID
 from domain.app.lineage import chain, local_id, site_of
 from domain.app.signatures import WELL_KNOWN, BadSignature, SiteKeys, read_signature
 from domain.application import Archive
+from domain.artifact_fields import syndication_of
 from domain.errors import Conflict, DomainError, InvalidInput, NotFound
 from domain.outbox import Notice, Outbox, Outcome
 from domain.ports.clock import Clock
@@ -244,10 +245,7 @@ class WithdrawalReceipt:
 
 
 def _adaptable(content: dict[str, Any]) -> bool:
-    return (
-        content.get("visibility") == "public"
-        and content.get("syndication", "adaptable") == "adaptable"
-    )
+    return content.get("visibility") == "public" and syndication_of(content) == "adaptable"
 
 
 def _check_lineage(adapted_from: dict[str, Any] | None, source: str) -> None:

@@ -22,6 +22,7 @@ from typing import Any
 import bagit
 
 from domain.access import ANONYMOUS
+from domain.artifact_fields import syndication_of
 from domain.values import ALL_RIGHTS_RESERVED, one_line, strip_refused
 from infra.syndication import feeds
 from infra.syndication.jsonld import JSONLD_CONTEXT
@@ -126,7 +127,7 @@ class CollectionSyndication:
 def travels(record: dict[str, Any]) -> bool:
     """Whether a public record goes into a collection's package."""
     licence = record["licence"]["uri"]
-    return licence != ALL_RIGHTS_RESERVED and record.get("syndication", "adaptable") in SHARED
+    return licence != ALL_RIGHTS_RESERVED and syndication_of(record) in SHARED
 
 
 def _name(number: int, record: dict[str, Any]) -> str:

@@ -13,6 +13,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 
 from domain.application import Archive
+from domain.artifact_fields import syndication_of
 from domain.credit import credited_name
 from domain.people import REMOVED, Person
 from domain.vault_port import VaultError
@@ -24,7 +25,7 @@ def travels(content: dict[str, Any]) -> bool:
     Members-only content never does; public content unless its ``syndication`` is "none".
     """
     public = content.get("visibility") == "public"
-    return public and content.get("syndication", "adaptable") != "none"
+    return public and syndication_of(content) != "none"
 
 
 def credited_persons(archive: Archive, content: dict[str, Any]) -> list[dict[str, str]]:

@@ -14,6 +14,7 @@ from uuid import UUID
 from domain.app.lineage import public_source
 from domain.application import Archive
 from domain.artifact import PUBLISHED
+from domain.artifact_fields import syndication_of
 from domain.values import ALL_RIGHTS_RESERVED, LICENCES
 from infra.markdown import MarkdownRenderer, media_url
 from infra.syndication.jsonld import AUTHOR_ROLES, JSONLD_CONTEXT, NOT_ADAPTABLE, jsonld_document
@@ -153,7 +154,7 @@ class Records:
             place = self.place(content.get("place"), lookups)
         extra = {**extra, **original_publication(content, extra.get("first_published_at"))}
         persons = [p for p in extra.pop("persons", None) or [] if p.get("name")]
-        syndication = content.get("syndication", "adaptable")
+        syndication = syndication_of(content)
         found = {
             "id": artifact_id,
             "kind": kind,

@@ -177,3 +177,11 @@ def test_a_detached_file_still_shown_in_the_text_blocks_publishing() -> None:
     assert not [m for m in missing_for_publication("story", artifact.content) if "media:m1" in m]
     artifact.detach_media("m1", by="p1")
     assert any("media:m1" in m for m in missing_for_publication("story", artifact.content))
+
+
+def test_content_saved_without_a_syndication_choice_travels_as_adaptable() -> None:
+    from domain.artifact_fields import syndication_of
+
+    assert syndication_of({"syndication": None}) == "adaptable"  # web drafts saved before
+    assert syndication_of({}) == "adaptable"  # content from before the field existed
+    assert syndication_of({"syndication": "none"}) == "none"

@@ -8,7 +8,7 @@ from uuid import uuid4
 
 import pytest
 
-from domain.app.consent_enforcement import exposure_of, showing_media, syndication_of
+from domain.app.consent_enforcement import exposure_of, showing_media, syndication_for
 from domain.app.consent_facts import ARTIFACT_TOPICS, CONSENT_TOPICS, PERSON_TOPICS, ConsentFacts
 from domain.consent_rules import MEMBERS_ONLY, Exposure
 from domain.errors import InvalidInput
@@ -118,8 +118,8 @@ def test_the_sweep_finds_expiries_and_changes_dated_ahead_once() -> None:
 def test_exposure_and_syndication_round_trip() -> None:
     assert exposure_of({"visibility": "public"}) == Exposure("public", True, True)
     assert exposure_of({"visibility": "public", "syndication": "none"}) == Exposure("public")
-    assert syndication_of(Exposure("public", shared=True)) == "shared"
-    assert syndication_of(MEMBERS_ONLY) == "none"
+    assert syndication_for(Exposure("public", shared=True)) == "shared"
+    assert syndication_for(MEMBERS_ONLY) == "none"
 
 
 def test_a_pictured_or_recorded_entry_names_the_media_showing_the_person() -> None:
