@@ -20,6 +20,7 @@ from domain.access import Principal, Role
 from domain.artifact import Artifact
 from domain.catalogue import event_topic
 from domain.consent import Consent, Standing, give_consent, parse_scope
+from domain.consent_forms import check_form
 from domain.credit import view_person
 from domain.errors import InvalidInput, NotFound, VersionConflict
 from domain.people import Person, PersonDetails, may_manage, record_person, require_manager, unseal
@@ -106,6 +107,10 @@ class People:
                 fields.pop(field)
         return fields
 
+    def person_record(self, principal: Principal, person_id: UUID) -> Person:
+        """The person aggregate, for partners and editors (``ConsentForms``)."""
+        return self._readable(principal, person_id)
+
     def _readable(self, principal: Principal, person_id: UUID) -> Person:
         """Partners and editors read person records; members and readers may not."""
         policy.require_role(principal, Role.PARTNER, "read persons")
@@ -127,6 +132,8 @@ class People:
         artifact_id = data.get("artifact_id")
         if artifact_id is not None:
             self._check_artifact(principal, artifact_id)
+        if data.get("method") == "signed-form":
+            check_form(self.store, person.id, dict(data.get("evidence") or {}))
         assert principal.id is not None
         consent = give_consent(
             Standing.of(person),

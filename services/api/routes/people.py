@@ -19,6 +19,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from domain.results import CommandResult
 from services.api.deps import IfMatchDep, PeopleDep, PrincipalDep
 from services.api.responses import JSON, etag_for
+from services.api.routes.consent_forms import FormsDep
+from services.api.routes.consent_forms import router as forms_router
 
 router = APIRouter(prefix="/api/v1", tags=["people"])
 
@@ -161,9 +163,12 @@ def revise_person(
 
 
 @router.post("/persons/{person_id}/erase", response_model=PersonOut)
-def erase_person(person_id: UUID, people: PeopleDep, principal: PrincipalDep) -> JSON:
-    """Erases a person: their key is destroyed, so nothing personal can be read again."""
-    result = people.erase(principal, person_id)
+def erase_person(
+    person_id: UUID, people: PeopleDep, forms: FormsDep, principal: PrincipalDep
+) -> JSON:
+    """Erases a person: their key is destroyed, so nothing personal can be read again,
+    and their consent forms are deleted."""
+    result = forms.erase(principal, person_id)
     return _answer(result, people.person(principal, person_id))
 
 
@@ -207,3 +212,6 @@ def withdraw_consent(
     """Withdraws a consent from a moment on (default: now)."""
     result = people.withdraw(principal, consent_id, body.at if body else None)
     return _answer(result, people.consent(principal, consent_id))
+
+
+router.include_router(forms_router)  # /api/v1/persons/{id}/consent-forms
