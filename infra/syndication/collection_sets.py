@@ -12,6 +12,7 @@ is the publications read model's own answer.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from domain.errors import NotFound
@@ -40,10 +41,35 @@ class CollectionSets:
 
     def listing(self, *, setspec: str | None = None, **window: Any) -> list[Any]:
         if setspec is None or not setspec.startswith(PREFIX):
-            return list(self.publications.listing(setspec=setspec, **window))
+            return self._named(list(self.publications.listing(setspec=setspec, **window)))
         after_seq, limit = window.get("after_seq", 0), window.get("limit", 100)
         rows = [row for row in self._rows(setspec, window) if row.seq > after_seq]
-        return rows[:limit]
+        return self._named(rows[:limit])
+
+    def get(self, artifact_id: str) -> Any:
+        row = self.publications.get(artifact_id)
+        return self._named([row])[0] if row is not None else None
+
+    def _named(self, rows: list[Any]) -> list[Any]:
+        """Each public record's header names the collection sets it is in (a tombstone
+        names none: a deleted record keeps no set membership to harvest)."""
+        wanted = {row.artifact_id for row in rows if row.status == "public"}
+        if not wanted:
+            return rows
+        member_of: dict[str, list[str]] = {}
+        for collection in self.collections.listing():
+            try:
+                held = self.archive.collections.load(collection.slug).artifact_ids()
+            except NotFound:
+                continue
+            for artifact_id in {str(a) for a in held} & wanted:
+                member_of.setdefault(artifact_id, []).append(PREFIX + collection.slug)
+        return [
+            replace(row, sets=(*row.sets, *sorted(member_of[row.artifact_id])))
+            if row.artifact_id in member_of
+            else row
+            for row in rows
+        ]
 
     def count(self, *, setspec: str | None = None, **window: Any) -> int:
         if setspec is None or not setspec.startswith(PREFIX):

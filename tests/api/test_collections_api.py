@@ -308,6 +308,19 @@ def test_the_oai_set_of_a_collection(
     ]
     # Public records only: the work kept from syndication is not harvested, nor the link.
     assert sorted(found) == sorted(ids[:2])
+    # Each header names the collection among its sets, in the set's listing and elsewhere.
+    for listing in (answer, api.client.get("/oai?verb=ListIdentifiers&metadataPrefix=oai_dc")):
+        for header in etree.fromstring(listing.content).iter(f"{OAI}header"):
+            if header.findtext(f"{OAI}identifier").rsplit(":", 1)[1] in ids[:2]:
+                specs = [s.text for s in header.iter(f"{OAI}setSpec")]
+                assert "collection:tucson-2023" in specs
+    identifier = next(
+        h.findtext(f"{OAI}identifier")
+        for h in etree.fromstring(answer.content).iter(f"{OAI}header")
+        if h.findtext(f"{OAI}identifier").endswith(ids[0])
+    )
+    record = api.client.get(f"/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier={identifier}")
+    assert b"<setSpec>collection:tucson-2023</setSpec>" in record.content
     empty = api.client.get("/oai?verb=ListRecords&metadataPrefix=oai_dc&set=collection:nothing")
     assert b'code="noRecordsMatch"' in empty.content
 
