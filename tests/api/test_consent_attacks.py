@@ -212,3 +212,44 @@ def test_the_people_and_consents_apis_tell_outsiders_nothing(
     assert consents.status_code in (200, 403, 404) and NAME not in consents.text
     if consents.status_code == 200:
         assert consents.json() == []
+
+
+def test_an_oai_resumption_token_from_before_the_withdrawal_shows_only_a_deleted_header(
+    api: Api, container: Container, ready_story: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    person = recorded(api, name=NAME, credit="full-name")["id"]
+    works = []
+    for n in range(3):
+        created = draft(api, {**ready_story, "title": f"{WITHDRAWN} {n}"})
+        consent = consent_for(api, person, created["id"], "adaptable")
+        works.append((story(api, created["id"], person)["id"], consent))
+    indexer = build_indexer(container)
+    monkeypatch.setattr(container.oai, "page_size", 1)
+    try:
+        indexer.catch_up()
+        first = api.client.get("/oai", params={"verb": "ListRecords", "metadataPrefix": "oai_dc"})
+        assert first.status_code == 200 and f"{WITHDRAWN} 0" in first.text
+        token = first.text.split("<resumptionToken", 1)[1].split(">", 1)[1].split("<", 1)[0]
+        assert token
+        for _, consent in works:  # every consent ends; the harvester comes back later
+            ended = api.client.post(
+                f"/api/v1/consents/{consent}/withdraw", headers=api.as_("partner")
+            )
+            assert ended.status_code == 200, ended.text
+        indexer.step()
+    finally:
+        indexer.close()
+    harvested = ""
+    while token:
+        page = api.client.get("/oai", params={"verb": "ListRecords", "resumptionToken": token})
+        assert page.status_code == 200, page.text
+        harvested += page.text
+        token = (
+            page.text.split("<resumptionToken", 1)[1].split(">", 1)[1].split("<", 1)[0]
+            if "<resumptionToken" in page.text
+            else ""
+        )
+    assert WITHDRAWN not in harvested and NAME not in harvested
+    for artifact_id, _ in works[1:]:
+        assert artifact_id in harvested  # as a deleted header
+    assert harvested.count('status="deleted"') >= 2
