@@ -16,7 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from domain.app.consent_forms import ConsentForms
-from domain.consent_forms import MAX_FORM_BYTES
+from domain.consent_forms import FORM_TYPES, MAX_FORM_BYTES
 from domain.errors import TooLarge
 from infra.bootstrap import Container
 from services.api.deps import PrincipalDep
@@ -37,6 +37,8 @@ def get_forms(request: Request) -> ConsentForms:
 
 
 FormsDep = Annotated[ConsentForms, Depends(get_forms)]
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+DOCUMENT = {kind: BINARY for kind in FORM_TYPES}
 
 
 async def _body(request: Request) -> bytes:
@@ -52,7 +54,11 @@ async def _body(request: Request) -> bytes:
     return bytes(received)
 
 
-@router.post("/persons/{person_id}/consent-forms", status_code=201)
+@router.post(
+    "/persons/{person_id}/consent-forms",
+    status_code=201,
+    openapi_extra={"requestBody": {"required": True, "content": DOCUMENT}},
+)
 async def file_form(
     person_id: UUID, request: Request, forms: FormsDep, principal: PrincipalDep
 ) -> JSON:
@@ -69,7 +75,11 @@ def list_forms(person_id: UUID, forms: FormsDep, principal: PrincipalDep) -> JSO
     return JSON(forms.forms(principal, person_id), headers=PRIVATE)
 
 
-@router.get("/persons/{person_id}/consent-forms/{form_id}")
+@router.get(
+    "/persons/{person_id}/consent-forms/{form_id}",
+    response_class=Response,
+    responses={200: {"description": "The document, as an attachment.", "content": DOCUMENT}},
+)
 def read_form(person_id: UUID, form_id: UUID, forms: FormsDep, principal: PrincipalDep) -> Response:
     """The document, for editors and the partner who recorded the person; never cached."""
     data, content_type = forms.read(principal, person_id, form_id)
