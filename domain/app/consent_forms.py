@@ -92,7 +92,10 @@ class ConsentForms:
         """The document and its type, for those who manage the person."""
         self._managed(principal, person_id)
         form = self._form(person_id, form_id)
-        sealed = b"".join(self.store.read(form.key))
+        try:
+            sealed = b"".join(self.store.read(form.key))
+        except FileNotFoundError:  # deleted by an erasure that could not record it
+            raise NotFound(f"No consent form {form_id} of this person.") from None
         opened = self.vault.decrypt(person_id, sealed)
         if opened is ERASED:
             raise NotFound(f"No consent form {form_id} of this person.")
