@@ -323,7 +323,7 @@ def test_a_guardian_withdraws_consent_and_every_surface_and_site_follows(
         told = eventually(lambda: (s := notices(a, ca, story.id))["sites"]["sent"] == 1 and s)
         assert told["sites"]["pending"] == 0
         page = ca.get(f"/artifacts/{story.id}")
-        assert "1 sites that adapted this work have been notified; 0 pending." in page.text
+        assert "1 site that adapted this work has been notified; 0 pending." in page.text
 
         erased = ca.post(f"/api/v1/persons/{story.person}/erase", headers=a.headers("partner"))
         assert erased.status_code == 200 and erased.json()["shown_as"] == REMOVED

@@ -110,10 +110,10 @@ def test_readers_see_how_many_sites_were_notified_and_editors_see_why(site: Site
 
     site.sender.catch_up()
     page = reader.get(f"/artifacts/{origin}")
-    assert "1 sites that adapted this work have been notified; 0 pending." in page.text
+    assert "1 site that adapted this work has been notified; 0 pending." in page.text
     assert "For editors" not in page.text
     spanish = reader.get(f"/artifacts/{origin}?lang=es")
-    assert "Se ha avisado a 1 sitios que adaptaron esta obra; 0 pendientes." in spanish.text
+    assert "Se ha avisado a 1 sitio que adaptó esta obra; 0 pendientes." in spanish.text
 
     hidden = reader.get(f"/artifacts/{adaptation}")
     assert hidden.status_code == 410
