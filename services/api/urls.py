@@ -32,7 +32,8 @@ def upload_answer(base_url: str, answer: dict[str, Any]) -> dict[str, Any]:
 
 
 def search_answer(base_url: str, result: dict[str, Any]) -> dict[str, Any]:
-    """Search results whose links (the artifact, its media and thumbnails) are absolute."""
+    """Search results whose links (the artifact, its media, thumbnails and language versions)
+    are absolute."""
 
     def media(item: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -46,6 +47,11 @@ def search_answer(base_url: str, result: dict[str, Any]) -> dict[str, Any]:
             **hit,
             "url": absolute(base_url, hit["url"]),
             "media": [media(m) for m in hit.get("media") or []],
+            **(
+                {"versions": [{**v, "url": absolute(base_url, v["url"])} for v in hit["versions"]]}
+                if hit.get("versions")
+                else {}
+            ),
         }
         for hit in result["hits"]
     ]
