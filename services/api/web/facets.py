@@ -108,7 +108,8 @@ MORE_OF = {
 }
 
 
-def _language_name(code: str) -> str:
+def language_name(code: str) -> str:
+    """A language's name in itself (English, Español); an unknown tag as written."""
     try:
         return own_name(code.replace("-", "_"))
     except (ValueError, UnknownLocaleError):  # a tag Babel does not know: as written
@@ -121,7 +122,7 @@ def _language_group(state: SearchState, facets: dict[str, Any]) -> FacetGroup:
     selected = (state.language,) if state.language else ()
     values = [
         FacetValue(
-            _language_name(code), n, state.has("language", code), state.toggle("language", code)
+            language_name(code), n, state.has("language", code), state.toggle("language", code)
         )
         for code, n in _with_selected(counts, selected)
     ]

@@ -21,8 +21,8 @@ from services.api.responses import JSON
 from services.api.routes.search import wait_for_position
 from services.api.web import diffs
 from services.api.web.counts import broader_totals
-from services.api.web.facets import facet_groups
-from services.api.web.i18n import N_, language_of
+from services.api.web.facets import facet_groups, language_name
+from services.api.web.i18n import LANGUAGES, N_, language_of
 from services.api.web.page_parts import ArtifactPagesDep
 from services.api.web.routes.common import ViewerDep, page_router
 from services.api.web.searching import PER_PAGE, SearchState, near_map, pages
@@ -137,6 +137,7 @@ def _search_page(
             "places": context["places"],
             "kinds": {k: kind_label(k) for k in KINDS},
             "convenings": context["convenings"],
+            "languages": {code: language_name(code) for code in LANGUAGES},
         },
         ensure_ascii=False,
     )

@@ -267,6 +267,9 @@
     sections.push(group("convening", t("Convenings"), f.convenings.map(function (c) {
       return { label: labels.convenings[c.convening] || c.convening, count: c.count, selected: params.get("convening") === c.convening, url: toggled(params, "convening", c.convening) };
     })));
+    sections.push(group("language", t("Languages"), (f.languages || []).map(function (l) {
+      return { label: (labels.languages || {})[l.language] || l.language, count: l.count, selected: params.get("language") === l.language, url: toggled(params, "language", l.language) };
+    })));
     var present = sections.filter(Boolean);
     if (!present.length) present = [el("p", { "class": "muted" }, [t("No filters apply to these results.")])];
     facets.replaceChildren.apply(facets, present);
