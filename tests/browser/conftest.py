@@ -34,8 +34,13 @@ def _missing() -> str | None:
     return None
 
 
+# Chromium's stand-in camera and microphone, and no permission prompt for them.
+FAKE_MEDIA = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def playwright_driver() -> Iterator[Any]:
+    """One Playwright driver for the whole run: its sync API allows one per thread."""
     problem = _missing()
     if problem:
         if os.environ.get("CI") == "true":
@@ -44,9 +49,23 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver: Any) -> Iterator[Any]:
+    chromium = playwright_driver.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture(scope="session")
+def phone_browser(playwright_driver: Any) -> Iterator[Any]:
+    """Chromium with the stand-in camera and microphone, for capture on a phone."""
+    args = ARGS + FAKE_MEDIA
+    chromium = playwright_driver.chromium.launch(executable_path=str(CHROMIUM), args=args)
+    yield chromium
+    chromium.close()
 
 
 @pytest.fixture(scope="session")

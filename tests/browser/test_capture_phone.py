@@ -14,31 +14,15 @@ from uuid import UUID
 import pytest
 from PIL import Image
 
-from tests.browser.conftest import ARGS, CHROMIUM, _missing, shoot, sign_in
+from tests.browser.conftest import shoot, sign_in
 from tests.browser.test_accessibility import violations
 from tests.web.live import LiveSite
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-FAKE_MEDIA = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
 TITLE = "Listening to the wash after the rain"
 ALT = "Two students crouch by a puddle in a sandy wash"
-
-
-@pytest.fixture(scope="module")
-def phone_browser() -> Iterator[Any]:
-    problem = _missing()
-    if problem:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Browser tests cannot run under CI: {problem}")
-        pytest.skip(f"Browser tests skipped: {problem}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS + FAKE_MEDIA)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

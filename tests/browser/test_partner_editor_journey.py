@@ -32,7 +32,6 @@ from tests.browser.test_capture_phone import (
     PHONE,
     big_photo,
     partner_drafts,
-    phone_browser,  # noqa: F401  (the module's browser with the fake camera and microphone)
     wait_until_sent,
 )
 from tests.integration.test_notifications_email import LocalTestSmtpServer
@@ -83,7 +82,7 @@ def smtp() -> Iterator[LocalTestSmtpServer]:
 
 
 @pytest.fixture(scope="module")
-def mailing(phone_browser: Any, smtp: LocalTestSmtpServer) -> Iterator[MailingSite]:  # noqa: F811
+def mailing(phone_browser: Any, smtp: LocalTestSmtpServer) -> Iterator[MailingSite]:
     with pytest.MonkeyPatch.context() as env:
         env.setenv("COMMONPLACE_SMTP_HOST", "127.0.0.1")
         env.setenv("COMMONPLACE_SMTP_PORT", str(smtp.port))
@@ -162,7 +161,7 @@ def capture(page: Any, context: Any, site: LiveSite) -> None:
 
 
 def test_capture_review_publish_collect_with_inbox_and_email(
-    phone_browser: Any,  # noqa: F811
+    phone_browser: Any,
     mailing: MailingSite,
     smtp: LocalTestSmtpServer,
 ) -> None:
