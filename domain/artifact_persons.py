@@ -16,9 +16,7 @@ from uuid import UUID
 
 from domain import consent_rules
 from domain.access import Principal
-from domain.artifact_fields import syndication_of
 from domain.consent import Standing
-from domain.consent_rules import Exposure
 from domain.credit import credited_name
 from domain.errors import Forbidden, InvalidInput, NotFound
 from domain.people import UNNAMED, Person, may_manage
@@ -31,16 +29,6 @@ from domain.vault_port import PersonalDataVault, PersonErased
 def listed_persons(content: dict[str, Any]) -> list[dict[str, str]]:
     """The ``persons`` of a content; old content lacks the field."""
     return list(content.get("persons") or [])
-
-
-def exposure_of(content: dict[str, Any]) -> Exposure:
-    """How far the content travels once published, as the consent rules see it."""
-    syndication = syndication_of(content)
-    return Exposure(
-        str(content.get("visibility") or "public"),
-        shared=syndication in ("shared", "adaptable"),
-        adaptable=syndication == "adaptable",
-    )
 
 
 class ArtifactPersons:
@@ -111,7 +99,7 @@ class ArtifactPersons:
             [Standing.of(person) for person in persons.values()],
             terms_of(self.store, list(persons.values())),
             artifact_id,
-            exposure_of(content),
+            consent_rules.exposure_of(content, unset_visibility="public"),
             now(),
         )
         names = {pid: credited_name(self.vault, person) for pid, person in persons.items()}

@@ -19,8 +19,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
+from domain.artifact_fields import syndication_of
 from domain.consent import ConsentTerms, Scope, Standing
 
 REASON_CATEGORY = "consent"
@@ -53,6 +55,22 @@ class Exposure:
 
 
 MEMBERS_ONLY = Exposure("members")
+
+
+def exposure_of(content: Mapping[str, Any], *, unset_visibility: str = "members") -> Exposure:
+    """How far ``content`` travels once published, as the consent rules see it.
+
+    Content whose visibility was cleared counts as ``unset_visibility``: the
+    pages show it to members only (the default); the publish checklist asks
+    for ``"public"`` so that it never asks for less consent than publishing
+    might need.
+    """
+    syndication = syndication_of(content)
+    return Exposure(
+        str(content.get("visibility") or unset_visibility),
+        shared=syndication in ("shared", "adaptable"),
+        adaptable=syndication == "adaptable",
+    )
 
 
 class Problem(StrEnum):

@@ -24,9 +24,8 @@ from uuid import UUID
 
 from domain import consent_rules
 from domain.artifact import PUBLISHED, Artifact
-from domain.artifact_fields import syndication_of
 from domain.consent import ConsentTerms, Standing
-from domain.consent_rules import Decision, Exposure
+from domain.consent_rules import Decision, Exposure, exposure_of
 from domain.errors import NotFound
 from domain.ports.clock import Clock
 from domain.ports.media import MediaStore
@@ -44,15 +43,6 @@ class Enforced:
     action: str
     deleted_keys: tuple[str, ...] = ()
     detached: tuple[str, ...] = ()
-
-
-def exposure_of(content: Mapping[str, Any]) -> Exposure:
-    syndication = syndication_of(content)
-    return Exposure(
-        str(content.get("visibility") or "members"),
-        shared=syndication in ("shared", "adaptable"),
-        adaptable=syndication == "adaptable",
-    )
 
 
 def syndication_for(exposure: Exposure) -> str:
