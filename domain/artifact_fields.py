@@ -99,6 +99,11 @@ def syndication_of(content: Mapping[str, Any]) -> str:
     return str(content.get("syndication") or "adaptable")
 
 
+def adaptable(content: Mapping[str, Any]) -> bool:
+    """Whether other sites may adapt the content: public, and syndicated as adaptable."""
+    return content.get("visibility") == "public" and syndication_of(content) == "adaptable"
+
+
 def media_references(body: str) -> list[str]:
     """The media ids the text points at, in order, each once."""
     return list(dict.fromkeys(_MEDIA_REFERENCE.findall(body)))

@@ -24,7 +24,7 @@ from domain.app.signatures import WELL_KNOWN, SiteKeys, sign_post
 from domain.app.withdrawal_receipt import NotVerifiedYet, WithdrawalReceipt
 from domain.application import Archive
 from domain.artifact import Artifact
-from domain.artifact_fields import syndication_of
+from domain.artifact_fields import adaptable
 from domain.errors import Conflict, DomainError
 from domain.outbox import FAILED, PENDING, SENT, Notice, Outbox, OutboxEntry, Outcome
 from domain.ports.clock import Clock
@@ -43,10 +43,6 @@ def body_of(payload: dict[str, Any], notice_id: str) -> bytes:
     return json.dumps(
         {"notice_id": notice_id, **fields}, sort_keys=True, separators=(",", ":")
     ).encode()
-
-
-def still_adaptable(content: dict[str, Any]) -> bool:
-    return content.get("visibility") == "public" and syndication_of(content) == "adaptable"
 
 
 class WithdrawalNotices:
@@ -87,7 +83,7 @@ class WithdrawalNotices:
 
     def notices(self, event: Any, position: int) -> list[Notice]:
         what = WITHDRAWN if type(event).__name__ == "Withdrawn" else NARROWED
-        if what == NARROWED and still_adaptable(
+        if what == NARROWED and adaptable(
             {"visibility": event.visibility, "syndication": event.syndication}
         ):
             return []
@@ -118,7 +114,7 @@ class WithdrawalNotices:
 
     def deliver(self, notice: Notice) -> Outcome:
         artifact = self.archive.artifacts.load(UUID(str(notice.payload["artifact_id"])))
-        if artifact.status == "published" and still_adaptable(
+        if artifact.status == "published" and adaptable(
             (artifact.published or {}).get("content") or {}
         ):
             return Outcome.give_up("The work was published again before the notice left.")

@@ -42,7 +42,7 @@ from uuid import UUID
 from domain.app.lineage import chain, local_id, site_of
 from domain.app.signatures import WELL_KNOWN, BadSignature, SiteKeys, read_signature
 from domain.application import Archive
-from domain.artifact_fields import syndication_of
+from domain.artifact_fields import adaptable
 from domain.errors import Conflict, DomainError, InvalidInput, NotFound
 from domain.outbox import Notice, Outbox, Outcome
 from domain.ports.clock import Clock
@@ -232,7 +232,7 @@ class WithdrawalReceipt:
             except NotFound:
                 return True
             content = (artifact.published or {}).get("content") or {}
-            return artifact.status != "published" or not _adaptable(content)
+            return artifact.status != "published" or not adaptable(content)
         try:
             document = self.fetcher.get_json(source)
         except FetchFailed as error:
@@ -241,11 +241,7 @@ class WithdrawalReceipt:
             raise NotVerifiedYet(f"The source could not be checked: {error.detail}") from None
         # A public JSON-LD record names no visibility: served to anyone, it is public.
         shown = {"visibility": "public", "status": "published", **document}
-        return shown["status"] != "published" or not _adaptable(shown)
-
-
-def _adaptable(content: dict[str, Any]) -> bool:
-    return content.get("visibility") == "public" and syndication_of(content) == "adaptable"
+        return shown["status"] != "published" or not adaptable(shown)
 
 
 def _check_lineage(adapted_from: dict[str, Any] | None, source: str) -> None:
