@@ -18,6 +18,8 @@ from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 from psycopg.sql import SQL
 
+from infra.readmodel.sqlite_schema import ImmediateSchema
+
 SCHEMA = [
     "CREATE TABLE IF NOT EXISTS {p}cp_collections (collection_id TEXT PRIMARY KEY, "
     "slug TEXT NOT NULL UNIQUE, title TEXT NOT NULL, owner TEXT NOT NULL, "
@@ -100,7 +102,7 @@ def _row(found: Any) -> CollectionRow:
     )
 
 
-class SqliteCollections(CollectionsQueries, SQLiteTrackingRecorder):
+class SqliteCollections(CollectionsQueries, SQLiteTrackingRecorder, ImmediateSchema):
     def construct_create_table_statements(self) -> list[str]:
         return super().construct_create_table_statements() + [self.sql(s) for s in SCHEMA]
 

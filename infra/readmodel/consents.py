@@ -20,6 +20,8 @@ from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 from psycopg.sql import SQL
 
+from infra.readmodel.sqlite_schema import ImmediateSchema
+
 KINDS = ("artifacts", "terms", "standings", "meta")
 SCHEMA = [
     f"CREATE TABLE IF NOT EXISTS {{p}}cp_consent_{kind} (id TEXT PRIMARY KEY, data TEXT NOT NULL)"
@@ -83,7 +85,7 @@ class ConsentQueries:
                 self._insert_tracking(cursor, tracking)
 
 
-class SqliteConsents(ConsentQueries, SQLiteTrackingRecorder):
+class SqliteConsents(ConsentQueries, SQLiteTrackingRecorder, ImmediateSchema):
     def construct_create_table_statements(self) -> list[str]:
         return super().construct_create_table_statements() + [self.sql(s) for s in SCHEMA]
 

@@ -23,6 +23,7 @@ from eventsourcing.utils import Environment
 from psycopg.sql import SQL
 
 from domain.notifications import Notification
+from infra.readmodel.sqlite_schema import ImmediateSchema
 
 SCHEMA = [
     "CREATE TABLE IF NOT EXISTS {p}cp_inbox (id TEXT PRIMARY KEY, recipient TEXT NOT NULL, "
@@ -144,7 +145,7 @@ def _item(row: Any) -> InboxItem:
     )
 
 
-class SqliteInbox(InboxQueries, SQLiteTrackingRecorder):
+class SqliteInbox(InboxQueries, SQLiteTrackingRecorder, ImmediateSchema):
     def construct_create_table_statements(self) -> list[str]:
         return super().construct_create_table_statements() + [self.sql(s) for s in SCHEMA]
 

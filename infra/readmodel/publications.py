@@ -35,6 +35,7 @@ from infra.readmodel.publications_writes import (
     Relabel,
     SqliteImmediateWrites,
 )
+from infra.readmodel.sqlite_schema import ImmediateSchema
 
 __all__ = [
     "TABLES",
@@ -213,7 +214,9 @@ def _publication(row: Any) -> PublicationRow:
     )
 
 
-class SqlitePublications(SqliteImmediateWrites, PublicationsQueries, SQLiteTrackingRecorder):
+class SqlitePublications(
+    SqliteImmediateWrites, PublicationsQueries, SQLiteTrackingRecorder, ImmediateSchema
+):
     def construct_create_table_statements(self) -> list[str]:
         statements = SCHEMA + SCRUB
         return super().construct_create_table_statements() + [self.sql(s) for s in statements]

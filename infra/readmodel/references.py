@@ -20,6 +20,8 @@ from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 from psycopg.sql import SQL
 
+from infra.readmodel.sqlite_schema import ImmediateSchema
+
 SCHEMA = [
     "CREATE TABLE IF NOT EXISTS {p}cp_references (ref TEXT NOT NULL, artifact_id TEXT NOT NULL, "
     "version INTEGER NOT NULL, PRIMARY KEY (ref, artifact_id))",
@@ -81,7 +83,7 @@ class ReferencesQueries:
         return found
 
 
-class SqliteReferences(ReferencesQueries, SQLiteTrackingRecorder):
+class SqliteReferences(ReferencesQueries, SQLiteTrackingRecorder, ImmediateSchema):
     def construct_create_table_statements(self) -> list[str]:
         return super().construct_create_table_statements() + [self.sql(s) for s in SCHEMA]
 
