@@ -79,7 +79,7 @@ def test_a_partner_lists_a_student_and_records_the_guardians_consent(demo: Demo)
         "method": "verbal",
         "evidence": "Ms. Lopez",
     }
-    answer = post(partner, f"{path}/consent", page.text, **consent)
+    answer = post(partner, f"{path}/consent/content", page.text, **consent)
     assert answer.status_code == 303, answer.text
     page = partner.get(answer.headers["location"])
     assert "The consent was recorded." in page.text
@@ -105,7 +105,7 @@ def test_a_partner_lists_a_student_and_records_the_guardians_consent(demo: Demo)
     assert "consent from M. E. Q. for adaptation by other sites" in queue.text
     assert STUDENT not in queue.text
 
-    wider = post(partner, f"{path}/consent", page.text, **{**consent, "scope": "adaptable"})
+    wider = post(partner, f"{path}/consent/content", page.text, **{**consent, "scope": "adaptable"})
     assert wider.status_code == 303, wider.text
     assert "Every listed person has consented" in partner.get(path).text
     done = editor.post(publish, headers=headers)
@@ -126,10 +126,12 @@ def test_the_page_in_spanish_and_for_others(demo: Demo) -> None:
     assert spanish.status_code == 200 and "Personas en este artefacto" in spanish.text
     assert demo.client("other-partner").get(path).status_code == 404
     assert demo.client("member").get(path).status_code == 403
-    bad = post(partner, f"{path}/consent?lang=en", partner.get(path).text, person_id="nobody")
+    bad = post(
+        partner, f"{path}/consent/content?lang=en", partner.get(path).text, person_id="nobody"
+    )
     assert bad.status_code == 422 and "Choose the person who consents." in bad.text
     spanish_bad = post(
-        partner, f"{path}/consent?lang=es", partner.get(path).text, person_id="nobody"
+        partner, f"{path}/consent/content?lang=es", partner.get(path).text, person_id="nobody"
     )
     assert "Elija a la persona que da su consentimiento." in spanish_bad.text
     forged = partner.post(f"{path}/new", data={"name": "X", "csrf": "forged"})

@@ -93,7 +93,7 @@ def test_a_bad_consent_is_refused_on_the_page(
         "evidence": "Ms. Staff",
         **fields,
     }
-    answer = post(partner, f"{path}/consent", page.text, **body)
+    answer = post(partner, f"{path}/consent/content", page.text, **body)
     assert answer.status_code == status, (case, answer.status_code, answer.text[-400:])
 
 
@@ -107,7 +107,7 @@ def test_another_partners_person_cannot_be_listed_or_consented_for(demo: Demo) -
     assert OTHERS not in listed.text
     consent = post(
         partner,
-        f"{path}/consent",
+        f"{path}/consent/content",
         page.text,
         person_id=theirs,
         scope="public",

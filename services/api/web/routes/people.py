@@ -5,11 +5,12 @@ Editors and partners use the page of a draft they may edit. Every form carries t
 CSRF token and goes through the same commands as the API (``archive.artifacts.revise``
 with ``persons``, ``archive.people.record`` and ``archive.people.give``); a refused
 form comes back with the reason and the status the API would have answered with.
+The consent form, which also files a signed form, is in ``people_consent.py``.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -85,6 +86,7 @@ NOTICES = {
     "removed": N_("The person is no longer listed in this artifact."),
     "recorded": N_("The person was recorded and listed in this artifact."),
     "consent": N_("The consent was recorded."),
+    "signed": N_("The signed form was filed and the consent recorded."),
 }
 
 
@@ -228,31 +230,6 @@ def record_person(
     return _done(artifact_id, "recorded")
 
 
-@router.post("/drafts/{artifact_id}/people/consent")
-def record_consent(
-    artifact_id: UUID, request: Request, archive: ArchiveDep, viewer: ViewerDep, form: FormDep
-) -> Response:
-    """Record a consent for a listed person: for this artifact, or for all of theirs."""
-    principal = _editor_of(viewer)
-    names = ("person_id", "scope", "given_by", "method", "evidence", "expires", "applies")
-    typed = {name: text(form, name) for name in names}
-    try:
-        data = {
-            "person_id": _uuid(typed["person_id"]),
-            "artifact_id": None if typed["applies"] == "all" else artifact_id,
-            "scope": typed["scope"],
-            "given_by": typed["given_by"],
-            "method": typed["method"],
-            "evidence": _evidence(typed["method"], typed["evidence"]),
-            "expires_at": _moment(typed["expires"]),
-        }
-        archive.people.give(principal, data)
-    except REFUSED as exc:
-        failure = _failure(exc, "consent")
-        return _page(request, archive, viewer, artifact_id, failure=failure, typed=typed)
-    return _done(artifact_id, "consent")
-
-
 def _failure(
     exc: InvalidInput | Conflict | VersionConflict | Forbidden, form: str
 ) -> dict[str, Any]:
@@ -263,13 +240,6 @@ def _failure(
     return {"error": exc.detail, "bad": bad, "status": status_for(exc)}
 
 
-def _uuid(value: str) -> UUID:
-    try:
-        return UUID(value)
-    except ValueError:
-        raise InvalidInput(N_("Choose the person who consents."), field="person_id") from None
-
-
 def _day(value: str, field: str) -> date | None:
     if not value:
         return None
@@ -277,15 +247,3 @@ def _day(value: str, field: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise InvalidInput(N_("Write the date as YYYY-MM-DD."), field=field) from None
-
-
-def _moment(value: str) -> datetime | None:
-    """An expiry day: the consent ends at the start of that day (UTC)."""
-    day = _day(value, "expires_at")
-    return None if day is None else datetime.combine(day, time(), tzinfo=UTC)
-
-
-def _evidence(method: str, value: str) -> dict[str, str]:
-    """The one piece of evidence each method keeps (the form's media id, the witness)."""
-    key = {"signed-form": "form_media_id", "verbal": "witness"}.get(method, "reference")
-    return {key: value} if value else {}
