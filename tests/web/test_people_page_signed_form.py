@@ -195,8 +195,9 @@ def test_another_partners_person_and_a_missing_csrf_token_file_nothing(demo: Dem
         forged = send(partner, path, person, ("c.pdf", form_pdf(), "application/pdf"), csrf=token)
         assert forged.status_code == 403
     member = demo.client("member")
-    refused = send(member, path, person, ("c.pdf", form_pdf(), "application/pdf"), csrf=None)
-    assert refused.status_code == 403
+    token = csrf_of(member.get("/").text)  # a valid token of the member's own session
+    refused = send(member, path, person, ("c.pdf", form_pdf(), "application/pdf"), csrf=token)
+    assert refused.status_code == 403 and "Itzel" not in refused.text
     assert forms_of(demo, person) == [] and consents_of(demo, person) == []
 
 
@@ -225,3 +226,14 @@ def test_the_consent_form_labels_every_control(demo: Demo) -> None:
     assert field.get("aria-invalid") == "true"
     assert field.get("aria-describedby") == "form-file-help error-summary"
     assert tree.xpath("//*[@id='error-summary' and @role='alert']")
+
+
+def test_an_editor_files_a_signed_form_for_a_partners_person(demo: Demo) -> None:
+    _, path, person = listed_person(demo)
+    editor = demo.client("editor")
+    answer = send(editor, path, person, ("consent.pdf", form_pdf(), "application/pdf"))
+    assert answer.status_code == 303, answer.text[-600:]
+    (filed,) = forms_of(demo, person, who="editor")
+    assert filed["filed_by"] != "" and consents_of(demo, person)[0]["evidence"] == {
+        "form_media_id": filed["id"]
+    }
