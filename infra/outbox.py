@@ -29,6 +29,18 @@ SCHEMA = [
     "CREATE INDEX IF NOT EXISTS cp_outbox_due ON {p}cp_outbox (state, next_attempt_at)",
 ]
 
+# A new entry, pending with no attempts yet; a notice whose id is stored already is skipped.
+INSERT = (
+    "INSERT INTO {p}cp_outbox (id, kind, target, payload, position, state, "
+    "attempts, created_at, next_attempt_at) VALUES (?,?,?,?,?,?,?,?,?) "
+    "ON CONFLICT (id) DO NOTHING"
+)
+
+
+def _new_row(notice: Notice, now: float) -> tuple[Any, ...]:
+    payload = json.dumps(notice.payload)
+    return (notice.id, notice.kind, notice.target, payload, notice.position, PENDING, 0, now, now)
+
 
 class OutboxQueries:
     prefix = ""
@@ -45,48 +57,14 @@ class OutboxQueries:
     def add(self, notices: Sequence[Notice], tracking: Tracking, now: float) -> None:
         with self.datastore.transaction(commit=True) as cursor:
             for notice in notices:
-                cursor.execute(
-                    self.sql(
-                        "INSERT INTO {p}cp_outbox (id, kind, target, payload, position, state, "
-                        "attempts, created_at, next_attempt_at) VALUES (?,?,?,?,?,?,?,?,?) "
-                        "ON CONFLICT (id) DO NOTHING"
-                    ),
-                    (
-                        notice.id,
-                        notice.kind,
-                        notice.target,
-                        json.dumps(notice.payload),
-                        notice.position,
-                        PENDING,
-                        0,
-                        now,
-                        now,
-                    ),
-                )
+                cursor.execute(self.sql(INSERT), _new_row(notice, now))
             self._insert_tracking(cursor, tracking)
 
     def accept(self, notice: Notice, now: float) -> bool:
         """Stores one notice received from elsewhere (no log position); False if its id
         is stored already."""
         with self.datastore.transaction(commit=True) as cursor:
-            cursor.execute(
-                self.sql(
-                    "INSERT INTO {p}cp_outbox (id, kind, target, payload, position, state, "
-                    "attempts, created_at, next_attempt_at) VALUES (?,?,?,?,?,?,?,?,?) "
-                    "ON CONFLICT (id) DO NOTHING RETURNING id"
-                ),
-                (
-                    notice.id,
-                    notice.kind,
-                    notice.target,
-                    json.dumps(notice.payload),
-                    notice.position,
-                    PENDING,
-                    0,
-                    now,
-                    now,
-                ),
-            )
+            cursor.execute(self.sql(INSERT + " RETURNING id"), _new_row(notice, now))
             return cursor.fetchone() is not None
 
     def close(self) -> None:
