@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from typing import Annotated
 from uuid import UUID
 
@@ -12,9 +11,9 @@ from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from domain.access import Principal
 from domain.app.media import MediaService
-from domain.errors import TooLarge
 from services.api.artifact_answers import AnswersDep
 from services.api.deps import ArchiveDep, IfMatchDep, MediaDep, PrincipalDep, SettingsDep
+from services.api.request_body import spooled_body
 from services.api.responses import JSON
 from services.api.routes import media_resumable
 from services.api.schemas import MediaComplete, MediaDeclare, MediaDescribe
@@ -22,7 +21,6 @@ from services.api.urls import upload_answer
 
 router = APIRouter(tags=["media"])
 router.include_router(media_resumable.router)  # HEAD and PATCH of .../content
-SPOOL_BYTES = 1024 * 1024
 
 
 @router.post("/api/v1/artifacts/{artifact_id}/media", status_code=201)
@@ -53,15 +51,9 @@ async def upload_content(
     """Receive an upload's bytes (local-folder storage; S3 uploads go to presigned URLs)."""
     upload = await run_in_threadpool(archive.media.upload_for, principal, media_id)
     limit = settings.media_part_size if part else upload.size
-    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
-        received = 0
-        async for chunk in request.stream():
-            received += len(chunk)
-            if received > limit:
-                raise TooLarge(f"More than the declared {limit} bytes were sent.", field="size")
-            spool.write(chunk)
-        spool.seek(0)
-        await run_in_threadpool(media.receive, principal, media_id, spool, part)
+    too_large = f"More than the declared {limit} bytes were sent."
+    async with spooled_body(request, limit, too_large) as body:
+        await run_in_threadpool(media.receive, principal, media_id, body, part)
     return Response(status_code=204)
 
 

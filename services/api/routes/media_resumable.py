@@ -7,7 +7,6 @@ bytes whole, and ``POST /api/v1/media/{id}/complete`` checks and attaches them.
 
 from __future__ import annotations
 
-import tempfile
 from typing import IO, Annotated
 from uuid import UUID
 
@@ -18,12 +17,12 @@ from starlette.responses import Response
 from domain.access import Principal
 from domain.app.media import MediaService
 from domain.app.resumable import ResumableUploads
-from domain.errors import InvalidInput, TooLarge
+from domain.errors import InvalidInput
 from services.api.deps import MediaDep, PrincipalDep, SettingsDep
+from services.api.request_body import spooled_body
 
 router = APIRouter(tags=["media"])
 PIECE_TYPE = "application/offset+octet-stream"
-SPOOL_BYTES = 1024 * 1024
 TUS_VERSION = "1.0.0"
 
 
@@ -41,6 +40,29 @@ def append_piece(
 ) -> tuple[int, int]:
     """Store one piece (in a worker thread: it reads and writes the media store)."""
     return uploads_for(media, piece_limit).append(principal, media_id, offset, body)
+
+
+async def receive_piece(
+    request: Request,
+    media: MediaService,
+    piece_limit: int,
+    principal: Principal,
+    media_id: UUID,
+    upload_offset: str,
+) -> tuple[int, int]:
+    """Check a piece's ``Upload-Offset`` and type, read it (at most ``piece_limit``
+    bytes) and store it in a worker thread; the new offset and the upload's length.
+    The API's ``PATCH`` and the capture page's resumable upload both send pieces here."""
+    if not upload_offset.isdigit():
+        raise InvalidInput("Send Upload-Offset: the number of bytes held.", field="upload_offset")
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != PIECE_TYPE:
+        raise InvalidInput(f"Send pieces as Content-Type: {PIECE_TYPE}.", field="content_type")
+    too_large = f"A piece may be at most {piece_limit} bytes."
+    async with spooled_body(request, piece_limit, too_large) as piece:
+        return await run_in_threadpool(
+            append_piece, media, piece_limit, principal, media_id, int(upload_offset), piece
+        )
 
 
 def _headers(offset: int, length: int) -> dict[str, str]:
@@ -73,21 +95,7 @@ async def append_content(
     """Append a piece (``Content-Type: application/offset+octet-stream``) at
     ``Upload-Offset``, which must equal the bytes held; answers the new offset. A piece
     cut short by the connection is dropped, so resume from the offset ``HEAD`` gives."""
-    if not upload_offset.isdigit():
-        raise InvalidInput("Send Upload-Offset: the number of bytes held.", field="upload_offset")
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type != PIECE_TYPE:
-        raise InvalidInput(f"Send pieces as Content-Type: {PIECE_TYPE}.", field="content_type")
-    limit = settings.media_part_size
-    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
-        received = 0
-        async for chunk in request.stream():
-            received += len(chunk)
-            if received > limit:
-                raise TooLarge(f"A piece may be at most {limit} bytes.", field="size")
-            spool.write(chunk)
-        spool.seek(0)
-        offset, length = await run_in_threadpool(
-            append_piece, media, limit, principal, media_id, int(upload_offset), spool
-        )
+    offset, length = await receive_piece(
+        request, media, settings.media_part_size, principal, media_id, upload_offset
+    )
     return Response(status_code=204, headers=_headers(offset, length))

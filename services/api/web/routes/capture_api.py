@@ -5,26 +5,23 @@ the same problem details as the API. Each request is safe to send again."""
 from __future__ import annotations
 
 import hmac
-import tempfile
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Header, Request
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
 from domain.access import Principal, Role
-from domain.errors import InvalidInput, TooLarge
+from domain.errors import InvalidInput
 from domain.policy import require_role
 from domain.values import KINDS
 from services.api.deps import ArchiveDep, MediaDep, SettingsDep
-from services.api.routes.media_resumable import PIECE_TYPE, append_piece, uploads_for
+from services.api.routes.media_resumable import receive_piece, uploads_for
 from services.api.web import capture_sync
 from services.api.web.session import CsrfRefused, sessions_of, viewer_for
 
 router = APIRouter(include_in_schema=False)
-SPOOL_BYTES = 1024 * 1024
 NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -106,22 +103,9 @@ async def append(
     upload_offset: Annotated[str, Header()] = "",
 ) -> Response:
     """One piece of the file at ``Upload-Offset`` (as the API's resumable upload)."""
-    if not upload_offset.isdigit():
-        raise InvalidInput("Send Upload-Offset.", field="upload_offset")
-    if request.headers.get("content-type", "").split(";")[0].strip() != PIECE_TYPE:
-        raise InvalidInput(f"Send pieces as {PIECE_TYPE}.", field="content_type")
-    limit = settings.media_part_size
-    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
-        received = 0
-        async for chunk in request.stream():
-            received += len(chunk)
-            if received > limit:
-                raise TooLarge(f"A piece may be at most {limit} bytes.", field="size")
-            spool.write(chunk)
-        spool.seek(0)
-        offset, length = await run_in_threadpool(
-            append_piece, media, limit, principal, media_id, int(upload_offset), spool
-        )
+    offset, length = await receive_piece(
+        request, media, settings.media_part_size, principal, media_id, upload_offset
+    )
     headers = {"Upload-Offset": str(offset), "Upload-Length": str(length), **NO_STORE}
     return Response(status_code=204, headers=headers)
 
