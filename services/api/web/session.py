@@ -37,6 +37,7 @@ from starlette.responses import Response
 from domain.access import ANONYMOUS, AccessToken, Principal, Role, token_id_for
 from domain.application import Archive
 from domain.errors import Forbidden
+from domain.policy import require_role
 from infra.sessions import Session, SessionStore
 
 CSRF_FIELD = "csrf"
@@ -99,7 +100,10 @@ class WebSessions:
         self.end(request, response)
         session = self.store.create(token_id_for(token), SESSION_SECONDS)
         response.set_cookie(
-            self.session_cookie, session.id, max_age=SESSION_SECONDS, **COOKIE_FLAGS  # type: ignore[arg-type]
+            self.session_cookie,
+            session.id,
+            max_age=SESSION_SECONDS,
+            **COOKIE_FLAGS,  # type: ignore[arg-type]
         )
 
     def end(self, request: Request, response: Response) -> None:
@@ -171,6 +175,11 @@ class Viewer:
     def role(self) -> str:
         return self.principal.role.value if self.principal.role else ""
 
+    def acting(self, role: Role, action: str) -> Principal:
+        """The principal, when at least ``role``; refused otherwise, naming ``action``."""
+        require_role(self.principal, role, action)
+        return self.principal
+
     def expected_csrf(self) -> str | None:
         """The token a form from this browser must carry; None if it cannot have one."""
         if self.sessions is None:
@@ -196,7 +205,10 @@ class Viewer:
             return response
         if self.new_csrf and self.form_key:
             response.set_cookie(
-                self.sessions.form_cookie, self.form_key, max_age=SESSION_SECONDS, **COOKIE_FLAGS  # type: ignore[arg-type]
+                self.sessions.form_cookie,
+                self.form_key,
+                max_age=SESSION_SECONDS,
+                **COOKIE_FLAGS,  # type: ignore[arg-type]
             )
         if self.stale_session:
             response.delete_cookie(self.sessions.session_cookie, **COOKIE_FLAGS)  # type: ignore[arg-type]

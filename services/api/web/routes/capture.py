@@ -16,11 +16,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
-from domain.access import Principal, Role
+from domain.access import Role
 from domain.app.media import MediaService
 from domain.application import Archive
 from domain.errors import Conflict, InvalidInput, TooLarge, VersionConflict
-from domain.policy import require_role
 from domain.values import KINDS
 from services.api.deps import ArchiveDep, MediaDep, SettingsDep
 from services.api.web import capture_sync, uploads
@@ -44,11 +43,6 @@ NOTICES = {
 }
 NEEDS_ALT = N_("Say what the photo shows before adding it, for people who cannot see it.")
 STATUS = {VersionConflict: 412, Conflict: 409, TooLarge: 413}
-
-
-def _partner(viewer: Viewer) -> Principal:
-    require_role(viewer.principal, Role.PARTNER, "capture drafts")
-    return viewer.principal
 
 
 def _page(
@@ -80,7 +74,7 @@ def _page(
 
 @router.get("/capture")
 def new_capture(request: Request, viewer: ViewerDep, kind: str = "story") -> Response:
-    _partner(viewer)
+    viewer.acting(Role.PARTNER, "capture drafts")
     kind = kind if kind in KINDS else "story"
     values: dict[str, Any] = {
         "id": None,
@@ -100,7 +94,7 @@ def capture_page(
     viewer: ViewerDep,
     done: str | None = None,
 ) -> Response:
-    principal = _partner(viewer)
+    principal = viewer.acting(Role.PARTNER, "capture drafts")
     view = archive.reading.get_artifact(principal, artifact_id, draft=True)
     values = {**view, "answers": answers_from(view["kind"], view.get("body") or "")}
     values["nonce"] = str(artifact_id)
@@ -160,7 +154,7 @@ def _save(
     artifact_id: UUID | None,
 ) -> Response:
     """The rest of a plain form's send, in a worker thread (it reads and writes stores)."""
-    principal = _partner(viewer)
+    principal = viewer.acting(Role.PARTNER, "capture drafts")
     if artifact_id is None:
         kind = text(form, "kind") if text(form, "kind") in KINDS else "story"
     else:

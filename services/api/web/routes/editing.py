@@ -15,7 +15,6 @@ from domain.access import Principal, Role
 from domain.app.media import MediaService
 from domain.application import Archive
 from domain.errors import Conflict, InvalidInput, TooLarge, VersionConflict
-from domain.policy import require_role
 from domain.ports.media import MediaStoreUnavailable
 from domain.values import KINDS
 from services.api.deps import ArchiveDep, MediaDep, SettingsDep
@@ -61,14 +60,9 @@ STORE_DOWN = (
 ERROR_STATUS = {VersionConflict: 409, Conflict: 409, TooLarge: 413}
 
 
-def _partner(viewer: Viewer) -> Principal:
-    require_role(viewer.principal, Role.PARTNER, "write drafts")
-    return viewer.principal
-
-
 @router.get("/drafts")
 def drafts_page(request: Request, archive: ArchiveDep, viewer: ViewerDep) -> Response:
-    principal = _partner(viewer)
+    principal = viewer.acting(Role.PARTNER, "write drafts")
     page = archive.reading.list_artifacts(principal, mine=True, limit=100)
     items = sorted(page["items"], key=lambda v: v["modified_at"], reverse=True)
     return render(request, viewer, "drafts.html", {"items": items})
@@ -78,7 +72,7 @@ def drafts_page(request: Request, archive: ArchiveDep, viewer: ViewerDep) -> Res
 def new_draft_page(
     request: Request, editor: EditorDep, viewer: ViewerDep, kind: str = "story"
 ) -> Response:
-    principal = _partner(viewer)
+    principal = viewer.acting(Role.PARTNER, "write drafts")
     values = empty_values(kind if kind in KINDS else "story")
     context = editor.context(principal, values, nonce=uuid.uuid4().hex, new=True)
     return render(request, viewer, "editor.html", context)
@@ -88,7 +82,7 @@ def new_draft_page(
 def create_draft(
     request: Request, archive: ArchiveDep, editor: EditorDep, viewer: ViewerDep, form: FormDep
 ) -> Response:
-    principal = _partner(viewer)
+    principal = viewer.acting(Role.PARTNER, "write drafts")
     kind = text(form, "kind")
     values = values_from_form(form, empty_values(kind if kind in KINDS else "story"))
     extra: dict[str, Any] = {"nonce": text(form, "nonce") or uuid.uuid4().hex, "new": True}
@@ -110,7 +104,7 @@ def create_draft(
 @router.post("/drafts/preview")
 async def live_preview(viewer: ViewerDep, form: FormDep) -> Response:
     """The editor script's live preview: the Markdown body rendered and sanitised."""
-    _partner(viewer)
+    viewer.acting(Role.PARTNER, "write drafts")
     html = preview({"body": form.get("body") if isinstance(form.get("body"), str) else ""})
     return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
@@ -150,7 +144,7 @@ def edit_page(
     viewer: ViewerDep,
     done: str | None = None,
 ) -> Response:
-    principal = _partner(viewer)
+    principal = viewer.acting(Role.PARTNER, "write drafts")
     view = archive.reading.get_artifact(principal, artifact_id, draft=True)
     context = editor.context(principal, {**view, "note": ""}, notice=NOTICES.get(done or ""))
     context["conversation"] = archive.review.conversation(principal, artifact_id)["returns"]
@@ -192,7 +186,7 @@ def _save(
 ) -> Response:
     """The rest of ``save_draft``, in a worker thread: each step reads or writes a store."""
     archive = editor.archive
-    principal = _partner(viewer)
+    principal = viewer.acting(Role.PARTNER, "write drafts")
     current = archive.reading.get_artifact(principal, artifact_id, draft=True)
     values = values_from_form(form, current)
     action = text(form, "action")

@@ -31,11 +31,6 @@ NOTICES = {
 COMMENT_FIELDS = ("title", "summary", "body", "contributors", "terms", "place", "date", "licence")
 
 
-def _editor(viewer: Viewer, action: str) -> Principal:
-    require_role(viewer.principal, Role.EDITOR, action)
-    return viewer.principal
-
-
 def _queue(archive: Archive, principal: Principal) -> list[dict[str, Any]]:
     page = archive.reading.list_artifacts(principal, in_review=True, limit=100)
     return [
@@ -70,7 +65,7 @@ def _render_queue(
 def review_page(
     request: Request, archive: ArchiveDep, viewer: ViewerDep, done: str | None = None
 ) -> Response:
-    _editor(viewer, "review submissions")
+    viewer.acting(Role.EDITOR, "review submissions")
     return _render_queue(request, archive, viewer, notice=NOTICES.get(done or ""))
 
 
@@ -82,7 +77,7 @@ def publish(
     viewer: ViewerDep,
     form: FormDep,
 ) -> Response:
-    principal = _editor(viewer, "publish")
+    principal = viewer.acting(Role.EDITOR, "publish")
     try:
         version = form_version(form)
         archive.artifacts.publish(
@@ -108,7 +103,7 @@ def publish(
 
 @router.post("/artifacts/{artifact_id}/withdraw")
 def withdraw(artifact_id: UUID, archive: ArchiveDep, viewer: ViewerDep, form: FormDep) -> Response:
-    principal = _editor(viewer, "withdraw artifacts")
+    principal = viewer.acting(Role.EDITOR, "withdraw artifacts")
     version = form_version(form) if text(form, "version") else None
     archive.artifacts.withdraw(principal, artifact_id, text(form, "reason"), version)
     return RedirectResponse("/review?done=withdrawn", status_code=303)
@@ -122,7 +117,7 @@ def return_draft(
     viewer: ViewerDep,
     form: FormDep,
 ) -> Response:
-    principal = _editor(viewer, "return drafts with comments")
+    principal = viewer.acting(Role.EDITOR, "return drafts with comments")
     fields = {name: text(form, f"comment_{name}") for name in COMMENT_FIELDS}
     try:
         version = form_version(form)
