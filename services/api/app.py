@@ -92,7 +92,9 @@ def create_app(settings: Settings | None = None, container: Container | None = N
 
     # Upload bodies are limited by their declared size instead (see routes/media.py).
     app.add_middleware(
-        BodyLimit, max_bytes=settings.max_request_bytes, exempt_suffixes=("/content",)
+        BodyLimit,
+        max_bytes=settings.max_request_bytes,
+        exempt_suffixes=("/content", "/consent-forms"),  # each checks its own, larger limit
     )
     app.add_middleware(Methods)  # OPTIONS, HEAD wherever GET, and the full Allow on a 405
     if settings.rate_limits_enabled:

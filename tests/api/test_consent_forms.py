@@ -135,3 +135,11 @@ def test_a_signed_consent_names_a_form_filed_for_that_person(api: Api) -> None:
         answer = give(api, person["id"], method="signed-form", evidence={"form_media_id": named})
         assert answer.status_code == 422, (named, answer.text)
         assert answer.json()["field"] == "form_media_id"
+
+
+def test_a_scanned_form_of_a_few_megabytes_is_taken(api: Api) -> None:
+    """Scans are large: the site's 1 MB limit for JSON bodies does not apply to forms."""
+    person = recorded(api)
+    scan = form_pdf().replace(b"%%EOF", b"% " + b"0" * (3 * 1024 * 1024) + b"\n%%EOF")
+    answer = file_form(api, person["id"], scan)
+    assert answer.status_code == 201, answer.text[:300]
