@@ -95,3 +95,13 @@ def test_a_third_language_is_only_a_catalogue(
         assert i18n.own_name("fr") == "Français"
     finally:
         i18n.translations.cache_clear()
+
+
+def test_no_message_is_in_the_spanish_catalogue_twice() -> None:
+    """A second entry for a message would silently win over the first."""
+    path = i18n.LOCALE_DIR / "es" / "LC_MESSAGES" / "messages.po"
+    ids = [
+        line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("msgid ")
+    ]
+    repeated = sorted({i for i in ids if ids.count(i) > 1} - {'msgid ""'})
+    assert not repeated, repeated
