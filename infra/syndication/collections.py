@@ -14,19 +14,16 @@ from __future__ import annotations
 
 import json
 import shutil
-import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-import bagit
 
 from domain.access import ANONYMOUS
 from domain.artifact_fields import syndication_of
 from domain.values import ALL_RIGHTS_RESERVED, one_line, strip_refused
 from infra.syndication import feeds
 from infra.syndication.jsonld import JSONLD_CONTEXT
-from infra.syndication.package import build_package
+from infra.syndication.package import build_package, zipped_bag
 
 SHARED = ("shared", "adaptable")
 
@@ -113,15 +110,7 @@ class CollectionSyndication:
             json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8"
         )
         (bag_dir / "README.md").write_text(_readme(view, packed), encoding="utf-8")
-        bagit.make_bag(
-            str(bag_dir), _bag_info(view, self.page_url(view["slug"])), checksums=["sha256"]
-        )
-        archive = folder / f"{bag_dir.name}.zip"
-        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
-            for path in sorted(bag_dir.rglob("*")):
-                if path.is_file():
-                    zipped.write(path, path.relative_to(folder).as_posix())
-        return archive
+        return zipped_bag(bag_dir, _bag_info(view, self.page_url(view["slug"])))
 
 
 def travels(record: dict[str, Any]) -> bool:

@@ -63,11 +63,14 @@ def build_package(
     metadata = json.dumps(jsonld, ensure_ascii=False, indent=2, default=str)
     _write(bag_dir / "metadata.jsonld", metadata)
     _write(bag_dir / "LICENSE.txt", attribution(record))
-    bagit.make_bag(
-        str(bag_dir),
-        _bag_info(record),
-        checksums=["sha256"],
-    )
+    return zipped_bag(bag_dir, _bag_info(record))
+
+
+def zipped_bag(bag_dir: Path, info: dict[str, str]) -> Path:
+    """Make ``bag_dir`` a BagIt bag (SHA-256 manifests, ``info`` in bag-info.txt) and
+    zip it beside itself, the bag's folder at the top of the zip; the zip's path."""
+    bagit.make_bag(str(bag_dir), info, checksums=["sha256"])
+    folder = bag_dir.parent
     archive = folder / f"{bag_dir.name}.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
         for path in sorted(bag_dir.rglob("*")):
