@@ -9,10 +9,9 @@ from domain import policy
 from domain.access import SYSTEM, Principal, Role
 from domain.artifact import Artifact
 from domain.artifact_commands import ArtifactCommands
-from domain.errors import InvalidInput
 from domain.results import CommandResult, now, result_of
 from domain.store import Store
-from domain.values import LICENCES, allows_derivatives, check_kind
+from domain.values import check_kind, require_derivatives
 
 
 class AdaptationCommands:
@@ -26,14 +25,7 @@ class AdaptationCommands:
         """A new draft made from ``source`` (a description of the work it adapts)."""
         policy.require_role(principal, Role.PARTNER, "adapt artifacts")
         check_kind(kind)
-        licence = str(source.get("licence") or "")
-        if not allows_derivatives(licence):
-            raise InvalidInput(
-                f"The source's licence ({LICENCES.get(licence, licence or 'none given')}) does "
-                "not allow adaptations; ask its authors for permission instead.",
-                field="source",
-                licence=licence,
-            )
+        require_derivatives(source, "adaptations")
         checked = self.artifacts.content.check(kind, content)
         assert principal.id is not None
         artifact = Artifact(id=uuid4(), kind=kind, content=checked, by=principal.id)  # type: ignore[call-arg]

@@ -89,6 +89,19 @@ def allows_derivatives(licence: str) -> bool:
     return licence != ALL_RIGHTS_RESERVED and "-nd" not in licence
 
 
+def require_derivatives(source: dict[str, Any], made: str) -> None:
+    """Refuse ``made`` ("adaptations", "translations") of a source whose licence
+    forbids derivative works."""
+    licence = str(source.get("licence") or "")
+    if not allows_derivatives(licence):
+        raise InvalidInput(
+            f"The source's licence ({LICENCES.get(licence, licence or 'none given')}) does "
+            f"not allow {made}; ask its authors for permission instead.",
+            field="source",
+            licence=licence,
+        )
+
+
 def check_kind(kind: str) -> KindSpec:
     try:
         return KINDS[kind]

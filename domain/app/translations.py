@@ -21,7 +21,7 @@ from domain.artifact import Artifact
 from domain.errors import InvalidInput
 from domain.policy import require_role
 from domain.results import CommandResult, result_of
-from domain.values import LICENCES, allows_derivatives, check_language, clean_text
+from domain.values import check_language, clean_text, require_derivatives
 
 TRANSLATION = "translation"  # the ``relation`` of an AdaptedFrom source that it translates
 
@@ -44,14 +44,7 @@ class CrossSiteTranslations:
         source_language = content.get("language") or "en"
         if language == source_language:
             raise InvalidInput(f"The work is already in {language}.", field="language")
-        licence = str(source.get("licence") or "")
-        if not allows_derivatives(licence):
-            raise InvalidInput(
-                f"The source's licence ({LICENCES.get(licence, licence or 'none given')}) does "
-                "not allow translations; ask its authors for permission instead.",
-                field="source",
-                licence=licence,
-            )
+        require_derivatives(source, "translations")
         name = clean_text(translator, "translator").strip() or principal.name
         content = self._translated(content, place, language, name)
         checked = self.archive.artifacts.content.check(kind, content)
