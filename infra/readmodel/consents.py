@@ -20,14 +20,13 @@ from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 from psycopg.sql import SQL
 
+from domain.app.consent_facts import KINDS, Rows
 from infra.readmodel.sqlite_schema import ImmediateSchema
 
-KINDS = ("artifacts", "terms", "standings", "meta")
 SCHEMA = [
     f"CREATE TABLE IF NOT EXISTS {{p}}cp_consent_{kind} (id TEXT PRIMARY KEY, data TEXT NOT NULL)"
     for kind in KINDS
 ]
-Rows = dict[str, dict[str, Any]]
 
 
 @dataclass
