@@ -20,6 +20,7 @@ from eventsourcing.utils import Environment
 from psycopg.sql import SQL
 
 from domain.outbox import FAILED, PENDING, SENT, STATES, Notice, Outbox, OutboxEntry
+from infra.readmodel.sqlite_schema import ImmediateSchema
 
 SCHEMA = [
     "CREATE TABLE IF NOT EXISTS {p}cp_outbox (id TEXT PRIMARY KEY, kind TEXT NOT NULL, "
@@ -159,7 +160,7 @@ def _entry(row: Any) -> OutboxEntry:
     )
 
 
-class SqliteOutbox(OutboxQueries, SQLiteTrackingRecorder):
+class SqliteOutbox(OutboxQueries, SQLiteTrackingRecorder, ImmediateSchema):
     def construct_create_table_statements(self) -> list[str]:
         return super().construct_create_table_statements() + [self.sql(s) for s in SCHEMA]
 

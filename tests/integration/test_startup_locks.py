@@ -17,6 +17,7 @@ import pytest
 from eventsourcing.persistence import Tracking
 
 from infra.bootstrap import Container, build, build_indexer, build_publications_view
+from infra.outbox import build_outbox
 from infra.readmodel.collections import collections_beside
 from infra.readmodel.consents import consents_beside
 from infra.readmodel.inbox import build_inbox
@@ -76,6 +77,7 @@ def test_read_models_are_built_while_the_sender_writes(sqlite_container: Contain
             inbox.close()
             collections_beside(datastore)
             consents_beside(datastore)
+            build_outbox(env).close()  # a second sender (or a restarted one) starting
     assert writer.errors == []
     assert writer.commits > ROUNDS  # the sender really wrote throughout
 
