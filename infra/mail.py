@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any
@@ -91,6 +93,9 @@ def _refused(recipients: dict[str, Any]) -> Outcome:
     return Outcome.again(f"The mail server refused the recipient for now: {codes}")
 
 
+MAX_AGE = timedelta(days=2)  # older events are in the inbox only
+
+
 class EmailNotifier:
     """The outbox's notifier of kind ``email``: one notice per event and recipient."""
 
@@ -98,14 +103,28 @@ class EmailNotifier:
     topics = TOPICS
 
     def __init__(
-        self, mailer: SmtpMailer, directory: Directory, base_url: str, site_name: str
+        self,
+        mailer: SmtpMailer,
+        directory: Directory,
+        base_url: str,
+        site_name: str,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.mailer = mailer
         self.directory = directory
         self.base_url = base_url.rstrip("/")
         self.site_name = site_name
+        self.now = now
 
     def notices(self, event: Any, position: int) -> list[Notice]:
+        """The emails an event calls for; none for an event older than ``MAX_AGE``.
+
+        The inbox keeps every notification. Email is for what is happening now: when the
+        sender reads old history (a new follower position, an outage of days), it does
+        not send a flood of stale mail."""
+        at = getattr(event, "timestamp", None)
+        if isinstance(at, datetime) and self.now() - at > MAX_AGE:
+            return []
         topic = get_topic(type(event))
         found = notifications_for(topic, event, position, self.directory)
         return [self.notice(n) for n in found if wanted(n, self.directory, EMAIL)]

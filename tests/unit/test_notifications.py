@@ -62,11 +62,12 @@ def test_a_submission_tells_the_editors_but_not_the_one_who_submitted() -> None:
 
 def test_publication_withdrawal_and_adaptation_tell_the_contributors() -> None:
     directory = StandInDirectory()
-    for name, kind, fields in [
+    cases: list[tuple[str, str, dict[str, Any]]] = [
         ("Published", PUBLISHED, {}),
         ("Withdrawn", WITHDRAWN, {"reason": "Consent withdrawn"}),
         ("AdaptationReported", ADAPTED, {"report": {"url": "https://b.example/a/1"}}),
-    ]:
+    ]
+    for name, kind, fields in cases:
         topic, happened = event(name, by="ed-1", **fields)
         found = notifications_for(topic, happened, 9, directory)
         assert [(n.kind, n.recipient) for n in found] == [(kind, "partner-1")]
