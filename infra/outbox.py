@@ -14,13 +14,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from eventsourcing.persistence import InfrastructureFactory, Tracking
-from eventsourcing.postgres import PostgresTrackingRecorder
-from eventsourcing.sqlite import SQLiteTrackingRecorder
 from eventsourcing.utils import Environment
-from psycopg.sql import SQL
 
 from domain.outbox import FAILED, PENDING, SENT, STATES, Notice, Outbox, OutboxEntry
-from infra.readmodel.sqlite_schema import ImmediateSchema
+from infra.readmodel.tables import PostgresTables, SqliteTables
 
 SCHEMA = [
     "CREATE TABLE IF NOT EXISTS {p}cp_outbox (id TEXT PRIMARY KEY, kind TEXT NOT NULL, "
@@ -160,18 +157,12 @@ def _entry(row: Any) -> OutboxEntry:
     )
 
 
-class SqliteOutbox(OutboxQueries, SQLiteTrackingRecorder, ImmediateSchema):
-    def construct_create_table_statements(self) -> list[str]:
-        return super().construct_create_table_statements() + [self.sql(s) for s in SCHEMA]
+class SqliteOutbox(OutboxQueries, SqliteTables):
+    schema = SCHEMA
 
 
-class PostgresOutbox(OutboxQueries, PostgresTrackingRecorder):
-    marker = "%s"
-
-    def __init__(self, datastore: Any, **kwargs: Any) -> None:
-        super().__init__(datastore, **kwargs)
-        self.prefix = f'"{self.datastore.schema}".'
-        self.sql_create_statements.extend(SQL(self.sql(s)) for s in SCHEMA)  # type: ignore[misc]
+class PostgresOutbox(OutboxQueries, PostgresTables):
+    schema = SCHEMA
 
 
 def build_outbox(env: dict[str, str]) -> Outbox:

@@ -14,11 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from eventsourcing.persistence import Tracking
-from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
-from eventsourcing.sqlite import SQLiteTrackingRecorder
-from psycopg.sql import SQL
+from eventsourcing.postgres import PostgresDatastore
 
-from infra.readmodel.sqlite_schema import ImmediateSchema
+from infra.readmodel.tables import PostgresTables, SqliteTables
 
 SCHEMA = [
     "CREATE TABLE IF NOT EXISTS {p}cp_collections (collection_id TEXT PRIMARY KEY, "
@@ -102,18 +100,12 @@ def _row(found: Any) -> CollectionRow:
     )
 
 
-class SqliteCollections(CollectionsQueries, SQLiteTrackingRecorder, ImmediateSchema):
-    def construct_create_table_statements(self) -> list[str]:
-        return super().construct_create_table_statements() + [self.sql(s) for s in SCHEMA]
+class SqliteCollections(CollectionsQueries, SqliteTables):
+    schema = SCHEMA
 
 
-class PostgresCollections(CollectionsQueries, PostgresTrackingRecorder):
-    marker = "%s"
-
-    def __init__(self, datastore: Any, **kwargs: Any) -> None:
-        super().__init__(datastore, **kwargs)
-        self.prefix = f'"{self.datastore.schema}".'
-        self.sql_create_statements.extend(SQL(self.sql(s)) for s in SCHEMA)  # type: ignore[misc]
+class PostgresCollections(CollectionsQueries, PostgresTables):
+    schema = SCHEMA
 
 
 CollectionsView = SqliteCollections | PostgresCollections

@@ -16,12 +16,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from eventsourcing.persistence import Tracking
-from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
-from eventsourcing.sqlite import SQLiteTrackingRecorder
-from psycopg.sql import SQL
+from eventsourcing.postgres import PostgresDatastore
 
 from domain.app.consent_facts import KINDS, Rows
-from infra.readmodel.sqlite_schema import ImmediateSchema
+from infra.readmodel.tables import PostgresTables, SqliteTables
 
 SCHEMA = [
     f"CREATE TABLE IF NOT EXISTS {{p}}cp_consent_{kind} (id TEXT PRIMARY KEY, data TEXT NOT NULL)"
@@ -84,18 +82,12 @@ class ConsentQueries:
                 self._insert_tracking(cursor, tracking)
 
 
-class SqliteConsents(ConsentQueries, SQLiteTrackingRecorder, ImmediateSchema):
-    def construct_create_table_statements(self) -> list[str]:
-        return super().construct_create_table_statements() + [self.sql(s) for s in SCHEMA]
+class SqliteConsents(ConsentQueries, SqliteTables):
+    schema = SCHEMA
 
 
-class PostgresConsents(ConsentQueries, PostgresTrackingRecorder):
-    marker = "%s"
-
-    def __init__(self, datastore: Any, **kwargs: Any) -> None:
-        super().__init__(datastore, **kwargs)
-        self.prefix = f'"{self.datastore.schema}".'
-        self.sql_create_statements.extend(SQL(self.sql(s)) for s in SCHEMA)  # type: ignore[misc]
+class PostgresConsents(ConsentQueries, PostgresTables):
+    schema = SCHEMA
 
 
 Consents = SqliteConsents | PostgresConsents

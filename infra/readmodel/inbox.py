@@ -17,13 +17,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from eventsourcing.persistence import InfrastructureFactory, Tracking
-from eventsourcing.postgres import PostgresTrackingRecorder
-from eventsourcing.sqlite import SQLiteTrackingRecorder
 from eventsourcing.utils import Environment
-from psycopg.sql import SQL
 
 from domain.notifications import Notification
-from infra.readmodel.sqlite_schema import ImmediateSchema
+from infra.readmodel.tables import PostgresTables, SqliteTables
 
 SCHEMA = [
     "CREATE TABLE IF NOT EXISTS {p}cp_inbox (id TEXT PRIMARY KEY, recipient TEXT NOT NULL, "
@@ -145,18 +142,12 @@ def _item(row: Any) -> InboxItem:
     )
 
 
-class SqliteInbox(InboxQueries, SQLiteTrackingRecorder, ImmediateSchema):
-    def construct_create_table_statements(self) -> list[str]:
-        return super().construct_create_table_statements() + [self.sql(s) for s in SCHEMA]
+class SqliteInbox(InboxQueries, SqliteTables):
+    schema = SCHEMA
 
 
-class PostgresInbox(InboxQueries, PostgresTrackingRecorder):
-    marker = "%s"
-
-    def __init__(self, datastore: Any, **kwargs: Any) -> None:
-        super().__init__(datastore, **kwargs)
-        self.prefix = f'"{self.datastore.schema}".'
-        self.sql_create_statements.extend(SQL(self.sql(s)) for s in SCHEMA)  # type: ignore[misc]
+class PostgresInbox(InboxQueries, PostgresTables):
+    schema = SCHEMA
 
 
 Inbox = SqliteInbox | PostgresInbox

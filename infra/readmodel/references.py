@@ -16,11 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from eventsourcing.persistence import Tracking
-from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
-from eventsourcing.sqlite import SQLiteTrackingRecorder
-from psycopg.sql import SQL
+from eventsourcing.postgres import PostgresDatastore
 
-from infra.readmodel.sqlite_schema import ImmediateSchema
+from infra.readmodel.tables import PostgresTables, SqliteTables
 
 SCHEMA = [
     "CREATE TABLE IF NOT EXISTS {p}cp_references (ref TEXT NOT NULL, artifact_id TEXT NOT NULL, "
@@ -83,18 +81,12 @@ class ReferencesQueries:
         return found
 
 
-class SqliteReferences(ReferencesQueries, SQLiteTrackingRecorder, ImmediateSchema):
-    def construct_create_table_statements(self) -> list[str]:
-        return super().construct_create_table_statements() + [self.sql(s) for s in SCHEMA]
+class SqliteReferences(ReferencesQueries, SqliteTables):
+    schema = SCHEMA
 
 
-class PostgresReferences(ReferencesQueries, PostgresTrackingRecorder):
-    marker = "%s"
-
-    def __init__(self, datastore: Any, **kwargs: Any) -> None:
-        super().__init__(datastore, **kwargs)
-        self.prefix = f'"{self.datastore.schema}".'
-        self.sql_create_statements.extend(SQL(self.sql(s)) for s in SCHEMA)  # type: ignore[misc]
+class PostgresReferences(ReferencesQueries, PostgresTables):
+    schema = SCHEMA
 
 
 References = SqliteReferences | PostgresReferences
