@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import statistics
 import tempfile
 import time
@@ -290,10 +292,15 @@ def resident_mib(pid: int) -> tuple[float, float]:
     return found["VmRSS:"], found["VmHWM:"]
 
 
-def search_at_scale(n: int, out: Out, given: Path | None = None) -> None:
+def search_at_scale(
+    n: int, out: Out, given: Path | None = None, work_dir: Path | None = None
+) -> None:
     """Rebuild the corpus's index, then search it over HTTP: each query's first use in a
     fresh API process, then warm; and the API process's memory. ``given``: a directory
-    holding a corpus made by tests/benchmarks/corpus.py (events.sqlite3, corpus.json)."""
+    holding a corpus made by tests/benchmarks/corpus.py (events.sqlite3, corpus.json).
+    ``work_dir``: keep the working copy and its index there; a later run with the same
+    directory searches that index again without copying or rebuilding (at a million
+    artifacts the rebuild takes a quarter of an hour)."""
     if given is not None:
         corpus, found = given, read_info(given)
         assert found is not None, f"no corpus.json in {given}"
@@ -302,11 +309,15 @@ def search_at_scale(n: int, out: Out, given: Path | None = None) -> None:
         corpus, info, reused = cached_corpus(n, out)
     out(f"corpus: {'reused' if reused else 'generated'} {corpus}: {describe(info)}")
     with tempfile.TemporaryDirectory(prefix="cp-bench-scale-") as tmp:
-        work = Path(tmp) / "sqlite"
-        working_copy(corpus, work)
+        work = work_dir or Path(tmp) / "sqlite"
         env = child_env(work)
-        rebuilt = rebuild_in_child(env, out)
-        report_rebuild(rebuilt, out)
+        if work_dir is not None and (work / "rebuilt.json").is_file():
+            out(f"index: reused the working copy and index in {work} (no rebuild)")
+        else:
+            working_copy(corpus, work)
+            rebuilt = rebuild_in_child(env, out)
+            report_rebuild(rebuilt, out)
+            (work / "rebuilt.json").write_text(json.dumps(dataclasses.asdict(rebuilt)))
         mix = query_mix()
         index = SqliteFtsIndex(work / "search")
         with api_server(env, work) as (api, base, started):
@@ -334,5 +345,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=search_at_scale.__doc__)
     parser.add_argument("--corpus", type=int, default=100_000)
     parser.add_argument("--corpus-dir", type=Path, help="a corpus made by corpus.py, to copy")
+    parser.add_argument("--work-dir", type=Path, help="keep (or reuse) the copy and its index")
     options = parser.parse_args(sys.argv[1:])
-    search_at_scale(options.corpus, print, options.corpus_dir)
+    search_at_scale(options.corpus, print, options.corpus_dir, options.work_dir)
