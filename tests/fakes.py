@@ -7,14 +7,20 @@ runs the same contract suite as the local folder and S3 adapters.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+import ipaddress
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import urljoin, urlsplit
+from uuid import UUID
 
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import IntegrityError, Tracking
 
+from domain.outbox import FAILED, PENDING, SENT, STATES, Notice, OutboxEntry
+from domain.ports.fetcher import FetchBusy, FetchFailed, FetchRefused
 from domain.ports.media import CHUNK, ImageResult, MediaStore, UnsafeImage, UploadTarget
 from domain.ports.search import Rebuild, SearchIndex, SearchQuery, SearchResult
 
@@ -145,3 +151,265 @@ class RecordingIndex(SearchIndex):
 
     def start_rebuild(self) -> Rebuild:
         raise NotImplementedError("the recording index does not rebuild")
+
+
+# -- the fetcher, the outbox and the public records ------------------------------------
+# Each runs the contract suite of its port (tests/contract/) beside the real adapters.
+
+
+@dataclass
+class MemoryFetcher:
+    """Other sites as a dictionary of URL → JSON document, and the statuses they answer.
+
+    As the guarded fetcher does, it fetches only http(s), refuses literal private
+    addresses (outside ``allow_networks``), follows ``redirects`` (at most three) and
+    caps answers at ``max_bytes``; a URL with no document answers 404. POSTs are kept in
+    ``posted`` and answered with ``statuses`` (201 by default). ``busy`` makes every
+    fetch find no free slot.
+    """
+
+    documents: dict[str, Any] = field(default_factory=dict)
+    statuses: dict[str, int] = field(default_factory=dict)
+    redirects: dict[str, str] = field(default_factory=dict)
+    allow_networks: tuple[str, ...] = ()
+    max_bytes: int = 2_000_000
+    deadline: float = 10.0
+    busy: bool = False
+    asked: list[str] = field(default_factory=list)
+    posted: list[tuple[str, bytes, dict[str, str]]] = field(default_factory=list)
+
+    def get_json(self, url: str, *, wait: float = 0.0) -> dict[str, Any]:
+        self._check(url)
+        current = url
+        for _ in range(4):
+            self.asked.append(current)
+            if current not in self.redirects:
+                return self._answer(current)
+            current = urljoin(current, self.redirects[current])
+            self._check(current)
+        raise FetchFailed(f"{url} redirected more than 3 times.", url=url)
+
+    def post_json(
+        self,
+        url: str,
+        payload: dict[str, Any] | bytes,
+        *,
+        wait: float = 0.0,
+        headers: dict[str, str] | None = None,
+    ) -> int:
+        self._check(url)
+        body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+        self.posted.append((url, body, dict(headers or {})))
+        return self.statuses.get(url, 201)
+
+    def _answer(self, url: str) -> dict[str, Any]:
+        status = self.statuses.get(url, 200 if url in self.documents else 404)
+        if status != 200:
+            raise FetchFailed(f"{url} answered {status}.", url=url, answered=status)
+        body = json.dumps(self.documents[url]).encode()
+        if len(body) > self.max_bytes:
+            raise FetchFailed(f"{url} sent more than {self.max_bytes} bytes.", url=url)
+        document = json.loads(body)
+        if not isinstance(document, dict):
+            raise FetchFailed(f"{url} did not answer with a JSON object.", url=url)
+        return document
+
+    def _check(self, url: str) -> None:
+        if self.busy:
+            raise FetchBusy("The fetches of other sites are all taken.", retry_after=1)
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise FetchRefused(f"Only http and https URLs can be fetched, not {url!r}.", url=url)
+        try:
+            address = ipaddress.ip_address(parts.hostname)
+        except ValueError:
+            return  # a name: the fake's sites are all public
+        if not self.permitted(address):
+            raise FetchRefused(f"{parts.hostname} is a private or local address.", url=url)
+
+    def permitted(self, address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+        """Whether an address may be fetched: a public one, or one in ``allow_networks``."""
+        allowed = any(address in ipaddress.ip_network(n) for n in self.allow_networks)
+        return allowed or address.is_global
+
+
+class MemoryOutbox:
+    """The outbox in a dictionary, with a tracking position per application."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, OutboxEntry] = {}
+        self.tracking: dict[str, int] = {}
+        self.closed = False
+
+    def max_tracking_id(self, application_name: str) -> int | None:
+        return self.tracking.get(application_name)
+
+    def add(self, notices: Sequence[Notice], tracking: Tracking, now: float) -> None:
+        reached = self.tracking.get(tracking.application_name)
+        if reached is not None and tracking.notification_id <= reached:
+            msg = f"Failed to record tracking for {tracking.application_name}"
+            raise IntegrityError(f"{msg} {tracking.notification_id}")
+        for notice in notices:
+            self.accept(notice, now)
+        self.tracking[tracking.application_name] = tracking.notification_id
+
+    def accept(self, notice: Notice, now: float) -> bool:
+        if notice.id in self.rows:
+            return False
+        stored = replace(notice, payload=json.loads(json.dumps(notice.payload)))
+        self.rows[notice.id] = OutboxEntry(stored, PENDING, 0, now, now)
+        return True
+
+    def due(self, now: float, limit: int) -> list[OutboxEntry]:
+        due = [e for e in self.rows.values() if e.state == PENDING]
+        due = [e for e in due if e.next_attempt_at is not None and e.next_attempt_at <= now]
+        return sorted(due, key=lambda e: (e.next_attempt_at or 0.0, e.notice.position))[:limit]
+
+    def claim(self, notice_id: str, seen_next: float, until: float) -> bool:
+        entry = self.rows.get(notice_id)
+        if entry is None or entry.state != PENDING or entry.next_attempt_at != seen_next:
+            return False
+        self.rows[notice_id] = replace(entry, next_attempt_at=until)
+        return True
+
+    def delivered(self, notice_id: str, attempts: int, at: float, note: str) -> None:
+        self._update(notice_id, SENT, attempts, None, note or None, at)
+
+    def retry(self, notice_id: str, attempts: int, at: float, error: str) -> None:
+        self._update(notice_id, PENDING, attempts, at, error, None)
+
+    def failed(self, notice_id: str, attempts: int, error: str) -> None:
+        self._update(notice_id, FAILED, attempts, None, error, None)
+
+    def _update(
+        self,
+        notice_id: str,
+        state: str,
+        attempts: int,
+        next_at: float | None,
+        error: str | None,
+        sent_at: float | None,
+    ) -> None:
+        entry = self.rows.get(notice_id)
+        if entry is not None:
+            self.rows[notice_id] = replace(
+                entry,
+                state=state,
+                attempts=attempts,
+                next_attempt_at=next_at,
+                last_error=error,
+                sent_at=sent_at,
+            )
+
+    def entries(self, state: str | None = None, limit: int = 100) -> list[OutboxEntry]:
+        found = [e for e in self.rows.values() if state is None or e.state == state]
+        return _newest_first(found)[:limit]
+
+    def about(self, artifact_id: str, limit: int = 500) -> list[OutboxEntry]:
+        found = [
+            e for e in self.rows.values() if e.notice.payload.get("artifact_id") == artifact_id
+        ]
+        return _newest_first(found)[:limit]
+
+    def get(self, notice_id: str) -> OutboxEntry | None:
+        return self.rows.get(notice_id)
+
+    def counts(self) -> dict[str, int]:
+        states = [e.state for e in self.rows.values()]
+        return {state: states.count(state) for state in STATES}
+
+    def waiting(self, kind: str, target_prefix: str = "") -> int:
+        return sum(
+            1
+            for e in self.rows.values()
+            if e.state == PENDING
+            and e.notice.kind == kind
+            and e.notice.target.startswith(target_prefix)
+        )
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def _newest_first(entries: list[OutboxEntry]) -> list[OutboxEntry]:
+    by_id = sorted(entries, key=lambda e: e.notice.id)
+    return sorted(by_id, key=lambda e: e.notice.position, reverse=True)
+
+
+@dataclass
+class MemoryPublicRecords:
+    """Public records in a dictionary: ``publish`` keeps a record when the content is
+    public (members-only content has none), ``withdraw`` forgets it. The JSON-LD is a
+    small schema.org document with the fields the application reads."""
+
+    base: str = "https://here.example"
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)
+    places: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def api_url(self, artifact_id: str) -> str:
+        return f"{self.base}/api/v1/artifacts/{artifact_id}"
+
+    def page_url(self, artifact_id: str) -> str:
+        return f"{self.base}/artifacts/{artifact_id}"
+
+    def record(self, artifact_id: str | UUID) -> dict[str, Any] | None:
+        found = self.records.get(str(artifact_id))
+        return None if found is None else json.loads(json.dumps(found))
+
+    def place(self, slug: str | None) -> dict[str, Any] | None:
+        found = self.places.get(slug or "")
+        return None if found is None else dict(found)
+
+    def jsonld(self, record: dict[str, Any]) -> dict[str, Any]:
+        document: dict[str, Any] = {
+            "@context": "https://schema.org/",
+            "@type": ["CreativeWork", "LearningResource"],
+            "@id": record["urls"]["api"],
+            "url": record["urls"]["page"],
+            "identifier": record["id"],
+            "name": record["title"],
+            "version": record["version"],
+            "license": record["licence"]["uri"],
+        }
+        if record.get("based_on"):
+            document["isBasedOn"] = {"@id": record["based_on"]}
+        return document
+
+    # -- what the archive would have published ---------------------------------
+
+    def add_place(self, slug: str, name: str, kind: str = "school") -> None:
+        url = f"{self.base}/api/v1/places/{slug}"
+        self.places[slug] = {"slug": slug, "name": name, "kind": kind, "url": url}
+
+    def publish(
+        self,
+        artifact_id: str | UUID,
+        content: dict[str, Any],
+        version: int = 1,
+        kind: str = "story",
+    ) -> None:
+        """The record of ``content`` as published (none unless its visibility is public);
+        ``content["based_on"]``, an address, is what its JSON-LD says it adapts."""
+        key = str(artifact_id)
+        if content.get("visibility", "public") != "public":
+            self.records.pop(key, None)
+            return
+        licence = content.get("licence") or "all-rights-reserved"
+        syndication = content.get("syndication") or "adaptable"
+        self.records[key] = {
+            "id": key,
+            "kind": kind,
+            "version": version,
+            "title": content.get("title") or "",
+            "summary": content.get("summary") or "",
+            "language": content.get("language") or "en",
+            "licence": {"uri": licence, "label": licence},
+            "syndication": syndication,
+            "adaptable": syndication == "adaptable",
+            "place": self.place(content.get("place")),
+            "based_on": content.get("based_on"),
+            "urls": {"api": self.api_url(key), "page": self.page_url(key)},
+        }
+
+    def withdraw(self, artifact_id: str | UUID) -> None:
+        self.records.pop(str(artifact_id), None)
