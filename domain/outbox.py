@@ -111,6 +111,10 @@ class Outbox(Protocol):
 
     def counts(self) -> dict[str, int]: ...
 
+    def waiting(self, kind: str, target_prefix: str = "") -> int:
+        """How many entries of ``kind`` are pending (whose target starts with the prefix)."""
+        ...
+
     def close(self) -> None: ...
 
 

@@ -136,6 +136,18 @@ class OutboxQueries:
                 found[row["state"]] = int(row["n"])
         return found
 
+    def waiting(self, kind: str, target_prefix: str = "") -> int:
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(
+                self.sql(
+                    "SELECT count(*) AS n FROM {p}cp_outbox WHERE state = ? AND kind = ? "
+                    "AND substr(target, 1, ?) = ?"
+                ),
+                (PENDING, kind, len(target_prefix), target_prefix),
+            )
+            row = cursor.fetchone()
+            return int(row["n"]) if row else 0
+
     def _select(self, where: str, params: tuple[Any, ...]) -> list[OutboxEntry]:
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute(self.sql("SELECT * FROM {p}cp_outbox " + where), params)

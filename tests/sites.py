@@ -71,11 +71,7 @@ def running_site(
     sender = OutboxSender(
         container.archive,
         container.outbox,
-        [
-            container.adaptations.notices,
-            container.adaptations.withdrawals,
-            container.adaptations.withdrawals.receipt,
-        ],
+        container.adaptations.notifiers(),
         base_backoff=backoff[0],
         max_backoff=backoff[1],
         poll_interval=backoff[2],

@@ -2,9 +2,9 @@
 
 An adaptation starts as a draft prefilled from its source (a local artifact,
 or a remote one read as JSON-LD) and records where it came from. When it is
-published, every site in its ancestry is told; each verifies the notice by
-fetching the adaptation's JSON-LD and following ``isBasedOn`` back to itself
-before recording anything.
+published, every site in its ancestry is told; each keeps the notice and its
+outbox follower verifies it, fetching the adaptation's JSON-LD and following
+``isBasedOn`` back to itself before recording anything (``adaptation_receipt.py``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from urllib.parse import urlsplit
 from uuid import UUID
 
 from domain.access import Principal, Role
+from domain.app.adaptation_receipt import MAX_GENERATIONS
 from domain.app.adaptation_reports import may_see_report
+from domain.app.jsonld_values import int_of, name_of, node_of, text_of
 from domain.app.lineage import (
     local_id,
     page_of,
@@ -22,11 +24,12 @@ from domain.app.lineage import (
     visible_chain,
     visible_source,
 )
-from domain.app.notices import MAX_GENERATIONS, AdaptationNotices, _int, _text, name_of
+from domain.app.notices import AdaptationNotices
 from domain.app.signatures import SiteKeys
 from domain.app.withdrawal_notices import WithdrawalNotices
 from domain.application import Archive, CommandResult
 from domain.errors import InvalidInput
+from domain.outbox import Notifier
 from domain.policy import require_role
 from domain.ports.clock import Clock
 from domain.ports.fetcher import Fetcher, FetchFailed
@@ -107,8 +110,8 @@ class AdaptationService:
         types = document.get("@type") or []
         if "CreativeWork" not in (types if isinstance(types, list) else [types]):
             raise FetchFailed(f"{url} does not describe a creative work in JSON-LD.", url=url)
-        licence = _text(document.get("license")) or "all-rights-reserved"
-        uri = _text(document.get("@id")) or url
+        licence = text_of(document.get("license")) or "all-rights-reserved"
+        uri = text_of(document.get("@id")) or url
         if site_of(uri) != site_of(url):
             raise FetchFailed(
                 f"{url} describes a work at another address ({uri}); adapt it from there.",
@@ -116,18 +119,18 @@ class AdaptationService:
             )
         described = {
             "uri": uri,
-            "page": _text(document.get("url")),
+            "page": text_of(document.get("url")),
             "site": site_of(uri),
-            "id": _text(document.get("identifier")),
-            "version": _int(document.get("version")),
+            "id": text_of(document.get("identifier")),
+            "version": int_of(document.get("version")),
             "title": str(document.get("name") or ""),
             "licence": licence,
             "place": name_of(document.get("spatialCoverage")) or None,
-            "note": _text(document.get("schema:editorsNote")),
+            "note": text_of(document.get("schema:editorsNote")),
             "ancestors": remote_ancestry(document.get("isBasedOn")),
         }
         return (
-            _text(document.get("learningResourceType")) or "story",
+            text_of(document.get("learningResourceType")) or "story",
             self._content(document),
             described,
         )
@@ -137,14 +140,14 @@ class AdaptationService:
             {"name": name_of(a), "role": "storyteller"} for a in _list(document.get("author"))
         ]
         for role in _list(document.get("contributor")):
-            if isinstance(role, dict) and _text(role.get("roleName")):
+            if isinstance(role, dict) and text_of(role.get("roleName")):
                 people.append({"name": name_of(role.get("contributor")), "role": role["roleName"]})
         return {
-            "title": _text(document.get("name")) or "",
-            "summary": _text(document.get("description")) or "",
-            "body": _text(document.get("text")) or "",
-            "language": _text(document.get("inLanguage")) or "en",
-            "licence": _text(document.get("license")) or "all-rights-reserved",
+            "title": text_of(document.get("name")) or "",
+            "summary": text_of(document.get("description")) or "",
+            "body": text_of(document.get("text")) or "",
+            "language": text_of(document.get("inLanguage")) or "en",
+            "licence": text_of(document.get("license")) or "all-rights-reserved",
             "themes": [k for k in _list(document.get("keywords")) if isinstance(k, str)],
             "terms": self._known_terms(_list(document.get("educationalAlignment"))),
             "contributors": [p for p in people if p["name"] and p["role"] in CONTRIBUTOR_ROLES],
@@ -167,11 +170,9 @@ class AdaptationService:
 
     # -- notices -------------------------------------------------------------
 
-    def receive_notice(
-        self, artifact_id: UUID, adaptation_url: str, notice_id: str | None = None
-    ) -> dict[str, Any]:
-        """Another site reports an adaptation; recorded once it is verified."""
-        return self.notices.receive(artifact_id, adaptation_url, notice_id)
+    def notifiers(self) -> list[Notifier]:
+        """What the outbox follower sends and handles: notices out, notices received."""
+        return [self.notices, self.notices.receipt, self.withdrawals, self.withdrawals.receipt]
 
     # -- lineage -------------------------------------------------------------
 
@@ -197,14 +198,14 @@ class AdaptationService:
         child, note = me, view.get("adaptation_note")
         ancestors = visible_chain(self.archive, self.site, principal, artifact.adapted_from)
         for depth, ancestor in enumerate(ancestors, start=1):
-            nodes.setdefault(ancestor["uri"], _graph_node(ancestor, ancestor["uri"], -depth))
+            nodes.setdefault(ancestor["uri"], _graphnode_of(ancestor, ancestor["uri"], -depth))
             edges.append({"from": ancestor["uri"], "to": child, "note": note})
             child, note = ancestor["uri"], ancestor.get("note")
         reports = [r for r in artifact.adaptations if self._may_see_report(principal, r)]
         for report in reports:
             parent_generation = nodes.get(report["based_on"], {}).get("generation", 0)
             nodes.setdefault(
-                report["url"], _graph_node(report, report["url"], parent_generation + 1)
+                report["url"], _graphnode_of(report, report["url"], parent_generation + 1)
             )
             edges.append(
                 {"from": report["based_on"], "to": report["url"], "note": report.get("note")}
@@ -229,7 +230,7 @@ class AdaptationService:
         return may_see_report(self.archive, self.site, principal, report)
 
 
-def _graph_node(source: dict[str, Any], url: str, generation: int) -> dict[str, Any]:
+def _graphnode_of(source: dict[str, Any], url: str, generation: int) -> dict[str, Any]:
     return {
         "url": url,  # the API address (JSON), for clients
         "page": page_of({**source, "uri": url}),  # the web page, for readers
@@ -245,22 +246,22 @@ def _graph_node(source: dict[str, Any], url: str, generation: int) -> dict[str, 
 def remote_ancestry(value: Any) -> list[dict[str, Any]]:
     """The ancestors a remote JSON-LD document declares through nested isBasedOn."""
     chain: list[dict[str, Any]] = []
-    node = _node(value)
+    node = node_of(value)
     while node and node.get("@id") and len(chain) < MAX_GENERATIONS:
         uri = str(node["@id"])
         chain.append(
             {
                 "uri": uri,
-                "page": _text(node.get("url")),
+                "page": text_of(node.get("url")),
                 "site": site_of(uri),
-                "id": _text(node.get("identifier")),
-                "version": _int(node.get("version")),
-                "title": _text(node.get("name")) or "",
+                "id": text_of(node.get("identifier")),
+                "version": int_of(node.get("version")),
+                "title": text_of(node.get("name")) or "",
                 "place": name_of(node.get("spatialCoverage")) or None,
-                "note": _text(node.get("schema:editorsNote")),
+                "note": text_of(node.get("schema:editorsNote")),
             }
         )
-        node = _node(node.get("isBasedOn"))
+        node = node_of(node.get("isBasedOn"))
     return chain
 
 
@@ -278,12 +279,6 @@ def copy_content(view: dict[str, Any]) -> dict[str, Any]:
         "themes",
     )
     return {key: view[key] for key in keep if view.get(key) is not None}
-
-
-def _node(value: Any) -> dict[str, Any] | None:
-    if isinstance(value, list):
-        value = value[0] if value else None
-    return value if isinstance(value, dict) else None
 
 
 def _list(value: Any) -> list[Any]:

@@ -4,7 +4,10 @@ Sending: when an adaptation is published publicly, the outbox follower asks
 ``notices`` for one notice per work in its ancestry, and later ``deliver``
 sends each (a POST to ``{work}/adaptation-notices`` on another site; for a work
 of this site the same verification a remote site would make, then the report is
-recorded). Receiving: ``receive`` fetches the adaptation's JSON-LD and follows
+recorded). A receiver answers 202 when it has kept the notice to verify later,
+200 when it knew it already (201 from older sites that verified in the request);
+each counts as delivered. Receiving is ``adaptation_receipt.py``: the request
+keeps the notice, the follower fetches the adaptation's JSON-LD, follows
 ``isBasedOn`` back to the artifact told, and records the adaptation only if it
 gets there, the artifact is published publicly here, and the document is
 served from the site it claims to be from.
@@ -20,30 +23,19 @@ from uuid import UUID
 from eventsourcing.utils import get_topic
 
 from domain.access import ANONYMOUS
+from domain.app.adaptation_receipt import AdaptationReceipt
 from domain.app.lineage import chain, local_id, site_of, visible_chain
 from domain.application import Archive
 from domain.artifact import Artifact
-from domain.errors import Conflict, DomainError, InvalidInput, NotFound
+from domain.errors import DomainError, NotFound
 from domain.outbox import Notice, Outcome
 from domain.ports.clock import Clock
 from domain.ports.fetcher import FetchBusy, Fetcher, FetchFailed, FetchRefused
 from domain.ports.publications import PublicRecords
 
 KIND = "adaptation"
-MAX_GENERATIONS = 8
+ANSWERED = {201: "recorded", 202: "accepted, to be verified there"}
 RETRY_STATUSES = frozenset({408, 409, 425, 429})
-
-
-def _node(value: Any) -> dict[str, Any] | None:
-    if isinstance(value, list):
-        value = value[0] if value else None
-    return value if isinstance(value, dict) else None
-
-
-def name_of(value: Any) -> str:
-    node = _node(value)
-    name = node.get("name") if node else None
-    return name if isinstance(name, str) else ""
 
 
 class AdaptationNotices:
@@ -58,6 +50,8 @@ class AdaptationNotices:
         self.fetcher = fetcher
         self.clock = clock
         self.site = records.base
+        #: Receives other sites' notices (kept in the request, verified by the follower).
+        self.receipt = AdaptationReceipt(archive, records, fetcher, clock)
         #: What to do when a work told of an adaptation is not there any more
         #: (``WithdrawalReceipt.source_refused``, set by ``AdaptationService``).
         self.when_gone: Callable[[UUID, str, str, str], Outcome] | None = None
@@ -124,8 +118,11 @@ class AdaptationNotices:
             return Outcome.give_up(error.detail)
         except (FetchFailed, FetchBusy) as error:
             return Outcome.again(error.detail)
-        if status in (200, 201):
-            return Outcome.done("recorded" if status == 201 else "known")
+        if status in (200, 201, 202):
+            # 202: kept there, to be verified by its follower (``adaptation_receipt.py``).
+            return Outcome.done(
+                {200: "known there", 201: "recorded there"}.get(status, "accepted there")
+            )
         if status in RETRY_STATUSES or status >= 500:
             return Outcome.again(f"{notice.target} answered {status}.")
         refused = f"{notice.target} refused the notice ({status})."
@@ -140,7 +137,7 @@ class AdaptationNotices:
         if target_id is None:
             return Outcome.give_up("This address names no artifact of this site.")
         try:
-            answer = self.receive(target_id, ours, notice.id)
+            answer = self.receipt.verify(target_id, ours, notice.id)
         except (FetchFailed, FetchBusy) as error:
             return Outcome.again(error.detail)
         except NotFound as error:  # the source is not public here (any more)
@@ -151,81 +148,3 @@ class AdaptationNotices:
         except DomainError as error:
             return Outcome.give_up(error.detail)
         return Outcome.done("recorded" if answer["recorded"] else "known")
-
-    # -- receiving -----------------------------------------------------------
-
-    def receive(
-        self, artifact_id: UUID, adaptation_url: str, notice_id: str | None = None
-    ) -> dict[str, Any]:
-        record = self.records.record(artifact_id)
-        if record is None:
-            raise NotFound(f"No public artifact {artifact_id}.")
-        if not record.get("adaptable", True):  # its syndication is "shared": not to be adapted
-            raise Conflict(
-                "The people in this work agreed to it being shared as it is, not adapted; "
-                "no adaptation of it is recorded."
-            )
-        ours = self.records.api_url(str(artifact_id))
-        started = self.clock.monotonic()
-        document = self._document(adaptation_url)
-        uri = str(document.get("@id") or adaptation_url)
-        if site_of(uri) != site_of(adaptation_url):
-            raise InvalidInput(
-                "The adaptation's JSON-LD names an address on another site than the one it "
-                "was fetched from. Nothing was recorded.",
-                field="adaptation_url",
-            )
-        based_on = self._verify(document, ours, started)
-        report = {
-            "url": uri,
-            "page": _text(document.get("url")),
-            "site": site_of(uri),
-            "title": _text(document.get("name")) or "",
-            "place": name_of(document.get("spatialCoverage")) or None,
-            "based_on": based_on,
-            "note": _text(document.get("schema:editorsNote")),
-            "version": _int(document.get("version")),
-            "reported_at": self.clock.now().isoformat(),
-        }
-        if notice_id:
-            report["notice_id"] = notice_id
-        recorded = self.archive.adaptations.report_adaptation(artifact_id, report)
-        return {"recorded": recorded, "adaptation": report}
-
-    def _document(self, url: str) -> dict[str, Any]:
-        """A work's JSON-LD: this site's from its records (public only), others' fetched."""
-        if site_of(url) != self.site:
-            return self.fetcher.get_json(url)
-        artifact_id = local_id(self.site, url)
-        record = self.records.record(artifact_id) if artifact_id else None
-        if record is None:
-            raise FetchFailed(f"{url} is not a public artifact of this site.", url=url)
-        return self.records.jsonld(record)
-
-    def _verify(self, document: dict[str, Any], ours: str, started: float) -> str:
-        """Follow isBasedOn, fetching each generation, until it reaches ``ours``."""
-        direct = _node(document.get("isBasedOn"))
-        node = document
-        for _ in range(MAX_GENERATIONS):
-            parent = _node(node.get("isBasedOn"))
-            if parent is None or not isinstance(parent.get("@id"), str):
-                break
-            if parent["@id"] == ours:
-                assert direct is not None
-                return str(direct["@id"])
-            if self.clock.monotonic() - started > 2 * self.fetcher.deadline:
-                break
-            node = self._document(parent["@id"])
-        raise InvalidInput(
-            "This notice could not be verified: the adaptation's JSON-LD does not lead back "
-            "to this artifact through isBasedOn. Nothing was recorded.",
-            field="adaptation_url",
-        )
-
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None

@@ -22,6 +22,7 @@ from typing import Any
 
 from eventsourcing.persistence import PersistenceError, Tracking
 
+from domain.app.adaptation_receipt import RECEIVED as ADAPTATION_RECEIVED
 from domain.application import Archive
 from domain.notifications import INBOX, delivery_failed, wanted
 from domain.outbox import Notice, Notifier, Outbox, OutboxEntry, Outcome, backoff
@@ -30,6 +31,9 @@ from infra.mail import KIND as EMAIL_KIND
 from infra.mail import EmailNotifier, SmtpMailer, SmtpSettings
 
 log = logging.getLogger("commonplace.outbox")
+# Given up without telling the inbox: an email is not news there, and a refused
+# incoming adaptation notice (anyone may send one) is shown at the outbox, not pushed.
+QUIET = frozenset({EMAIL_KIND, ADAPTATION_RECEIVED})
 
 
 class OutboxSender:
@@ -177,12 +181,7 @@ def sender_for(container: Container) -> OutboxSender:
     from services.indexer.inbox import ArchiveDirectory
 
     directory = ArchiveDirectory(container.archive)
-    adaptations = container.adaptations
-    notifiers: list[Notifier] = [
-        adaptations.notices,
-        adaptations.withdrawals,
-        adaptations.withdrawals.receipt,
-    ]
+    notifiers: list[Notifier] = container.adaptations.notifiers()
     email = email_notifier(container, directory)
     if email is not None:
         notifiers.append(email)
@@ -217,7 +216,7 @@ class GivenUp:
     directory: Any
 
     def __call__(self, entry: OutboxEntry, reason: str) -> None:
-        if entry.notice.kind == EMAIL_KIND:  # an email given up is not news for the inbox
+        if entry.notice.kind in QUIET:
             return
         notice = entry.notice
         found = [

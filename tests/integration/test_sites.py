@@ -119,19 +119,35 @@ def test_a_forged_notice_is_refused_and_records_nothing(tmp_path: Path) -> None:
     ):
         origin = origin_story(a, ca)
         unrelated = origin_story(b, cb)
+        forged_url = f"{b.url}/api/v1/artifacts/{unrelated}"
         forged = ca.post(
-            f"/api/v1/artifacts/{origin}/adaptation-notices",
-            json={"adaptation_url": f"{b.url}/api/v1/artifacts/{unrelated}"},
+            f"/api/v1/artifacts/{origin}/adaptation-notices", json={"adaptation_url": forged_url}
         )
-        assert forged.status_code == 422
-        assert "could not be verified" in forged.json()["detail"]
+        assert forged.status_code == 202, forged.text  # kept; A's follower verifies it
+        nowhere_url = f"{b.url}/api/v1/artifacts/missing"
         nowhere = ca.post(
-            f"/api/v1/artifacts/{origin}/adaptation-notices",
-            json={"adaptation_url": f"{b.url}/api/v1/artifacts/missing"},
+            f"/api/v1/artifacts/{origin}/adaptation-notices", json={"adaptation_url": nowhere_url}
         )
-        assert nowhere.status_code == 422
+        assert nowhere.status_code == 202, nowhere.text
+        refused = {url: failed_entry(a, ca, url) for url in (forged_url, nowhere_url)}
+        assert "could not be verified" in refused[forged_url]["last_error"]
+        assert refused[nowhere_url]["last_error"].startswith("Refused: ")
         assert ca.get(f"/api/v1/artifacts/{origin}").json()["adaptations"]["count"] == 0
+        # Told again, the refused notice is answered with what became of it: no new work.
+        again = ca.post(
+            f"/api/v1/artifacts/{origin}/adaptation-notices", json={"adaptation_url": forged_url}
+        )
+        assert again.status_code == 200
+        assert again.json()["status"] == "refused" and again.json()["reason"]
 
+
+def failed_entry(site: Site, client: httpx.Client, target: str) -> dict[str, Any]:
+    """The notice about ``target`` once the follower has refused it."""
+
+    def failed() -> list[dict[str, Any]]:
+        return [e for e in outbox_entries(site, client, target) if e["state"] == "failed"]
+
+    return dict(eventually(failed)[0])
 
 
 def draft_from(site: Site, client: httpx.Client, source_url: str) -> tuple[str, str]:

@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from domain.access import Role
+from domain.app.adaptation_receipt import TooManyPending
 from domain.app.withdrawal_notices import delivery_state
 from domain.app.withdrawal_receipt import NotVerifiedYet
 from domain.errors import Conflict, NotFound
@@ -57,20 +58,37 @@ async def adapt(
     return await run_in_threadpool(answers.written, principal, result, status=201)
 
 
-@router.post("/api/v1/artifacts/{artifact_id}/adaptation-notices", status_code=201, responses=BUSY)
-async def adaptation_notice(
-    artifact_id: UUID, body: AdaptationNotice, adaptations: AdaptationsDep
+@router.post(
+    "/api/v1/artifacts/{artifact_id}/adaptation-notices",
+    status_code=202,
+    responses={
+        200: {"description": "Already recorded, waiting or refused: what became of it"},
+        202: {"description": "Kept; the adaptation is verified and recorded after the request"},
+        404: {"description": "No artifact published publicly here with this id"},
+        409: {"description": "The people in this work agreed to sharing it, not adapting it"},
+        422: {"description": "Not the http(s) address of a work, or an address never fetched"},
+        429: {"description": "Too many notices from this site wait; see Retry-After"},
+        503: {"description": "Too many notices wait in all; see Retry-After"},
+    },
+)
+def adaptation_notice(
+    artifact_id: UUID, body: AdaptationNotice, adaptations: AdaptationsDep, outbox: OutboxDep
 ) -> Response:
-    """Another site reports an adaptation; it is verified by fetching its JSON-LD first.
+    """Another site reports an adaptation of this artifact (no fetch in the request).
 
-    201 when recorded, 200 when this adaptation (or this notice id) was already recorded.
+    What can be checked here is checked now; the notice is then kept, and the indexer's
+    outbox follower fetches the adaptation's JSON-LD, follows ``isBasedOn`` back to this
+    artifact and records the adaptation, or refuses the notice with the reason (editors
+    see it at ``/notices``). 202 when kept, 200 when this adaptation or notice id was
+    already recorded or kept. See docs/notices.md.
     """
-    answer = await fetching(
-        adaptations.receive_notice, artifact_id, body.adaptation_url, body.notice_id
-    )
-    if isinstance(answer, Response):
-        return answer
-    return JSON(answer, 201 if answer["recorded"] else 200)
+    receipt = adaptations.notices.receipt
+    try:
+        answer = receipt.receive(artifact_id, body.adaptation_url, body.notice_id, outbox)
+    except TooManyPending as full:
+        headers = {"Retry-After": str(full.retry_after)}
+        return problem(full.status, full.title, full.detail, headers=headers)
+    return JSON(answer, 202 if answer["recorded"] else 200)
 
 
 @router.post(
