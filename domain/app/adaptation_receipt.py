@@ -9,7 +9,8 @@ In the request (``receive``) only what can be checked here, with no fetch:
 3. a notice already recorded on the artifact (by its adaptation address or its
    notice id), or already kept, is answered 200 with what became of it;
 4. at most ``max_pending_per_site`` notices from one site (429) and
-   ``max_pending`` in all (503) wait for verification, with ``Retry-After``.
+   ``max_pending`` in all (503) wait for verification, with ``Retry-After``
+   (counted and kept under a lock: exact within one API process).
 
 The notice is then kept in the outbox table as a ``RECEIVED`` entry (its id
 derived from the artifact and the adaptation's address, so one adaptation is
@@ -28,6 +29,7 @@ idempotent: ``Artifact.accept_report`` records an adaptation and a notice id onc
 from __future__ import annotations
 
 import ipaddress
+import threading
 import uuid
 from typing import Any
 from urllib.parse import urlsplit
@@ -86,6 +88,7 @@ class AdaptationReceipt:
         self.site = records.base
         self.max_pending_per_site = max_pending_per_site
         self.max_pending = max_pending
+        self._counting = threading.Lock()
 
     # -- the request's half --------------------------------------------------
 
@@ -103,7 +106,6 @@ class AdaptationReceipt:
         entry_id = self.entry_id(artifact_id, adaptation_url)
         kept = outbox.get(entry_id)
         if kept is None:
-            self._within_caps(site_of(adaptation_url), outbox)
             payload = {
                 "artifact_id": str(artifact_id),
                 "adaptation_url": adaptation_url,
@@ -111,7 +113,10 @@ class AdaptationReceipt:
                 "sender": site_of(adaptation_url),
             }
             notice = Notice(entry_id, RECEIVED, adaptation_url, payload)
-            if outbox.accept(notice, self.clock.now().timestamp()):
+            with self._counting:  # the count and the insert together, or the caps overshoot
+                self._within_caps(site_of(adaptation_url), outbox)
+                accepted = outbox.accept(notice, self.clock.now().timestamp())
+            if accepted:
                 return self._answer(artifact_id, True, "pending", entry_id)
             kept = outbox.get(entry_id)
         state = kept.state if kept is not None else PENDING

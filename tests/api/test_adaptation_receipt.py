@@ -15,9 +15,11 @@ import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from uuid import UUID
 
 import pytest
 
+from domain.app.adaptation_receipt import TooManyPending
 from domain.notifications import DELIVERY_FAILED
 from domain.outbox import OutboxEntry
 from infra.bootstrap import Container
@@ -284,3 +286,27 @@ def test_pending_notices_are_capped_per_site_and_in_all(
     assert full.status_code == 503, full.text
     assert int(full.headers["Retry-After"]) > 0
     assert container.outbox.counts()["pending"] == 3
+
+
+def test_notices_arriving_at_once_do_not_overshoot_the_cap(
+    api: Api, container: Container, ready_story: dict[str, Any]
+) -> None:
+    origin = UUID(create(api, ready_story, visibility="public"))
+    receipt = container.adaptations.notices.receipt
+    receipt.max_pending_per_site = 3
+    results: list[str] = []
+
+    def send(n: int) -> None:
+        url = f"https://one.example/api/v1/artifacts/{n}"
+        try:
+            receipt.receive(origin, url, None, container.outbox)
+            results.append("kept")
+        except TooManyPending:
+            results.append("refused")
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["kept"] * 3 + ["refused"] * 9

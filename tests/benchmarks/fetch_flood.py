@@ -1,11 +1,14 @@
 """45 anonymous adaptation notices naming a drip-feeding site, while search is timed.
 
 ``python -m tests.benchmarks.fetch_flood`` starts a site (rate limits off, so the
-fetch bound is what is measured) with a stand-in for a hostile site that drips
+other bounds are what is measured) with a stand-in for a hostile site that drips
 its answer a byte every 0.5 s, in a child process; then sends 45 notices at once
-from one client and searches every 50 ms meanwhile. Without a total deadline and
-a bound on concurrent fetches (issue 10, defect 6), such notices held fetches
-open for 70 s and stalled search and OAI for everyone.
+from one client, each naming another address on that site, and searches every
+50 ms meanwhile. Without a total deadline and a bound on concurrent fetches
+(issue 10, defect 6), such notices held fetches open for 70 s and stalled search
+and OAI for everyone. Now a notice is only kept in the request (the follower
+fetches later, bounded the same way): the first ``MAX_PENDING_PER_SITE`` are
+answered 202 and the rest 429, each at once.
 """
 
 from __future__ import annotations
@@ -88,10 +91,11 @@ def flood(url: str, drip_url: str, origin: str) -> None:
     searches: list[tuple[int, float]] = []
     stop = threading.Event()
 
-    def notice(_: int) -> None:
+    def notice(n: int) -> None:
         started = time.monotonic()
         answer = client.post(
-            f"/api/v1/artifacts/{origin}/adaptation-notices", json={"adaptation_url": drip_url}
+            f"/api/v1/artifacts/{origin}/adaptation-notices",
+            json={"adaptation_url": f"{drip_url}/{n}"},
         )
         answers.append((answer.status_code, time.monotonic() - started))
 
