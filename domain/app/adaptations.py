@@ -198,14 +198,14 @@ class AdaptationService:
         child, note = me, view.get("adaptation_note")
         ancestors = visible_chain(self.archive, self.site, principal, artifact.adapted_from)
         for depth, ancestor in enumerate(ancestors, start=1):
-            nodes.setdefault(ancestor["uri"], _graphnode_of(ancestor, ancestor["uri"], -depth))
+            nodes.setdefault(ancestor["uri"], _graph_node(ancestor, ancestor["uri"], -depth))
             edges.append({"from": ancestor["uri"], "to": child, "note": note})
             child, note = ancestor["uri"], ancestor.get("note")
         reports = [r for r in artifact.adaptations if self._may_see_report(principal, r)]
         for report in reports:
             parent_generation = nodes.get(report["based_on"], {}).get("generation", 0)
             nodes.setdefault(
-                report["url"], _graphnode_of(report, report["url"], parent_generation + 1)
+                report["url"], _graph_node(report, report["url"], parent_generation + 1)
             )
             edges.append(
                 {"from": report["based_on"], "to": report["url"], "note": report.get("note")}
@@ -230,7 +230,7 @@ class AdaptationService:
         return may_see_report(self.archive, self.site, principal, report)
 
 
-def _graphnode_of(source: dict[str, Any], url: str, generation: int) -> dict[str, Any]:
+def _graph_node(source: dict[str, Any], url: str, generation: int) -> dict[str, Any]:
     return {
         "url": url,  # the API address (JSON), for clients
         "page": page_of({**source, "uri": url}),  # the web page, for readers
