@@ -6,9 +6,11 @@ runs the same contract suite as the local folder and S3 adapters.
 
 from __future__ import annotations
 
+import html
 import io
 import ipaddress
 import json
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -22,7 +24,14 @@ from eventsourcing.persistence import IntegrityError, Tracking
 from domain.outbox import FAILED, PENDING, SENT, STATES, Notice, OutboxEntry
 from domain.ports.fetcher import FetchBusy, FetchFailed, FetchRefused
 from domain.ports.media import CHUNK, ImageResult, MediaStore, UnsafeImage, UploadTarget
-from domain.ports.search import Rebuild, SearchIndex, SearchQuery, SearchResult
+from domain.ports.search import (
+    FACETS,
+    Hit,
+    Rebuild,
+    SearchIndex,
+    SearchQuery,
+    SearchResult,
+)
 
 
 class MemoryMediaStore(MediaStore):
@@ -413,3 +422,209 @@ class MemoryPublicRecords:
 
     def withdraw(self, artifact_id: str | UUID) -> None:
         self.records.pop(str(artifact_id), None)
+
+
+# -- the search index, kept small ---------------------------------------------------------
+
+
+class MemorySearchIndex(SearchIndex):
+    """Whole documents in a dictionary, found by exact filters and whole words.
+
+    For the application's unit tests (what a search or a browse page shows of the hits
+    and facets), not a third search engine: no stemming, typo tolerance, ranking,
+    highlighting, distances or facet caps. Relevance is newest first; a snippet is the
+    escaped summary. A query it cannot answer honestly (``near``, ``sort="distance"``, a
+    ``facet_limit``) raises ``NotImplementedError``. tests/contract/test_search_memory.py
+    runs the contract cases it meets and names those it does not, with the reason.
+    """
+
+    def __init__(self) -> None:
+        self.documents: dict[str, dict[str, Any]] = {}
+        self.positions: dict[str, int] = {}
+
+    def apply(
+        self, upserts: Iterable[dict[str, Any]], deletions: Iterable[str], tracking: Tracking
+    ) -> None:
+        _track(self.positions, tracking)
+        _write(self.documents, upserts, deletions)
+
+    def position(self, application_name: str) -> int:
+        return self.positions.get(application_name, 0)
+
+    def document(self, doc_id: str) -> dict[str, Any] | None:
+        found = self.documents.get(doc_id)
+        return None if found is None else json.loads(json.dumps(found))
+
+    def all_ids(self) -> set[str]:
+        return set(self.documents)
+
+    def start_rebuild(self) -> Rebuild:
+        return MemoryRebuild(self)
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        if query.near is not None or query.sort == "distance" or query.facet_limit is not None:
+            raise NotImplementedError("the in-memory index has no distances or facet caps")
+        found = [d for d in self.documents.values() if _matches(d, query)]
+        found.sort(key=lambda d: (-float(d.get("published_at") or 0.0), d["id"]))
+        page = found[query.offset : query.offset + query.per_page]
+        hits = [
+            Hit(d["id"], d, html.escape(d.get("summary") or d.get("title") or "")) for d in page
+        ]
+        return SearchResult(len(found), hits, _facets(found) if query.facets else {})
+
+
+class MemoryRebuild(Rebuild):
+    def __init__(self, live: MemorySearchIndex) -> None:
+        self.live = live
+        self.documents: dict[str, dict[str, Any]] = {}
+        self.positions: dict[str, int] = {}
+
+    def write(self, upserts: Iterable[dict[str, Any]], deletions: Iterable[str]) -> None:
+        _write(self.documents, upserts, deletions)
+
+    def apply(
+        self, upserts: Iterable[dict[str, Any]], deletions: Iterable[str], tracking: Tracking
+    ) -> None:
+        _track(self.positions, tracking)
+        _write(self.documents, upserts, deletions)
+
+    def swap(self, tracking: Tracking) -> None:
+        self.live.documents = self.documents
+        self.live.positions = {
+            **self.positions,
+            tracking.application_name: tracking.notification_id,
+        }
+
+    def discard(self) -> None:
+        self.documents = {}
+
+
+def _track(positions: dict[str, int], tracking: Tracking) -> None:
+    reached = positions.get(tracking.application_name)
+    if reached is not None and tracking.notification_id <= reached:
+        msg = f"Failed to record tracking for {tracking.application_name}"
+        raise IntegrityError(f"{msg} {tracking.notification_id}")
+    positions[tracking.application_name] = tracking.notification_id
+
+
+def _write(
+    documents: dict[str, dict[str, Any]],
+    upserts: Iterable[dict[str, Any]],
+    deletions: Iterable[str],
+) -> None:
+    for upsert in upserts:
+        documents[str(upsert["id"])] = json.loads(json.dumps(upsert))
+    for doc_id in deletions:
+        documents.pop(doc_id, None)
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.casefold()))
+
+
+def _matches(document: dict[str, Any], query: SearchQuery) -> bool:
+    text = " ".join(str(document.get(f) or "") for f in ("title", "summary", "body"))
+    year = document.get("year")
+    return (
+        (query.include_members or not document.get("members_only"))
+        and _words(query.q) <= _words(text)
+        and all(t in (document.get("term_filter") or []) for t in query.terms)
+        and all(p in (document.get("place_path") or []) for p in query.places)
+        and (not query.kinds or document.get("kind") in query.kinds)
+        and query.convening in (None, document.get("convening"))
+        and query.excursion in (None, document.get("excursion"))
+        and query.language in (None, document.get("language"))
+        and query.licence in (None, document.get("licence"))
+        and (query.year_from is None or (year is not None and year >= query.year_from))
+        and (query.year_to is None or (year is not None and year <= query.year_to))
+    )
+
+
+def _facets(documents: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    lists = {"terms": "terms", "term_filter": "term_filter", "places": "place_path"}
+    counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+    for document in documents:
+        for name in FACETS:
+            value = document.get(lists.get(name, name))
+            values = value if isinstance(value, list) else [] if value is None else [value]
+            for one in dict.fromkeys(str(v) for v in values):
+                counts[name][one] = counts[name].get(one, 0) + 1
+    return counts
+
+
+# -- the publications read model and the record format, as the public records see them --
+
+from domain.app.records import Catalogue, Publication  # noqa: E402
+
+
+@dataclass(frozen=True)
+class MemoryPublicationRow:
+    """A row of the publications read model: public with its stored record (None for a
+    row written before the view stored records), or a "deleted" tombstone."""
+
+    status: str
+    record: dict[str, Any] | None = None
+
+
+@dataclass
+class MemoryPublications:
+    """The publications read model (the ``PublicationRows`` port) in a dictionary."""
+
+    rows: dict[str, MemoryPublicationRow] = field(default_factory=dict)
+    asked: list[str] = field(default_factory=list)
+
+    def get(self, artifact_id: str) -> MemoryPublicationRow | None:
+        self.asked.append(artifact_id)
+        return self.rows.get(artifact_id)
+
+    def project(self, artifact_id: str, stored: dict[str, Any] | None) -> None:
+        """The indexer's row for a public publication (``stored``: what it keeps)."""
+        self.rows[artifact_id] = MemoryPublicationRow("public", stored)
+
+    def tombstone(self, artifact_id: str) -> None:
+        """The indexer's row once the artifact is no longer public."""
+        self.rows[artifact_id] = MemoryPublicationRow("deleted")
+
+
+@dataclass
+class PlainRecordFormat:
+    """The record format as plain dictionaries: a record is the publication it was made
+    from, and every publication given is kept in ``built``."""
+
+    base: str = "https://here.example"
+    built: list[Publication] = field(default_factory=list)
+
+    def api_url(self, artifact_id: str) -> str:
+        return f"{self.base}/api/v1/artifacts/{artifact_id}"
+
+    def page_url(self, artifact_id: str) -> str:
+        return f"{self.base}/artifacts/{artifact_id}"
+
+    def jsonld_url(self, artifact_id: str) -> str:
+        return f"{self.api_url(artifact_id)}/jsonld"
+
+    def package_url(self, artifact_id: str) -> str:
+        return f"{self.api_url(artifact_id)}/package"
+
+    def build(
+        self, publication: Publication, catalogue: Catalogue, *, body_html: bool = True
+    ) -> dict[str, Any]:
+        self.built.append(publication)
+        labels = publication.labels or {}
+        return {
+            "id": publication.artifact_id,
+            "kind": publication.kind,
+            "version": publication.version,
+            "title": publication.content.get("title") or "",
+            "persons": list(publication.persons),
+            "adapted_from": publication.adapted_from,
+            "place": labels.get("place") or self.place(publication.content.get("place"), catalogue),
+            "body_html": body_html,
+        }
+
+    def place(self, slug: str | None, catalogue: Catalogue) -> dict[str, Any] | None:
+        chain = catalogue.place_chain(slug) if slug else []
+        return {"slug": chain[-1].slug, "name": chain[-1].name} if chain else None
+
+    def jsonld(self, record: dict[str, Any]) -> dict[str, Any]:
+        return {"@id": self.api_url(record["id"]), "name": record["title"]}
