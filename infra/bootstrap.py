@@ -19,11 +19,13 @@ from eventsourcing.utils import Environment
 from domain.access import SYSTEM
 from domain.app.adaptations import AdaptationService
 from domain.app.media import MediaService
+from domain.app.records import Records
 from domain.app.search import SearchService
 from domain.application import Archive
 from domain.outbox import Outbox
 from domain.ports.clock import Clock
 from domain.ports.media import MediaStore
+from domain.ports.publications import PublicationRows
 from domain.ports.search import SearchIndex
 from domain.vault_port import PersonalDataVault
 from domain.vocabularies import seeded_frameworks
@@ -40,7 +42,7 @@ from infra.settings import Settings
 from infra.site_keys import load_site_keys
 from infra.syndication.collection_sets import CollectionSets
 from infra.syndication.oai import PAGE_SIZE, OAIRepository, load_secret
-from infra.syndication.records import Records
+from infra.syndication.records import RecordFormat
 from infra.vault import build_vault
 
 if TYPE_CHECKING:
@@ -97,7 +99,7 @@ def build(settings: Settings | None = None) -> Container:
     search = build_search(settings)
     renderer = MarkdownRenderer()
     publications = build_publications_view(settings)
-    records = Records(archive, settings.base_url, renderer, publications)
+    records = build_records(archive, settings.base_url, renderer, publications)
     coordination = build_coordination(settings)
     clock = SystemClock()
     return Container(
@@ -132,6 +134,17 @@ def build_publications_view(settings: Settings) -> Publications:
         msg = f"Unexpected publications read model {type(publications).__name__}"
         raise TypeError(msg)
     return publications
+
+
+def build_records(
+    archive: Archive,
+    base_url: str,
+    renderer: MarkdownRenderer | None = None,
+    publications: PublicationRows | None = None,
+) -> Records:
+    """The public records: which to serve (the application's use case), made by the
+    syndication record format at ``base_url``, over the publications read model."""
+    return Records(archive, RecordFormat(base_url, renderer, publications), publications)
 
 
 def build_fetcher(settings: Settings) -> GuardedFetcher:

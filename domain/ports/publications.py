@@ -1,7 +1,9 @@
-"""The public-records port: what other sites and harvesters see of this archive.
+"""The public-records port: what other sites and harvesters see of this archive,
+and the port of the publications read model those records are read from.
 
 Records are built from the publications read model (only what is published
-publicly); the adapter is ``infra.syndication.records.Records``.
+publicly); the use case is ``domain.app.records.Records``, the read model
+``infra.readmodel.publications.Publications``.
 """
 
 from __future__ import annotations
@@ -28,4 +30,27 @@ class PublicRecords(Protocol):
 
     def jsonld(self, record: dict[str, Any]) -> dict[str, Any]:
         """A record as schema.org JSON-LD."""
+        ...
+
+
+class PublicationRow(Protocol):
+    """An artifact's row in the publications read model."""
+
+    @property
+    def status(self) -> str:
+        """Whether it is public: "public", or "deleted" for a tombstone."""
+        ...
+
+    @property
+    def record(self) -> dict[str, Any] | None:
+        """What its public record is built from; None for a tombstone or a row written
+        before the read model stored records."""
+        ...
+
+
+class PublicationRows(Protocol):
+    """The publications read model, as the public records read it."""
+
+    def get(self, artifact_id: str) -> PublicationRow | None:
+        """The artifact's row, or None when the indexer has not projected it yet."""
         ...

@@ -3,7 +3,7 @@
 Every format starts from the collection as an anonymous reader sees it
 (``archive.collections.get``), so a withdrawn or members-only artifact is in none
 of them, and from the public records of its artifacts
-(:class:`~infra.syndication.records.Records`), so they say what the artifact's own
+(:class:`~domain.app.records.Records`), so they say what the artifact's own
 feeds and packages say. The package holds only the works whose licence lets them
 travel (any but "all rights reserved") and whose people agreed to them being shared
 (``syndication`` "shared" or "adaptable"), each as the artifact's own package makes

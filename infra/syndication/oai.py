@@ -4,7 +4,7 @@ The harvestable items are the rows of the publications read model: every
 artifact that is or was public, ordered by the log position of its latest
 public change, with a ``deleted`` tombstone once it is no longer public
 (``deletedRecord`` is ``persistent``). Metadata comes from the syndication
-record (:mod:`infra.syndication.records`), in Dublin Core (``oai_dc``) and in
+record (:mod:`domain.app.records`), in Dublin Core (``oai_dc``) and in
 this archive's own richer format (``commonplace``). The record is built from
 what the read model stored when the artifact was published, so a harvest reads
 no aggregate and no event (only rows the view wrote before it stored records

@@ -13,11 +13,11 @@ from typing import Any
 
 from lxml import etree
 
+from domain.app.records import Catalogue
 from domain.errors import NotFound
 from infra.syndication import oai_text
 from infra.syndication.oai_protocol import OAI_NS, datestamp
 from infra.syndication.oai_xml import Format, commonplace, dublin_core, sub
-from infra.syndication.stored import Lookups
 
 StageLabels = Callable[[str], str | None]
 
@@ -54,7 +54,7 @@ class RecordElements:
         row: Any,
         found: Format,
         stage_labels: StageLabels,
-        lookups: Lookups | None = None,
+        lookups: Catalogue | None = None,
     ) -> Any:
         o = f"{{{OAI_NS}}}"
         node = etree.Element(o + "record")
@@ -77,7 +77,7 @@ class RecordElements:
         row: Any,
         found: Format,
         stage_labels: StageLabels,
-        lookups: Lookups | None = None,
+        lookups: Catalogue | None = None,
     ) -> str:
         """:meth:`record`, written as text (see :mod:`~.oai_text`)."""
         record = self.metadata_record(row, lookups) if row.status == "public" else None
@@ -90,7 +90,7 @@ class RecordElements:
             metadata = oai_text.commonplace(record, found.schema, stage_labels)
         return f"<record>{header}<metadata>{metadata}</metadata></record>"
 
-    def metadata_record(self, row: Any, lookups: Lookups | None) -> dict[str, Any] | None:
+    def metadata_record(self, row: Any, lookups: Catalogue | None) -> dict[str, Any] | None:
         """The record from what the view stored; from the aggregate for a row without it."""
         stored = getattr(row, "record", None)
         if stored is not None:

@@ -32,7 +32,7 @@ def language_versions(publications: object, base: str, artifact_id: str) -> dict
 
 
 def _rows(publications: object, artifact_id: str) -> list[dict[str, Any]]:
-    """The work's public versions; none without a read model (a bare ``Records``)."""
+    """The work's public versions; none without a read model (a bare ``RecordFormat``)."""
     reader = getattr(publications, "versions", None)
     if reader is None:
         return []

@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from domain.access import ANONYMOUS, Principal
 from domain.app.adaptations import AdaptationService
 from domain.app.media import MediaService
+from domain.app.records import Records
 from domain.app.search import SearchService
 from domain.application import Archive
 from domain.outbox import Outbox
@@ -29,7 +30,6 @@ from infra.readmodel.inbox import Inbox
 from infra.readmodel.publications import Publications
 from infra.settings import Settings
 from infra.syndication.oai import OAIRepository
-from infra.syndication.records import Records
 from services.api.problems import BadRequest, PreconditionRequired
 
 # Dependencies that only hand out what the container holds are ``async def``, so FastAPI

@@ -34,13 +34,13 @@ from uuid import UUID
 
 from eventsourcing.persistence import Notification
 
+from domain.app.records_people import travels
 from domain.application import Archive
 from domain.artifact import Artifact
 from domain.catalogue import event_topic
 from domain.translations import TRANSLATION_OF, original_id
 from infra.readmodel.publication_versions import TranslationLink
 from infra.readmodel.publications import PublicationChange, PublicationEvent, Relabel
-from infra.syndication.persons import travels
 from infra.syndication.stored import stored_record
 from services.indexer import catalogue
 from services.indexer import persons as person_events

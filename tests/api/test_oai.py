@@ -21,11 +21,12 @@ from oaipmh_scythe.config import HTTPConfig
 from sickle import Sickle
 from sickle import oaiexceptions as sickle_errors
 
+from domain.app.records import Records
 from domain.application import Archive
 from domain.values import ALL_RIGHTS_RESERVED
-from infra.bootstrap import Container, build_oai_repository
+from infra.bootstrap import Container, build_oai_repository, build_records
 from infra.syndication import oai
-from infra.syndication.records import Records
+from infra.syndication.records import RecordFormat
 from services.api.app import create_app
 from services.api.routes import oai as oai_routes
 from services.indexer.runner import Indexer
@@ -54,7 +55,7 @@ class Server:
         self.base_url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
         # Records and identifiers are addressed from the site's base URL: this server.
         container.settings.base_url = self.base_url
-        container.records = Records(container.archive, self.base_url, container.renderer)
+        container.records = build_records(container.archive, self.base_url, container.renderer)
         app = create_app(container=container)
         if not any(getattr(route, "path", None) == "/oai" for route in app.routes):
             app.include_router(oai_routes.router)
@@ -813,7 +814,7 @@ class CountingRecords(Records):
     """Syndication records that count how many were loaded from an aggregate and built."""
 
     def __init__(self) -> None:
-        super().__init__(archive=None, base_url="https://archive.example.org", renderer=None)  # type: ignore[arg-type]
+        super().__init__(archive=None, format=RecordFormat("https://archive.example.org"))  # type: ignore[arg-type]
         self.loaded = self.built = 0
 
     def record(self, artifact_id: str | UUID) -> dict[str, Any] | None:
@@ -825,9 +826,6 @@ class CountingRecords(Records):
     ) -> dict[str, Any]:
         self.built += 1
         return super().from_stored(artifact_id, stored, lookups)
-
-    def terms(self, keys: list[str], lookups: Any = None) -> list[dict[str, Any]]:
-        return []
 
 
 def harvest_all(repository: oai.OAIRepository) -> tuple[int, list[str | None]]:

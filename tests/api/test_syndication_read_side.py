@@ -9,9 +9,9 @@ from typing import Any, NoReturn
 import feedparser
 import pytest
 
-from infra.bootstrap import Container
-from infra.syndication.public_rows import PublicRows
-from infra.syndication.records import Records
+from domain.app.records import Records
+from domain.app.records_rows import PublicRows
+from infra.bootstrap import Container, build_records
 from tests.api.test_syndication import catch_up, publish, published
 from tests.conftest import Api
 
@@ -84,10 +84,10 @@ def test_a_row_without_a_stored_record_falls_back_and_a_tombstone_is_not_public(
 ) -> None:
     artifact_id, _ = published(api, ready_story)
     old_row = StandInPublications(StandInRow("public", None))
-    records = Records(container.archive, "https://archive.example.org", None, old_row)
+    records = build_records(container.archive, "https://archive.example.org", None, old_row)
     record = records.record(artifact_id)
     assert record is not None and record["title"] == ready_story["title"]
     assert record["body_html"]
     tombstone = StandInPublications(StandInRow("deleted", None))
-    gone = Records(container.archive, "https://archive.example.org", None, tombstone)
+    gone = build_records(container.archive, "https://archive.example.org", None, tombstone)
     assert gone.record(artifact_id) is None

@@ -15,6 +15,7 @@ from starlette.background import BackgroundTask
 from starlette.responses import FileResponse, Response
 
 from domain.access import ANONYMOUS
+from domain.app.records import Records
 from domain.app.search import SearchRequest, SearchService
 from domain.application import Archive
 from domain.artifact import WITHDRAWN
@@ -23,7 +24,6 @@ from domain.policy import may_read_published
 from infra.readmodel.publications import ChangeRow
 from infra.syndication import feeds
 from infra.syndication.package import build_package, new_workspace
-from infra.syndication.records import Records
 from services.api.deps import (
     ArchiveDep,
     MediaDep,

@@ -15,10 +15,10 @@ from fastapi import Depends
 
 from domain.access import Principal
 from domain.app.adaptations import AdaptationService
+from domain.app.records import Records
 from domain.app.search import SearchService
 from domain.application import Archive
 from infra.markdown import MarkdownRenderer
-from infra.syndication.records import Records
 from services.api.deps import (
     AdaptationsDep,
     ArchiveDep,

@@ -9,13 +9,13 @@ from uuid import UUID
 from domain.access import Principal
 from domain.app.adaptations import AdaptationService
 from domain.app.lineage import page_of
+from domain.app.records import Records
 from domain.application import Archive
 from domain.artifact_fields import media_references
 from domain.errors import DomainError
 from domain.values import ALL_RIGHTS_RESERVED, LICENCES
 from infra.demo import fiction
 from infra.markdown import MarkdownRenderer
-from infra.syndication.records import Records
 from services.api.web.forms import LICENCE_HELP
 from services.api.web.i18n import gettext
 from services.api.web.templating import kind_label

@@ -12,21 +12,13 @@ that row. The Archive is read only where the read model cannot answer yet:
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any
 from uuid import UUID
 
 from domain.access import ANONYMOUS
 from domain.app.lineage import chain, local_id, may_see, site_of
 from domain.application import Archive
-
-
-class Row(Protocol):
-    status: str
-    record: dict[str, Any] | None
-
-
-class PublicationRows(Protocol):
-    def get(self, artifact_id: str) -> Any: ...
+from domain.ports.publications import PublicationRow, PublicationRows
 
 
 class PublicRows:
@@ -37,12 +29,11 @@ class PublicRows:
         self.publications = publications
         self.site = site
 
-    def row(self, artifact_id: str) -> Row | None:
+    def row(self, artifact_id: str) -> PublicationRow | None:
         """The artifact's row, or None when there is no read model or no row yet."""
         if self.publications is None:
             return None
-        found: Row | None = self.publications.get(artifact_id)
-        return found
+        return self.publications.get(artifact_id)
 
     def source(self, adapted_from: dict[str, Any] | None) -> dict[str, Any] | None:
         """``adapted_from`` as anyone may see it (None when the direct source is hidden)."""

@@ -1,4 +1,5 @@
-"""Who a public record shows, when the record is built from the aggregate.
+"""How far a publication travels, and who a public record shows when the record is
+built from the aggregate.
 
 The publications read model keeps each public record's persons by credited name
 (the indexer works them out); an artifact the indexer has not projected yet is
