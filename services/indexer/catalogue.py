@@ -65,6 +65,7 @@ class CatalogueState:
     excursions: dict[str, dict[str, Any]] = field(default_factory=dict)
     ids: dict[str, str] = field(default_factory=dict)  # each record's id: its slug
     kinds: dict[str, str] = field(default_factory=dict)  # each record's id: "places", …
+    parents: set[str] = field(default_factory=set)  # every slug a place ever named as parent
 
     def place_chain(self, slug: str | None) -> list[PlaceEntry]:
         """From the outermost place down to ``slug`` (empty if there is no such place)."""
@@ -90,6 +91,10 @@ def _place_registered(state: CatalogueState, event: Any) -> Touched:
     state.places[event.slug] = PlaceEntry(
         event.slug, event.name, event.kind, event.parent, event.lat, event.lon
     )
+    if event.parent:
+        state.parents.add(event.parent)
+    if event.slug not in state.parents:  # nothing inside it yet: no walk over every place
+        return Touched(places={event.slug})
     return Touched(places=state.within(event.slug))
 
 
@@ -100,6 +105,8 @@ def _place_updated(state: CatalogueState, event: Any) -> Touched:
     old = state.places[slug]
     fields = {k: v for k, v in event.changes.items() if k in PlaceEntry.__dataclass_fields__}
     state.places[slug] = PlaceEntry(**{**old.__dict__, **fields})
+    if state.places[slug].parent:
+        state.parents.add(str(state.places[slug].parent))
     return Touched(places=state.within(slug)) if state.places[slug] != old else Touched()
 
 

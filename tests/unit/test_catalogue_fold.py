@@ -53,6 +53,14 @@ def test_a_move_changes_the_chain_and_an_unchanged_update_touches_nothing() -> N
     assert not fold.fold(UPDATED, 7, updated("nowhere", name="X")), "an unknown record"
 
 
+def test_a_place_registered_after_a_place_inside_it_touches_both() -> None:
+    fold = CatalogueProjection()
+    assert fold.fold(REGISTERED, 1, place("tucson", "az")).places == {"tucson"}
+    assert fold.fold(REGISTERED, 2, place("az", "us")).places == {"az", "tucson"}
+    assert fold.fold(REGISTERED, 3, place("us")).places == {"us", "az", "tucson"}
+    assert fold.fold(REGISTERED, 4, place("phoenix", "az")).places == {"phoenix"}
+
+
 def test_an_event_already_folded_in_is_not_folded_again() -> None:
     fold = gazetteer()
     assert not fold.fold(UPDATED, 4, updated("az", name="Again"))
