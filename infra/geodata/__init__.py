@@ -48,7 +48,8 @@ def _meets(a: Box, b: Box) -> bool:
 
 def lines_in(box: Box) -> list[tuple[str, Line]]:
     """(kind, line) for every shipped line that crosses ``box`` (west, south, east, north),
-    kinds in drawing order: border, state, county, coast, lake, river."""
+    kinds in drawing order: border, state, admin1 (first-level subdivisions outside the
+    US, such as the UK's counties and unitary authorities), county, coast, lake, river."""
     found = []
     for kind, lines in _lines().items():
         found += [(kind, line) for line_box, line in lines if _meets(line_box, box)]

