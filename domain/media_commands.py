@@ -1,5 +1,16 @@
 """Media commands and queries: uploads declared and completed, media described,
-detached, and read where they are attached."""
+detached, and read where they are attached.
+
+Each command loads, asks the aggregates, and saves. The upload's own rules live on
+``Upload`` (``domain.media``); the rules that need the artifact stay here:
+
+- the artifact must be editable by the principal (``ArtifactCommands.editable``)
+  to declare an upload to it, to complete one (which attaches the media to it), and
+  to describe or detach its media;
+- the media item to describe or detach must be attached to that artifact (404);
+- the item a caption or transcript ``describes`` is looked up among the artifact's
+  attached media (``Artifact.media_item``).
+"""
 
 from __future__ import annotations
 
@@ -10,19 +21,10 @@ from domain import policy
 from domain.access import Principal
 from domain.artifact import PUBLISHED, Artifact
 from domain.artifact_commands import ArtifactCommands
-from domain.errors import Conflict, InvalidInput, NotFound, TooLarge
-from domain.media import (
-    AUDIO_TYPES,
-    TEXT_TYPES,
-    VIDEO_TYPES,
-    Upload,
-    check_content_type,
-    check_sha256,
-    clean_filename,
-)
+from domain.errors import NotFound
+from domain.media import Upload, media_description, no_upload
 from domain.results import CommandResult, result_of
 from domain.store import Store
-from domain.values import clean_text
 
 
 class MediaCommands:
@@ -35,7 +37,7 @@ class MediaCommands:
     ) -> dict[str, Any]:
         """Check a declaration without recording anything."""
         artifact = self.artifacts.editable(principal, artifact_id, None)
-        return check_declaration(artifact, declared, max_bytes)
+        return Upload.check_declaration(declared, max_bytes, artifact.media_item)
 
     def declare_upload(
         self,
@@ -48,12 +50,14 @@ class MediaCommands:
         multipart_id: str | None,
     ) -> Upload:
         artifact = self.artifacts.editable(principal, artifact_id, None)
-        upload = Upload(  # type: ignore[call-arg]
-            id=media_id,
-            artifact_id=artifact.id,
+        upload = Upload.declare(
+            media_id,
+            artifact.id,
+            declared,
+            max_bytes=max_bytes,
+            attached=artifact.media_item,
             multipart_id=multipart_id,
             by=str(principal.id),
-            **check_declaration(artifact, declared, max_bytes),
         )
         self.store.save(upload)
         return upload
@@ -63,17 +67,15 @@ class MediaCommands:
         try:
             upload: Upload = self.store.load(Upload, media_id)
         except NotFound:
-            upload = None  # type: ignore[assignment]
-        if upload is None or not (principal.is_editor or upload.declared_by == principal.id):
-            raise NotFound(f"No upload {media_id} of yours.")
+            raise no_upload(media_id) from None
+        upload.check_declarer(principal)
         return upload
 
     def complete_upload(
         self, principal: Principal, media_id: UUID, media: dict[str, Any]
     ) -> CommandResult:
         upload = self.upload_for(principal, media_id)
-        if upload.completed:
-            raise Conflict("This upload was already completed; its media is attached.")
+        upload.check_open()  # before the artifact's rules, as the answer always was
         artifact = self.artifacts.editable(principal, upload.artifact_id, None)
         upload.complete(media=media, by=str(principal.id))
         artifact.attach_media(media=media, by=str(principal.id))
@@ -88,22 +90,16 @@ class MediaCommands:
         changes: dict[str, Any],
     ) -> CommandResult:
         artifact = self.artifacts.editable(principal, artifact_id, expected_version)
-        if artifact.media_item(media_id) is None:
-            raise NotFound(f"No media {media_id} on this artifact.")
-        allowed = {
-            k: clean_text(str(v), k).strip() for k, v in changes.items() if k in ("alt", "caption")
-        }
-        if not allowed:
-            raise InvalidInput("Give alt, caption or both.", field="alt")
-        artifact.describe_media(media_id=media_id, changes=allowed, by=str(principal.id))
+        _attached(artifact, media_id)
+        described = media_description(changes)
+        artifact.describe_media(media_id=media_id, changes=described, by=str(principal.id))
         return result_of(artifact, self.store.save(artifact))
 
     def detach_media(
         self, principal: Principal, artifact_id: UUID, expected_version: int, media_id: str
     ) -> CommandResult:
         artifact = self.artifacts.editable(principal, artifact_id, expected_version)
-        if artifact.media_item(media_id) is None:
-            raise NotFound(f"No media {media_id} on this artifact.")
+        _attached(artifact, media_id)
         artifact.detach_media(media_id=media_id, by=str(principal.id))
         return result_of(artifact, self.store.save(artifact))
 
@@ -128,38 +124,7 @@ class MediaCommands:
         raise missing
 
 
-def check_declaration(
-    artifact: Artifact, declared: dict[str, Any], max_bytes: int
-) -> dict[str, Any]:
-    content_type = check_content_type(str(declared["content_type"]))
-    size = int(declared["size"])
-    if size <= 0:
-        raise InvalidInput("The file is empty (0 bytes).", field="size")
-    if size > max_bytes:
-        raise TooLarge(
-            f"Files of this type may be at most {max_bytes} bytes; this one is {size}.",
-            field="size",
-            limit=max_bytes,
-        )
-    describes = declared.get("describes")
-    if describes:
-        target = artifact.media_item(str(describes))
-        if target is None or target["content_type"] not in AUDIO_TYPES | VIDEO_TYPES:
-            raise InvalidInput(
-                "describes must name an audio or video file already attached to this artifact.",
-                field="describes",
-            )
-        if content_type not in TEXT_TYPES:
-            raise InvalidInput(
-                "Only captions (text/vtt) or transcripts (text/plain) describe other media.",
-                field="describes",
-            )
-    return {
-        "filename": clean_filename(str(declared["filename"])),
-        "content_type": content_type,
-        "size": size,
-        "sha256": check_sha256(str(declared["sha256"])),
-        "caption": clean_text(str(declared.get("caption") or ""), "caption").strip(),
-        "alt": clean_text(str(declared.get("alt") or ""), "alt").strip(),
-        "describes": str(describes) if describes else None,
-    }
+def _attached(artifact: Artifact, media_id: str) -> None:
+    """The artifact's rule: only media attached to it can be described or detached."""
+    if artifact.media_item(media_id) is None:
+        raise NotFound(f"No media {media_id} on this artifact.")

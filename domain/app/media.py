@@ -94,13 +94,9 @@ class MediaService:
     ) -> None:
         """Bytes sent to the API itself (local-folder storage)."""
         upload = self.archive.media.upload_for(principal, media_id)
-        if upload.completed:
-            raise InvalidInput("This upload is already complete.", field="media_id")
+        upload.check_receivable(part, self.part_size)
         key = staging_key(media_id)
         if part is not None:
-            count = -(-upload.size // self.part_size)
-            if not upload.multipart_id or not 1 <= part <= count:
-                raise InvalidInput(f"Part must be between 1 and {count}.", field="part")
             key = f"{key}.part{part:05d}"
         limit = self.part_size if part is not None else upload.size
         self.store.put(key, io.BufferedReader(Limited(body, limit)), upload.content_type)
@@ -119,8 +115,7 @@ class MediaService:
         parts, check the bytes, store them under their content address. Returns the
         media record that ``record`` attaches."""
         upload = self.archive.media.upload_for(principal, media_id)
-        if upload.completed:
-            raise Conflict("This upload was already completed; its media is attached.")
+        upload.check_open()
         key = staging_key(media_id)
         if upload.multipart_id:
             self._join(key, upload.multipart_id, parts)
