@@ -628,3 +628,33 @@ class PlainRecordFormat:
 
     def jsonld(self, record: dict[str, Any]) -> dict[str, Any]:
         return {"@id": self.api_url(record["id"]), "name": record["title"]}
+
+
+# -- who is who, for the notifications ------------------------------------------------
+
+
+@dataclass
+class MemoryDirectory:
+    """The notifications' ``Directory`` in dictionaries: editors, each artifact's creator
+    and title, principals' email addresses and their chosen channels (email by default)."""
+
+    editor_ids: list[str] = field(default_factory=list)
+    creators: dict[UUID, str] = field(default_factory=dict)
+    titles: dict[UUID, str] = field(default_factory=dict)
+    emails: dict[str, str] = field(default_factory=dict)
+    channels: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def editors(self) -> list[str]:
+        return list(self.editor_ids)
+
+    def contributors(self, artifact_id: UUID) -> list[str]:
+        return [self.creators[artifact_id]] if artifact_id in self.creators else []
+
+    def title(self, artifact_id: UUID) -> str:
+        return self.titles.get(artifact_id, "")
+
+    def email(self, principal_id: str) -> str | None:
+        return self.emails.get(principal_id)
+
+    def channel(self, principal_id: str, kind: str) -> str:
+        return self.channels.get((principal_id, kind), "email")
