@@ -102,8 +102,7 @@ class ResumableUploads:
 
     def _open(self, principal: Principal, media_id: UUID) -> Upload:
         upload = self.archive.media.upload_for(principal, media_id)
-        if upload.completed:
-            raise Conflict("This upload was already completed; its media is attached.")
+        upload.check_open()
         if upload.multipart_id:
             raise Conflict(
                 "This upload goes to the object store in parts (see the declaration's "
