@@ -164,9 +164,9 @@ def build_oai_repository(container: Container, page_size: int = PAGE_SIZE) -> OA
     configured = settings.oai_secret
     secret = configured.encode() if configured else load_secret(settings.data_dir)
     return OAIRepository(
-        archive=container.archive,
+        catalogue=container.archive.catalogue,
         publications=CollectionSets(
-            container.publications, container.collections, container.archive
+            container.publications, container.collections, container.archive.collections
         ),
         records=container.records,
         base_url=settings.base_url,

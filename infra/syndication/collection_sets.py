@@ -21,10 +21,10 @@ PREFIX = "collection:"
 
 
 class CollectionSets:
-    def __init__(self, publications: Any, collections: Any, archive: Any) -> None:
+    def __init__(self, publications: Any, collections: Any, commands: Any) -> None:
         self.publications = publications
         self.collections = collections  # the collections read model
-        self.archive = archive
+        self.commands = commands  # the archive's collections, for what each holds now
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.publications, name)
@@ -59,7 +59,7 @@ class CollectionSets:
         member_of: dict[str, list[str]] = {}
         for collection in self.collections.listing():
             try:
-                held = self.archive.collections.load(collection.slug).artifact_ids()
+                held = self.commands.load(collection.slug).artifact_ids()
             except NotFound:
                 continue
             for artifact_id in {str(a) for a in held} & wanted:
@@ -81,7 +81,7 @@ class CollectionSets:
         arguments of the window narrow the repository's own sets, not a collection's)."""
         from_ts, until_ts = window.get("from_ts"), window.get("until_ts")
         try:
-            collection = self.archive.collections.load(setspec.removeprefix(PREFIX))
+            collection = self.commands.load(setspec.removeprefix(PREFIX))
         except NotFound:
             return []
         rows = [self.publications.get(artifact_id) for artifact_id in collection.artifact_ids()]

@@ -1,7 +1,7 @@
 """A collection as other sites take it: JSON-LD, Atom, JSON Feed and a BagIt package.
 
 Every format starts from the collection as an anonymous reader sees it
-(``archive.collections.get``), so a withdrawn or members-only artifact is in none
+(``Archive.collections.get``), so a withdrawn or members-only artifact is in none
 of them, and from the public records of its artifacts
 (:class:`~domain.app.records.Records`), so they say what the artifact's own
 feeds and packages say. The package holds only the works whose licence lets them
@@ -29,8 +29,8 @@ SHARED = ("shared", "adaptable")
 
 
 class CollectionSyndication:
-    def __init__(self, archive: Any, records: Any, base_url: str) -> None:
-        self.archive = archive
+    def __init__(self, collections: Any, records: Any, base_url: str) -> None:
+        self.collections = collections  # the archive's collections
         self.records = records
         self.base = base_url.rstrip("/")
 
@@ -42,7 +42,7 @@ class CollectionSyndication:
 
     def public(self, slug: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """The collection as the public sees it, and the public records of its artifacts."""
-        view = self.archive.collections.get(ANONYMOUS, slug)
+        view = self.collections.get(ANONYMOUS, slug)
         found = (self.records.record(i["artifact_id"]) for i in view["items"] if i["artifact_id"])
         return view, [record for record in found if record is not None]
 

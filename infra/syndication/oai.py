@@ -107,7 +107,7 @@ class OAIRepository(Description):
     def __init__(
         self,
         *,
-        archive: Any,
+        catalogue: Any,
         publications: Any,
         records: Any,
         base_url: str,
@@ -118,7 +118,7 @@ class OAIRepository(Description):
         admin_email: str | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.archive = archive
+        self.catalogue = catalogue  # the archive's catalogue: place and term names
         self.publications = publications
         self.records = records
         self.base = base_url.rstrip("/")
@@ -136,7 +136,7 @@ class OAIRepository(Description):
             "commonplace": Format("commonplace", self.base + CP_SCHEMA_PATH, CP_NS),
         }
         self.elements = RecordElements(
-            archive=archive,
+            catalogue=catalogue,
             records=records,
             repository_name=repository_name,
             identifier=self.identifier,

@@ -28,7 +28,7 @@ from infra.syndication.oai_xml import Format, sub
 class Description:
     """The repository's description of itself (a part of ``OAIRepository``)."""
 
-    archive: Any
+    catalogue: Any
     publications: Any
     repository_name: str
     base_url: str
@@ -99,7 +99,7 @@ class Description:
     def _set_names(self) -> Callable[[str], str]:
         principles: dict[str, str] = {}
         try:
-            framework = self.archive.catalogue.get_framework("principles")
+            framework = self.catalogue.get_framework("principles")
             principles = {t["id"]: t["label"] for t in framework.get("terms") or []}
         except NotFound:
             pass
@@ -118,7 +118,7 @@ class Description:
             if family == "collection":  # infra/syndication/collection_sets.py
                 return f"Collection: {self.publications.collection_title(value)}"
             if family == "place":
-                place = self.archive.catalogue.get_place_record(value)
+                place = self.catalogue.get_place_record(value)
                 return f"Place: {place.name if place is not None else value}"
             return spec
 

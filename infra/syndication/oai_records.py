@@ -28,12 +28,12 @@ class RecordElements:
     def __init__(
         self,
         *,
-        archive: Any,
+        catalogue: Any,
         records: Any,
         repository_name: str,
         identifier: Callable[[str], str],
     ) -> None:
-        self.archive = archive
+        self.catalogue = catalogue
         self.records = records
         self.repository_name = repository_name
         self.identifier = identifier
@@ -112,7 +112,7 @@ class RecordElements:
             nonlocal loaded
             if not loaded:
                 loaded = True
-                for framework in self.archive.catalogue.frameworks():
+                for framework in self.catalogue.frameworks():
                     for stage in framework.stages:
                         labels[f"{framework.slug}:{stage['id']}"] = stage.get("label", "")
             return labels.get(key) or None

@@ -847,7 +847,7 @@ def harvest_all(repository: oai.OAIRepository) -> tuple[int, list[str | None]]:
 def counting_repository(stored: bool) -> tuple[oai.OAIRepository, Any, CountingRecords]:
     publications, records = CountingPublications(250, stored), CountingRecords()
     repository = oai.OAIRepository(
-        archive=None,
+        catalogue=None,
         publications=publications,
         records=records,
         base_url="https://archive.example.org",

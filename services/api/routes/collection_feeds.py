@@ -24,7 +24,9 @@ router = APIRouter(tags=["collections"])
 
 def get_syndication(request: Request) -> CollectionSyndication:
     container: Any = request.app.state.container
-    return CollectionSyndication(container.archive, container.records, container.settings.base_url)
+    return CollectionSyndication(
+        container.archive.collections, container.records, container.settings.base_url
+    )
 
 
 SyndicationDep = Annotated[CollectionSyndication, Depends(get_syndication)]
