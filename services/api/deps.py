@@ -34,7 +34,7 @@ from services.api.problems import BadRequest, PreconditionRequired
 
 # Dependencies that only hand out what the container holds are ``async def``, so FastAPI
 # runs them inline instead of paying a thread-pool hop for each; ``current_principal``
-# may read the token store, so it is a plain ``def`` and runs in the thread pool.
+# goes to the thread pool only when it must read the token store.
 
 
 async def get_archive(request: Request) -> Archive:
@@ -139,9 +139,10 @@ def parse_if_match(if_match: str | None) -> int:
     return int(value)
 
 
-async def expected_version(
-    if_match: Annotated[str | None, Header(description="ETag of the version you edited")] = None,
-) -> int:
+IfMatchHeader = Annotated[str | None, Header(description="ETag of the version you edited")]
+
+
+async def expected_version(if_match: IfMatchHeader = None) -> int:
     """The version named by ``If-Match``; edits without one are refused (428)."""
     return parse_if_match(if_match)
 

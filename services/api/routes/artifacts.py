@@ -9,15 +9,8 @@ from uuid import UUID
 from fastapi import APIRouter, Header, Query, Request
 from starlette.responses import Response
 
-from services.api.artifact_answers import AnswersDep
-from services.api.deps import (
-    AdaptationsDep,
-    ArchiveDep,
-    IfMatchDep,
-    PrincipalDep,
-    RecordsDep,
-    parse_if_match,
-)
+from services.api.artifact_answers import AnswersDep, EditDep
+from services.api.deps import AdaptationsDep, ArchiveDep, PrincipalDep, RecordsDep, parse_if_match
 from services.api.responses import JSON, etag_for
 from services.api.routes.syndication import jsonld_response
 from services.api.routes.translations import with_version_urls
@@ -47,13 +40,12 @@ IdempotencyKey = Annotated[
 @router.post("", status_code=201, response_model=ArtifactOut)
 def create_artifact(
     body: ArtifactCreate,
-    archive: ArchiveDep,
     answers: AnswersDep,
     principal: PrincipalDep,
     idempotency_key: IdempotencyKey = None,
 ) -> JSON:
     """Create a draft. Partners and editors only."""
-    result = archive.artifacts.create(
+    result = answers.archive.artifacts.create(
         principal, body.kind, body.content(), idempotency_key=idempotency_key
     )
     return answers.written(principal, result, status=201)
@@ -137,70 +129,49 @@ def get_artifact(
 
 
 @router.patch("/{artifact_id}", response_model=ArtifactOut)
-def revise_artifact(
-    artifact_id: UUID,
-    body: ArtifactRevise,
-    archive: ArchiveDep,
-    answers: AnswersDep,
-    principal: PrincipalDep,
-    expected: IfMatchDep,
-) -> JSON:
+def revise_artifact(artifact_id: UUID, body: ArtifactRevise, edit: EditDep) -> JSON:
     """Revise the working draft. Needs If-Match; the published version is untouched."""
-    result = archive.artifacts.revise(
-        principal, artifact_id, expected, body.content(), note=body.note
+    result = edit.answers.archive.artifacts.revise(
+        edit.principal, artifact_id, edit.expected, body.content(), note=body.note
     )
-    return answers.written(principal, result)
+    return edit.answers.written(edit.principal, result)
 
 
 @router.post("/{artifact_id}/submit", response_model=ArtifactOut)
-def submit_artifact(
-    artifact_id: UUID,
-    archive: ArchiveDep,
-    answers: AnswersDep,
-    principal: PrincipalDep,
-    expected: IfMatchDep,
-) -> JSON:
+def submit_artifact(artifact_id: UUID, edit: EditDep) -> JSON:
     """Ask editors to review the current revision."""
-    result = archive.artifacts.submit(principal, artifact_id, expected)
-    return answers.written(principal, result)
+    result = edit.answers.archive.artifacts.submit(edit.principal, artifact_id, edit.expected)
+    return edit.answers.written(edit.principal, result)
 
 
 @router.post("/{artifact_id}/publish", response_model=ArtifactOut)
-def publish_artifact(
-    artifact_id: UUID,
-    archive: ArchiveDep,
-    answers: AnswersDep,
-    principal: PrincipalDep,
-    expected: IfMatchDep,
-    body: PublishRequest | None = None,
-) -> JSON:
+def publish_artifact(artifact_id: UUID, edit: EditDep, body: PublishRequest | None = None) -> JSON:
     """Publish a revision (editors). Every missing requirement is named at once."""
     body = body or PublishRequest()
-    result = archive.artifacts.publish(
-        principal,
+    result = edit.answers.archive.artifacts.publish(
+        edit.principal,
         artifact_id,
-        expected,
+        edit.expected,
         revision_version=body.version,
         licence=body.licence,
         visibility=body.visibility,
         note=body.note,
     )
     # Adaptation notices to other sites go out from the outbox, not from this request.
-    return answers.written(principal, result)
+    return edit.answers.written(edit.principal, result)
 
 
 @router.post("/{artifact_id}/withdraw", response_model=ArtifactOut)
 def withdraw_artifact(
     artifact_id: UUID,
     body: WithdrawRequest,
-    archive: ArchiveDep,
     answers: AnswersDep,
     principal: PrincipalDep,
     if_match: Annotated[str | None, Header()] = None,
 ) -> JSON:
     """Withdraw a published artifact with a reason (editors). Readers then get 410."""
     expected = parse_if_match(if_match) if if_match else None
-    result = archive.artifacts.withdraw(principal, artifact_id, body.reason, expected)
+    result = answers.archive.artifacts.withdraw(principal, artifact_id, body.reason, expected)
     return answers.written(principal, result)
 
 
