@@ -71,6 +71,11 @@ def joined(values: Iterable[str]) -> str:
     return SEPARATOR.join(values)
 
 
+# A rebuild's new generation is written without a journal and without syncing: it is
+# not live until it is swapped in, and a rebuild that fails discards it. The journal
+# (write-ahead log) and syncing are back before the catch-up, the swap and live use.
+BULK_PRAGMAS = ("journal_mode = OFF", "synchronous = OFF")
+
 # A deletion of this id asks the index to leave no earlier copy of any replaced or
 # deleted document in storage (the indexer sends it with the documents it derives
 # again for an erased person). No document has this id.
@@ -84,10 +89,13 @@ class FtsStore(SQLiteTrackingRecorder):
         self.path = path
         self.bulk = bulk  # a rebuild's fresh file: indexes and vocabulary come at the end
         self._bulk_ids: dict[str, int] = {}  # while bulk: which id has which rowid
+        self._bulk_last = (0, 0)  # while bulk: the last batch's seq and the last rowid
+        self._restore: tuple[str, ...] = ()  # while bulk: the settings before BULK_PRAGMAS
         self.purge_pending = False
         super().__init__(SQLiteDatastore(str(path), lock_timeout=10))
         self.create_table()
         if bulk:  # no incremental merging while loading; one 'optimize' at the end instead
+            self._restore = self._pragmas(BULK_PRAGMAS)
             with self.datastore.transaction(commit=True) as c:
                 c.execute("INSERT INTO fts (fts, rank) VALUES ('automerge', 0)")
                 c.execute("INSERT INTO fts (fts, rank) VALUES ('crisismerge', 2000)")
@@ -110,8 +118,11 @@ class FtsStore(SQLiteTrackingRecorder):
         purge = PURGE in removed or self.purge_pending
         with self.datastore.transaction(commit=True) as c:
             c.execute("PRAGMA secure_delete = ON")  # replaced and deleted rows are overwritten
-            c.execute("SELECT coalesce(max(seq), 0) + 1, coalesce(max(rowid), 0) FROM attrs")
-            seq, last_rowid = c.fetchone()
+            if self.bulk:  # no index on seq yet, and no other writer: counted here
+                seq, last_rowid = self._bulk_last[0] + 1, self._bulk_last[1]
+            else:
+                c.execute("SELECT coalesce(max(seq), 0) + 1, coalesce(max(rowid), 0) FROM attrs")
+                seq, last_rowid = c.fetchone()
             wanted = [*documents, *removed]
             if self.bulk:
                 known = {i: self._bulk_ids[i] for i in wanted if i in self._bulk_ids}
@@ -133,6 +144,7 @@ class FtsStore(SQLiteTrackingRecorder):
                     self._bulk_ids[doc["id"]] = rowid
             _insert(c, rows, seq)
             if self.bulk:
+                self._bulk_last = (seq, last_rowid)
                 fts_stems.bulk_add(c, documents.values())
             else:
                 add_words(c, documents.values())
@@ -141,6 +153,19 @@ class FtsStore(SQLiteTrackingRecorder):
                 self._insert_tracking(c, tracking)
         if purge:
             self.purge_pending = not self.forget_old_copies()
+
+    def _pragmas(self, settings: tuple[str, ...]) -> tuple[str, ...]:
+        """Apply ``name = value`` settings; the settings as they were before."""
+        before = []
+        with self.datastore.get_connection(commit=True) as connection:
+            cursor = connection.cursor()
+            for setting in settings:
+                name = setting.split("=")[0].strip()
+                cursor.execute(f"PRAGMA {name}")
+                before.append(f"{name} = {cursor.fetchone()[0]}")
+                cursor.execute(f"PRAGMA {setting}")
+                cursor.fetchall()
+        return tuple(before)
 
     def forget_old_copies(self) -> bool:
         """Checkpoint the write-ahead log into the file and truncate it, so that no earlier
@@ -164,6 +189,7 @@ class FtsStore(SQLiteTrackingRecorder):
             terms = [row[0] for row in c.fetchall()]
             add_typo_keys(c, terms)
             fts_stems.finish_bulk(c, terms)
+        self._pragmas(self._restore)
         self.bulk = False
         self._bulk_ids.clear()
 

@@ -30,6 +30,7 @@ from domain.application import Archive
 from domain.ports.search import Rebuild, SearchIndex
 from infra.coordination import Coordination
 from services.indexer.projection import TOPICS, SearchProjection
+from services.indexer.rebuild_documents import RangeDocuments
 from services.indexer.rebuild_workers import Builders, default_workers, shareable_env
 from services.indexer.references import ReferencesFollower
 
@@ -47,6 +48,8 @@ class RebuildReport:
     waiting: float = 0.0  # seconds the writer waited for documents (building, if in process)
     building: float = 0.0  # seconds spent reading the log and building documents, all processes
     building_cpu: float = 0.0  # CPU seconds of that (in process: the same as ``building``)
+    starting: float = 0.0  # seconds folding the catalogue and the persons up to the head
+    finishing: float = 0.0  # seconds catching up, finishing the new index and swapping it in
 
 
 def rebuild(
@@ -58,7 +61,7 @@ def rebuild(
     page: int = 2000,
     workers: int | None = None,
 ) -> RebuildReport:
-    """Fill a new index from the log and swap it in; ``workers`` builders (default: cores - 1)."""
+    """Fill a new index from the log and swap it in; ``workers`` builders (default: one a core)."""
     started = time.perf_counter()
     references = ReferencesFollower(archive)
     projection = SearchProjection(archive, references)
@@ -67,18 +70,22 @@ def rebuild(
     if env is None:
         count = 0
     target = index.start_rebuild()
+    builders: Builders | None = None
     try:
         head = archive.head
+        if count and env is not None:  # they start while this process folds the catalogue
+            builders = Builders(env, count, page, head)
         # Every document is built with the catalogue as it is at the head; catalogue
         # events after it derive the documents they touch again, as the live view does.
         projection.start(head)
-        scan = Scan()
-        if count and env is not None:
-            _scan_with_workers(Builders(env, count, page, head), target, head, progress, scan)
+        scan = Scan(starting=time.perf_counter() - started)
+        if builders is not None:
+            _scan_with_workers(builders, target, head, progress, scan)
         if scan.reached < head:  # in this process: all of it, or what a dead builder left
             if count:
                 log.warning("A document builder process died; rebuilding the rest in process")
             _scan(archive, projection, target, head, page, progress, scan)
+        finishing = time.perf_counter()
         with coordination.lock():
             position = head
             while True:
@@ -91,10 +98,13 @@ def rebuild(
                 )
                 position = batch[-1].id
             target.swap(Tracking(archive.name, position))
+        scan.finishing = time.perf_counter() - finishing
     except BaseException:
         target.discard()
         raise
     finally:
+        if builders is not None:
+            builders.close()
         references.close()
     seconds = time.perf_counter() - started
     return RebuildReport(
@@ -106,6 +116,8 @@ def rebuild(
         scan.waiting,
         scan.building,
         scan.building_cpu,
+        scan.starting,
+        scan.finishing,
     )
 
 
@@ -119,6 +131,8 @@ class Scan:
     waiting: float = 0.0
     building: float = 0.0
     building_cpu: float = 0.0
+    starting: float = 0.0
+    finishing: float = 0.0
 
 
 def _scan_with_workers(
@@ -158,6 +172,7 @@ def _scan(
     scan: Scan,
 ) -> None:
     """Write the effect of the log after ``scan.reached`` up to ``head``, in this process."""
+    documents = RangeDocuments(projection)
     while scan.reached < head:
         before = time.perf_counter()
         batch = archive.recorder.select_notifications(
@@ -165,7 +180,7 @@ def _scan(
         )
         if not batch:
             break
-        step = projection.changes(batch)
+        step = documents.changes(batch)
         middle = time.perf_counter()
         target.write(step.upserts.values(), step.deletions)
         scan.writing += time.perf_counter() - middle

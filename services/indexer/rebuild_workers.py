@@ -28,8 +28,9 @@ from domain.application import Archive
 from domain.vault_port import PersonalDataVault
 from infra.vault import PostgresVault, SqliteVault
 from services.indexer.projection import TOPICS, SearchProjection
+from services.indexer.rebuild_documents import RangeDocuments
 
-_projection: SearchProjection | None = None
+_documents: RangeDocuments | None = None
 VAULT_KEY = "COMMONPLACE_VAULT"  # how the workers open the vault (not an eventsourcing setting)
 
 
@@ -46,8 +47,10 @@ class Chunk:
 
 
 def default_workers() -> int:
-    """Builders beside the writing process: one per core, less the writer's, at least one."""
-    return max(1, (os.cpu_count() or 1) - 1)
+    """Builders beside the writing process: one per core. Building a document costs
+    several times what writing it does, so the writer takes its share of the cores
+    from them rather than keeping a core mostly idle."""
+    return max(1, os.cpu_count() or 1)
 
 
 VaultSpec = tuple[str, ...]
@@ -90,35 +93,41 @@ def shareable_env(archive: Archive) -> dict[str, str] | None:
 
 
 def _start_worker(env: dict[str, str], head: int) -> None:
-    global _projection
+    global _documents
     env = dict(env)
     vault = open_vault(tuple(env.pop(VAULT_KEY).split("\x1f")))
-    _projection = SearchProjection(Archive(env=env, vault=vault))
-    _projection.start(head)  # the catalogue as the rebuild builds every document with
+    projection = SearchProjection(Archive(env=env, vault=vault))
+    projection.start(head)  # the catalogue as the rebuild builds every document with
+    _documents = RangeDocuments(projection)
 
 
 def build_range(start: int, stop: int) -> Chunk:
     """Documents for the log positions ``start`` to ``stop`` (inclusive), in a worker."""
-    assert _projection is not None, "the worker was not started"
+    assert _documents is not None, "the worker was not started"
     started, cpu = time.perf_counter(), time.process_time()
-    archive = _projection.archive
+    archive = _documents.projection.archive
     batch = archive.recorder.select_notifications(
         start, stop - start + 1, stop=stop, topics=list(TOPICS)
     )
     if not batch:
         return Chunk([], [], 0, time.perf_counter() - started, time.process_time() - cpu)
-    changes = _projection.changes(batch)
+    changes = _documents.changes(batch)
     upserts, deletions = list(changes.upserts.values()), sorted(changes.deletions)
     seconds = time.perf_counter() - started
     return Chunk(upserts, deletions, batch[-1].id, seconds, time.process_time() - cpu)
 
 
 class Builders:
-    """A pool of document builders; ``chunks`` yields their answers in log order."""
+    """A pool of document builders; ``chunks`` yields their answers in log order.
+
+    The first ranges are handed out at once, so the workers start (and fold the
+    catalogue) while the rebuilding process folds its own."""
 
     def __init__(self, env: dict[str, str], workers: int, page: int, head: int) -> None:
         self.page = page
         self.stops: dict[Future[Chunk], int] = {}
+        self.pending: deque[Future[Chunk]] = deque()
+        self.next = 1  # the first position not handed out yet
         self.in_flight = max(2, 2 * workers)
         self.pool = ProcessPoolExecutor(
             max_workers=workers,
@@ -126,17 +135,21 @@ class Builders:
             initializer=_start_worker,
             initargs=(env, head),
         )
+        self._hand_out(head)
+
+    def _hand_out(self, head: int) -> None:
+        while self.next <= head and len(self.pending) < self.in_flight:
+            stop = min(head, self.next + self.page - 1)
+            self.pending.append(self.pool.submit(build_range, self.next, stop))
+            self.stops[self.pending[-1]] = stop
+            self.next = stop + 1
 
     def chunks(self, head: int) -> Iterator[Chunk]:
-        pending: deque[Future[Chunk]] = deque()
-        start = 1
-        while start <= head or pending:
-            while start <= head and len(pending) < self.in_flight:
-                stop = min(head, start + self.page - 1)
-                pending.append(self.pool.submit(build_range, start, stop))
-                self.stops[pending[-1]] = stop
-                start = stop + 1
-            future = pending.popleft()
+        while True:
+            self._hand_out(head)
+            if not self.pending:
+                return
+            future = self.pending.popleft()
             chunk = future.result()
             chunk.stop = self.stops.pop(future)
             yield chunk

@@ -27,6 +27,7 @@ from infra.coordination import FileCoordination
 from infra.markdown import plain_text
 from infra.search.sqlite_fts import SqliteFtsIndex
 from infra.settings import Settings
+from infra.vault import build_vault
 from services.indexer.projection import PUBLISHED
 from services.indexer.rebuild import rebuild
 from tests.benchmarks.search_measures import cached_corpus
@@ -58,8 +59,10 @@ def text_costs(data_dir: Path, bodies: int = 1000) -> str:
 
 
 def open_archive(data_dir: Path) -> Archive:
-    """The corpus's archive alone (no search index or media folder made in the corpus)."""
-    return Archive(env=Settings(data_dir=data_dir, load_demo=False).eventsourcing_env())
+    """The corpus's archive with its vault (as ``commonplace reindex`` opens it: a vault
+    another process can open is what lets the builders run in worker processes)."""
+    settings = Settings(data_dir=data_dir, load_demo=False)
+    return Archive(env=settings.eventsourcing_env(), vault=build_vault(settings))
 
 
 def one_rebuild(data_dir: Path, workers: int, scratch: Path) -> str:
@@ -78,6 +81,8 @@ def one_rebuild(data_dir: Path, workers: int, scratch: Path) -> str:
     return (
         f"rebuild, {mode:<24} {report.documents:,} documents in {report.seconds:.1f} s "
         f"= {rate:,.0f} artifacts/s\n"
+        f"   folding the catalogue {report.starting:.1f} s, catching up, finishing the index "
+        f"and swapping {report.finishing:.1f} s\n"
         f"   writer in Rebuild.write {report.writing:.1f} s, writer waiting for documents "
         f"{report.waiting:.1f} s, building (reading + documents, all processes) "
         f"{report.building:.1f} s\n"
