@@ -27,8 +27,10 @@ import fastapi.dependencies.utils as fastapi_deps
 import fastapi.routing as fastapi_routing
 import starlette.routing as starlette_routing
 
+import services.api.deps as api_deps
 from infra.bootstrap import Container
 from services.api import responses
+from services.api.artifact_answers import ArtifactAnswers
 from tests.benchmarks.measures import http_pairs
 from tests.benchmarks.run import seeded
 from tests.benchmarks.stores import postgres_store, sqlite_store
@@ -36,6 +38,7 @@ from tests.benchmarks.stores import postgres_store, sqlite_store
 clock = time.perf_counter_ns
 Bucket = dict[str, list[int]]  # part -> [nanoseconds, calls]
 HOPS = "thread-pool hops (sync dependencies)"
+TOKEN_HOPS = "thread-pool hops (token-cache misses)"
 ENDPOINT_HOP = "thread-pool hop (sync endpoint)"
 ROUTER = "  of which in the router (all but middleware)"
 WHOLE = "server: whole ASGI app"
@@ -79,30 +82,17 @@ def instrument(container: Container) -> None:
     renderer = container.renderer
     renderer.render = timed("renderer.render (markdown)", renderer.render)  # type: ignore[method-assign]
 
-    original = fastapi_deps.run_in_threadpool
-
-    async def run_in_threadpool(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        inside = 0
-
-        def call() -> Any:
-            nonlocal inside
-            t0 = clock()
-            try:
-                return function(*args, **kwargs)
-            finally:
-                inside = clock() - t0
-
-        t0 = clock()
-        try:
-            return await original(call)
-        finally:
-            add(HOPS, clock() - t0 - inside)
-
-    fastapi_deps.run_in_threadpool = run_in_threadpool  # type: ignore[assignment]
-    fastapi_routing.run_in_threadpool = hop_timer(fastapi_routing.run_in_threadpool, ENDPOINT_HOP)
-    fastapi_routing.solve_dependencies = async_timer(
-        "  of which FastAPI solve_dependencies", fastapi_routing.solve_dependencies
+    hops = (
+        (fastapi_deps, HOPS),  # sync dependencies
+        (fastapi_routing, ENDPOINT_HOP),  # sync endpoints
+        (api_deps, TOKEN_HOPS),  # current_principal on a token-cache miss
     )
+    for module, name in hops:
+        replace(module, "run_in_threadpool", functools.partial(hop_timer, name))
+    written = timed("  of which answers.written (JSON included)", ArtifactAnswers.written)
+    ArtifactAnswers.written = written  # type: ignore[method-assign]
+    solving = "  of which FastAPI solve_dependencies"
+    replace(fastapi_routing, "solve_dependencies", lambda f: async_timer(solving, f))
     responses.JSON.render = timed("JSON encoding (responses.JSON)", responses.JSON.render)  # type: ignore[method-assign]
     router_call = starlette_routing.Router.__call__
 
@@ -113,7 +103,12 @@ def instrument(container: Container) -> None:
         finally:
             add(ROUTER, clock() - t0)
 
-    starlette_routing.Router.__call__ = routed  # type: ignore[method-assign]
+    replace(starlette_routing.Router, "__call__", lambda _: routed)
+
+
+def replace(owner: object, attribute: str, wrap: Callable[[Any], Any]) -> None:
+    """``owner.attribute = wrap(owner.attribute)`` (here: modules' private imports)."""
+    setattr(owner, attribute, wrap(getattr(owner, attribute)))
 
 
 def async_timer(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
@@ -128,7 +123,7 @@ def async_timer(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def hop_timer(original: Callable[..., Any], name: str) -> Callable[..., Any]:
+def hop_timer(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
     """``run_in_threadpool`` timing the hop itself: its time minus the function's."""
 
     async def run_in_threadpool(function: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
