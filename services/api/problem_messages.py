@@ -47,13 +47,14 @@ TITLES: dict[int, tuple[str, ...]] = {
         N_("Address refused"),
     ),
     428: (N_("Precondition required"),),
-    429: (N_("Too many requests"),),
+    429: (N_("Too many requests"), N_("Too many notices waiting")),
     500: (N_("Internal error"),),
     503: (
         N_("Service unavailable"),
         N_("Search unavailable"),
         N_("Storage unavailable"),
         N_("Busy"),
+        N_("Too many notices waiting"),
     ),
     504: (N_("Not yet indexed"),),
 }
