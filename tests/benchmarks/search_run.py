@@ -314,7 +314,8 @@ def search_at_scale(
         if work_dir is not None and (work / "rebuilt.json").is_file():
             out(f"index: reused the working copy and index in {work} (no rebuild)")
         else:
-            working_copy(corpus, work)
+            if work_dir is None or not (work / "events.sqlite3").is_file():
+                working_copy(corpus, work)
             rebuilt = rebuild_in_child(env, out)
             report_rebuild(rebuilt, out)
             (work / "rebuilt.json").write_text(json.dumps(dataclasses.asdict(rebuilt)))
