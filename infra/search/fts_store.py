@@ -75,6 +75,9 @@ def joined(values: Iterable[str]) -> str:
 # not live until it is swapped in, and a rebuild that fails discards it. The journal
 # (write-ahead log) and syncing are back before the catch-up, the swap and live use.
 BULK_PRAGMAS = ("journal_mode = OFF", "synchronous = OFF")
+# While a rebuild loads, a level's segments merge once this many pile up (FTS5 numbers
+# at most 2,000 segments a table, and a large rebuild flushes far more): not 2,000.
+BULK_CRISIS = 64
 
 # A deletion of this id asks the index to leave no earlier copy of any replaced or
 # deleted document in storage (the indexer sends it with the documents it derives
@@ -98,7 +101,7 @@ class FtsStore(SQLiteTrackingRecorder):
             self._restore = self._pragmas(BULK_PRAGMAS)
             with self.datastore.transaction(commit=True) as c:
                 c.execute("INSERT INTO fts (fts, rank) VALUES ('automerge', 0)")
-                c.execute("INSERT INTO fts (fts, rank) VALUES ('crisismerge', 2000)")
+                c.execute(f"INSERT INTO fts (fts, rank) VALUES ('crisismerge', {BULK_CRISIS})")
                 fts_stems.start_bulk(c)
 
     def construct_create_table_statements(self) -> list[str]:
