@@ -71,16 +71,20 @@ class TranslationIndex:
         self.lock = threading.Lock()
 
     def refresh(self) -> None:
+        """Read the ``TranslationOf`` events recorded since the last look, up to the head.
+
+        The position moves to the head, not to the last ``TranslationOf``: the log has no
+        index by topic, so a refresh reads every event after the position, and a position
+        left behind would have each refresh read again the whole log written since."""
         with self.lock:
-            while True:
+            head = self.store.head
+            while self.position < head:
                 batch = self.store.notifications(
-                    self.position + 1, BATCH, stop=None, topics=[TRANSLATION_OF]
+                    self.position + 1, BATCH, stop=head, topics=[TRANSLATION_OF]
                 )
                 for notification in batch:
                     self._link(UUID(str(notification.originator_id)))
-                    self.position = notification.id
-                if len(batch) < BATCH:
-                    return
+                self.position = head if len(batch) < BATCH else batch[-1].id
 
     def _link(self, translation_id: UUID) -> None:
         if translation_id in self.originals:

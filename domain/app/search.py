@@ -146,6 +146,8 @@ class SearchService:
     # -- presenting ----------------------------------------------------------
 
     def present(self, query: SearchQuery, result: SearchResult) -> dict[str, Any]:
+        if result.hits:
+            self.archive.translations.index.refresh()  # once for the page, not for each hit
         return {
             "total": result.total,
             "page": query.page,
@@ -173,7 +175,8 @@ class SearchService:
                     if hit.distance_km is not None
                     else None,
                     "url": f"/api/v1/artifacts/{hit.id}",
-                    "versions": versions_of(self, hit.id, query),  # in other languages
+                    # Other language versions (the index was refreshed above).
+                    "versions": versions_of(self, hit.id, query, refresh=False),
                 }
                 for hit in result.hits
             ],

@@ -79,11 +79,15 @@ def _original(source: dict[str, Any], language: str, translator: str) -> dict[st
     }
 
 
-def versions_of(service: Any, hit_id: str, query: Any) -> list[dict[str, Any]]:
+def versions_of(
+    service: Any, hit_id: str, query: Any, *, refresh: bool = True
+) -> list[dict[str, Any]]:
     """A search hit's other language versions that the same search could find (their
-    documents in the service's index: public, or members-only for members)."""
+    documents in the service's index: public, or members-only for members).
+    ``refresh=False``: the translation index as last refreshed (once for a page of hits)."""
     shown = []
-    for version in service.archive.translations.index.versions(UUID(hit_id)):
+    index = service.archive.translations.index
+    for version in index.versions(UUID(hit_id), refresh=refresh):
         document = None if str(version) == hit_id else service.index.document(str(version))
         if document is None or (document.get("members_only") and not query.include_members):
             continue

@@ -263,6 +263,35 @@ def postgres_search(args: argparse.Namespace, out: Out, add_row: AddRow) -> None
 # -- search at scale: HTTP only, first use and warm (python -m tests.benchmarks.search_run) --
 
 
+def first_use_http(client: httpx.Client, mix: list[Any]) -> list[tuple[Any, int, int]]:
+    """Each query of the mix once over HTTP: (query, ns, total hits)."""
+    timed = []
+    for query in mix:
+        t0 = time.perf_counter_ns()
+        response = client.get(query.url)
+        elapsed = time.perf_counter_ns() - t0
+        response.raise_for_status()
+        timed.append((query, elapsed, int(response.json()["total"])))
+    return timed
+
+
+def report_first_use(timed: list[tuple[Any, int, int]], out: Out) -> None:
+    sample = Sample("http first use: GET /api/v1/search", [ns for _, ns, _ in timed])
+    out("   " + sample.line("query") + f"   max {max(sample.latencies_ns) / 1e6:.1f} ms")
+    groups: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for query, ns, total in timed:
+        groups[query.category].append((ns, total))
+    out(f"   {'by kind of query':<28} {'n':>4}  {'http p50':>9} {'p95':>8}  {'hits p50':>8}")
+    for category, rows in groups.items():
+        part = Sample(category, [ns for ns, _ in rows])
+        hits = statistics.median(t for _, t in rows)
+        out(f"   {category:<28} {len(rows):>4}  {part.p50:7.1f} ms {part.p95:5.0f} ms  "
+            f"{hits:>8,.0f}")  # fmt: skip
+    out("   slowest five (http ms / hits):")
+    for query, ns, total in sorted(timed, key=lambda r: -r[1])[:5]:
+        out(f"     {ns / 1e6:8.1f} {total:>9,}  {query.url}")
+
+
 def warm_http(
     client: httpx.Client, mix: list[Any], rounds: int = 2
 ) -> tuple[Sample, list[int], list[int]]:
@@ -293,14 +322,20 @@ def resident_mib(pid: int) -> tuple[float, float]:
 
 
 def search_at_scale(
-    n: int, out: Out, given: Path | None = None, work_dir: Path | None = None
+    n: int,
+    out: Out,
+    given: Path | None = None,
+    work_dir: Path | None = None,
+    http_only: bool = False,
 ) -> None:
     """Rebuild the corpus's index, then search it over HTTP: each query's first use in a
     fresh API process, then warm; and the API process's memory. ``given``: a directory
     holding a corpus made by tests/benchmarks/corpus.py (events.sqlite3, corpus.json).
     ``work_dir``: keep the working copy and its index there; a later run with the same
     directory searches that index again without copying or rebuilding (at a million
-    artifacts the rebuild takes a quarter of an hour)."""
+    artifacts the rebuild takes a quarter of an hour). ``http_only``: time each query's
+    first use over HTTP alone, without also running it on an adapter in this process (at
+    a million artifacts that second run doubles a pass of half an hour)."""
     if given is not None:
         corpus, found = given, read_info(given)
         assert found is not None, f"no corpus.json in {given}"
@@ -324,11 +359,15 @@ def search_at_scale(
         with api_server(env, work) as (api, base, started):
             out(f"server: uvicorn (pid {api.pid}), ready {started:.1f} s after start; "
                 f"{len(mix)} queries, facets capped as the API does by default")  # fmt: skip
-            with httpx.Client(base_url=base, timeout=120) as client:
-                first = search_latencies(index, client, mix, warmup=0)
-                out("first use (each query's first run in this API process; the direct run "
-                    "is in the benchmark's own process):")  # fmt: skip
-                report_latencies(first, out, lambda *a, **k: None)
+            with httpx.Client(base_url=base, timeout=600) as client:
+                if http_only:
+                    out("first use (each query's first run in this API process), HTTP only:")
+                    report_first_use(first_use_http(client, mix), out)
+                else:
+                    first = search_latencies(index, client, mix, warmup=0)
+                    out("first use (each query's first run in this API process; the direct "
+                        "run is in the benchmark's own process):")  # fmt: skip
+                    report_latencies(first, out, lambda *a, **k: None)
                 warm, sizes, sent = warm_http(client, mix)
             out("   " + warm.line("query") + f"   max {max(warm.latencies_ns) / 1e6:.1f} ms")
             out(f"   warm response size: median {statistics.median(sizes) / 1024:.1f} KiB, "
@@ -347,5 +386,11 @@ if __name__ == "__main__":
     parser.add_argument("--corpus", type=int, default=100_000)
     parser.add_argument("--corpus-dir", type=Path, help="a corpus made by corpus.py, to copy")
     parser.add_argument("--work-dir", type=Path, help="keep (or reuse) the copy and its index")
+    parser.add_argument(
+        "--http-only",
+        action="store_true",
+        help="first use over HTTP only (no direct run in this process)",
+    )
     options = parser.parse_args(sys.argv[1:])
-    search_at_scale(options.corpus, print, options.corpus_dir, options.work_dir)
+    search_at_scale(options.corpus, lambda line: print(line, flush=True), options.corpus_dir,
+                    options.work_dir, options.http_only)  # fmt: skip

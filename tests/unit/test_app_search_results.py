@@ -98,3 +98,14 @@ def test_a_term_page_lists_its_work_newest_first(service: SearchService) -> None
 
 def test_the_position_is_the_indexs_for_this_archive(service: SearchService) -> None:
     assert service.position() == 9
+
+
+def test_a_page_of_hits_refreshes_the_translation_index_once(
+    service: SearchService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = service.archive.translations.index
+    calls = []
+    monkeypatch.setattr(index, "refresh", lambda: calls.append(1))
+    found = service.search(ANONYMOUS, SearchRequest(q="circles"))
+    assert len(found["hits"]) == 3
+    assert len(calls) == 1, "one refresh for the page, not one for each hit"
