@@ -154,3 +154,21 @@ def test_the_indexer_projects_collections_under_their_own_tracking_name(
     renamed = container.collections.by_slug("second")
     assert renamed is not None and renamed.title == "Second, renamed"
     assert "collections" in {view.name for view in indexer.views}
+
+
+def test_the_collections_view_moves_to_the_head_past_other_events(
+    container: Container, ready_story: dict[str, object]
+) -> None:
+    """The log has no index by topic: were the view's position left at its last
+    Collection event, every step of the indexer would read again all that followed."""
+    archive = container.archive
+    archive.collections.create(PARTNER, "first", "First")
+    for n in range(3):
+        published(archive, ready_story, f"Later work {n}")
+    follower = build_indexer(container).collections
+    follower.catch_up()
+    assert container.collections.max_tracking_id("Archive#collections") == archive.head
+    assert follower.step() == 0, "nothing new: nothing read"
+    published(archive, ready_story, "One more")
+    assert follower.step() == 0  # no Collection event among them, but read past
+    assert container.collections.max_tracking_id("Archive#collections") == archive.head
