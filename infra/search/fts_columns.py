@@ -27,6 +27,7 @@ SELECT = (
 )
 Array = npt.NDArray[Any]
 BULK_ROWS = 256  # from this many changed rows on, load column by column
+LOAD_ROWS = 50_000  # rows read and set at a time
 # BITS[v, b] = 1 if bit b of byte value v is set: turns byte histograms into bit counts.
 BITS = ((np.arange(256)[:, None] >> np.arange(8)[None, :]) & 1).astype(np.int64)
 
@@ -74,23 +75,31 @@ class Columns:
     # -- loading -------------------------------------------------------------
 
     def refresh(self, conn: sqlite3.Connection) -> list[int]:
-        """Bring in rows written since the last refresh; returns their rowids."""
-        rows = conn.execute(SELECT, (self.seq,)).fetchall()
-        if not rows:
+        """Bring in rows written since the last refresh; returns their rowids.
+
+        Rows are read ``LOAD_ROWS`` at a time, so the first load of a large index never
+        holds every row as Python objects at once: loading a million documents' columns
+        peaked at 1,842 MiB in one go and at 333 MiB in chunks (docs/benchmarks.md)."""
+        cursor = conn.execute(SELECT, (self.seq,))
+        changed: list[int] = []
+        last_seq = self.seq
+        while rows := cursor.fetchmany(LOAD_ROWS):
+            self._grow(max(r[0] for r in rows) + 1)
+            if len(rows) >= BULK_ROWS:
+                self._set_many(rows)
+            else:
+                for row in rows:
+                    self._set(row)
+            changed.extend(r[0] for r in rows)
+            last_seq = rows[-1][1]
+        if not changed:
             return []
-        self._grow(max(r[0] for r in rows) + 1)
-        if len(rows) >= BULK_ROWS:
-            self._set_many(rows)
-        else:
-            for row in rows:
-                self._set(row)
-        self.seq = rows[-1][1]
-        changed = [r[0] for r in rows]
         self.bitmaps["terms"].update(self.terms, changed, len(self.codes["terms"].values))
         self.bitmaps["term_filter"].update(
             self.term_filter, changed, len(self.codes["terms"].values)
         )
         self.joint.update(self.small_columns(), changed)
+        self.seq = last_seq  # last: a load that fails part-way is read again whole
         return changed
 
     def _set_many(self, rows: list[tuple[Any, ...]]) -> None:
