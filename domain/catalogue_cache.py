@@ -23,7 +23,7 @@ from domain.catalogue import (
     slug_id,
 )
 from domain.errors import InvalidInput, NotFound
-from domain.store import Store
+from domain.store import Store, pages_since
 
 C = TypeVar("C", bound=Catalogued)
 
@@ -65,21 +65,13 @@ class CatalogueCache:
             return
         self.checked_at = now
         with self.lock:
-            # Read only the part of the log not yet looked at, up to the head as it is now;
-            # remembering the head (not the last catalogue event) keeps each refresh small.
-            head = self.store.head
-            while self.position < head:
-                batch = self.store.notifications(
-                    self.position + 1, 1000, stop=head, topics=CATALOGUE_TOPICS
-                )
+            # Read only the part of the log not yet looked at, up to the head as it is now.
+            for batch, reached in pages_since(self.store, self.position, 1000, CATALOGUE_TOPICS):
                 for notification in batch:
                     record_id = UUID(str(notification.originator_id))
                     self.records[record_id] = self.store.load(Catalogued, record_id)
                     self.sorted.clear()
-                if len(batch) < 1000:
-                    self.position = head
-                else:
-                    self.position = batch[-1].id
+                self.position = reached
 
     def of(self, cls: type[C]) -> list[C]:
         self.refresh()

@@ -96,3 +96,19 @@ class ApplicationStore:
             if len(batch) < page:
                 return
             start = batch[-1].id + 1
+
+
+def pages_since(
+    store: Store, position: int, page: int, topics: Sequence[str]
+) -> Iterator[tuple[Sequence[Notification], int]]:
+    """The events with ``topics`` after ``position``, up to the head as it is now, a page
+    at a time, each with the position it reaches: the head once a page comes back short.
+
+    Keep the position reached, not the last matching event's: the log has no index by
+    topic, so a read covers every event from its start, and a position left at the last
+    match would have each later look read again all the log written since."""
+    head = store.head
+    while position < head:
+        batch = store.notifications(position + 1, page, stop=head, topics=topics)
+        position = head if len(batch) < page else batch[-1].id
+        yield batch, position

@@ -27,7 +27,7 @@ from eventsourcing.persistence import Notification
 from domain.access import Principal
 from domain.artifact import PUBLISHED, Artifact
 from domain.catalogue import event_topic
-from domain.store import Store
+from domain.store import Store, pages_since
 
 ARTIFACT_CREATED = event_topic(Artifact, "Created")
 ARTIFACT_TOPICS = [
@@ -174,13 +174,9 @@ class ArtifactSummaries:
     def refresh(self) -> None:
         """Read the artifact events recorded since the last look, up to the head."""
         with self.lock:
-            head = self.store.head
-            while self.position < head:
-                batch = self.store.notifications(
-                    self.position + 1, BATCH, stop=head, topics=ARTIFACT_TOPICS
-                )
+            for batch, reached in pages_since(self.store, self.position, BATCH, ARTIFACT_TOPICS):
                 self._apply(batch)
-                self.position = head if len(batch) < BATCH else batch[-1].id
+                self.position = reached
 
     def _apply(self, batch: Sequence[Notification]) -> None:
         """Summarise the artifacts a batch touched; nothing changes if a load fails."""

@@ -21,7 +21,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.catalogue import event_topic
-from domain.store import Store
+from domain.store import Store, pages_since
 
 BATCH = 1000
 # The events after which a translation is up to date with what its original then was.
@@ -71,20 +71,12 @@ class TranslationIndex:
         self.lock = threading.Lock()
 
     def refresh(self) -> None:
-        """Read the ``TranslationOf`` events recorded since the last look, up to the head.
-
-        The position moves to the head, not to the last ``TranslationOf``: the log has no
-        index by topic, so a refresh reads every event after the position, and a position
-        left behind would have each refresh read again the whole log written since."""
+        """Read the ``TranslationOf`` events recorded since the last look, up to the head."""
         with self.lock:
-            head = self.store.head
-            while self.position < head:
-                batch = self.store.notifications(
-                    self.position + 1, BATCH, stop=head, topics=[TRANSLATION_OF]
-                )
+            for batch, reached in pages_since(self.store, self.position, BATCH, [TRANSLATION_OF]):
                 for notification in batch:
                     self._link(UUID(str(notification.originator_id)))
-                self.position = head if len(batch) < BATCH else batch[-1].id
+                self.position = reached
 
     def _link(self, translation_id: UUID) -> None:
         if translation_id in self.originals:
